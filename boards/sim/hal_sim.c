@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* HAL of the sim board: NOR-like flash in memory, getrandom(), time(). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include "sbrguard/hal.h"
+#include "sim.h"
+
+static uint8_t *flash;
+static unsigned long ops, cut_at;
+static int cut;
+
+void sim_flash_attach(uint8_t *mem) { flash = mem; }
+void sim_flash_cut_at(unsigned long n)
+{
+    cut_at = n;
+    ops = 0;
+    cut = 0;
+}
+unsigned long sim_flash_ops(void) { return ops; }
+int sim_flash_was_cut(void) { return cut; }
+
+uint32_t hal_flash_sector_size(void) { return SIM_SECTOR_SIZE; }
+uint32_t hal_flash_sector_count(void) { return SIM_SECTOR_COUNT; }
+
+int hal_flash_read(uint32_t off, void *buf, size_t len)
+{
+    if (!flash || off > SIM_FLASH_SIZE || len > SIM_FLASH_SIZE - off)
+        return -1;
+    memcpy(buf, flash + off, len);
+    return 0;
+}
+
+/* Returns how many bytes of an operation of len bytes happen before the
+ * power goes: all, half (the cut one), or none (after the cut). */
+static size_t survive(size_t len)
+{
+    if (cut)
+        return 0;
+    ops++;
+    if (cut_at && ops == cut_at) {
+        cut = 1;
+        return len / 2;
+    }
+    return len;
+}
+
+int hal_flash_write(uint32_t off, const void *buf, size_t len)
+{
+    if (!flash || off > SIM_FLASH_SIZE || len > SIM_FLASH_SIZE - off)
+        return -1;
+    size_t n = survive(len);
+    const uint8_t *p = buf;
+    for (size_t i = 0; i < n; i++)
+        flash[off + i] &= p[i]; /* NOR: a write only clears bits */
+    return 0;
+}
+
+int hal_flash_erase(uint32_t sector)
+{
+    if (!flash || sector >= SIM_SECTOR_COUNT)
+        return -1;
+    memset(flash + (size_t)sector * SIM_SECTOR_SIZE, 0xFF, survive(SIM_SECTOR_SIZE));
+    return 0;
+}
+
+int hal_rng_fill(void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    while (len) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+uint64_t hal_clock_now(void) { return (uint64_t)time(NULL); }
+
+void hal_reset(void) { abort(); }

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sbrguard-token: the real firmware as a host process. The link is a UNIX
+ * socket (one channel per connection), the flash a file mapped in memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include "../../firmware/fw.h"
+#include "sim.h"
+
+/* A frame must arrive whole within this time once its first byte has. */
+#define FRAME_TIMEOUT_MS 2000
+
+typedef struct {
+    int fd;
+    size_t have, need;
+    long long deadline;
+    uint8_t in[SG_MAX_FRAME];
+} conn;
+
+static conn conns[FW_MAX_CHANNELS];
+static uint8_t out[SG_MAX_FRAME];
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig) { (void)sig; stop = 1; }
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void send_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void drop(unsigned ch)
+{
+    close(conns[ch].fd);
+    conns[ch].fd = -1;
+    fw_channel_closed(ch);
+}
+
+static void reply_error(unsigned ch, uint8_t st)
+{
+    size_t n = fw_error_frame(st, out, sizeof out);
+    send_all(conns[ch].fd, out, n);
+    drop(ch);
+}
+
+/* Reads what is available; serves the frame once complete. */
+static void service(unsigned ch)
+{
+    conn *c = &conns[ch];
+    size_t want = c->have < SG_FRAME_HDR_LEN ? SG_FRAME_HDR_LEN : c->need;
+    ssize_t r = recv(c->fd, c->in + c->have, want - c->have, 0);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (r <= 0) {
+        drop(ch);
+        return;
+    }
+    if (c->have == 0)
+        c->deadline = now_ms() + FRAME_TIMEOUT_MS;
+    c->have += (size_t)r;
+    if (c->have == SG_FRAME_HDR_LEN && c->need == 0) {
+        size_t plen;
+        int rc = fw_frame_check_header(c->in, &plen);
+        if (rc != FW_OK) {
+            reply_error(ch, rc == FW_E_VERSION ? SG_ST_VERSION : rc == FW_E_TOO_LARGE ? SG_ST_TOO_LARGE : SG_ST_FRAME);
+            return;
+        }
+        c->need = SG_FRAME_HDR_LEN + plen;
+    }
+    if (c->need && c->have == c->need) {
+        int reset;
+        size_t n = fw_handle_frame(ch, c->in, c->have, out, sizeof out, &reset);
+        send_all(c->fd, out, n);
+        c->have = c->need = 0;
+        if (reset)
+            drop(ch);
+    }
+}
+
+static int open_flash(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st)) {
+        fprintf(stderr, "sbrguard-token: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB)) {
+        fprintf(stderr, "sbrguard-token: %s is in use by another token\n", path);
+        return -1;
+    }
+    if (st.st_size == 0) {
+        static uint8_t blank[SIM_SECTOR_SIZE];
+        memset(blank, 0xFF, sizeof blank);
+        for (unsigned i = 0; i < SIM_SECTOR_COUNT; i++)
+            if (write(fd, blank, sizeof blank) != (ssize_t)sizeof blank)
+                return -1;
+    } else if (st.st_size != SIM_FLASH_SIZE) {
+        fprintf(stderr, "sbrguard-token: %s: not a sim flash image (%lld bytes, want %u)\n", path,
+                (long long)st.st_size, SIM_FLASH_SIZE);
+        return -1;
+    }
+    void *m = mmap(NULL, SIM_FLASH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED)
+        return -1;
+    sim_flash_attach(m);
+    return fd;
+}
+
+static int listen_on(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof sa.sun_path) {
+        fprintf(stderr, "sbrguard-token: socket path too long\n");
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    unlink(path); /* the flash lock proves no other token owns it */
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) || listen(fd, 16)) {
+        fprintf(stderr, "sbrguard-token: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return fd;
+}
+
+static int usage(int rc)
+{
+    fprintf(rc ? stderr : stdout,
+            "usage: sbrguard-token --socket PATH --flash FILE\n"
+            "Runs the sbrguard firmware on the sim board: link on the UNIX socket PATH,\n"
+            "flash in FILE (created blank if missing). Stops on SIGTERM or SIGINT.\n");
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *sock = NULL, *flash = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return usage(0);
+        if (i + 1 < argc && !strcmp(argv[i], "--socket"))
+            sock = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--flash"))
+            flash = argv[++i];
+        else
+            return usage(2);
+    }
+    if (!sock || !flash)
+        return usage(2);
+    if (open_flash(flash) < 0)
+        return 1;
+    int rc = fw_init();
+    if (rc != FW_OK) {
+        fprintf(stderr, "sbrguard-token: firmware init failed (%d)\n", rc);
+        return 1;
+    }
+    int lfd = listen_on(sock);
+    if (lfd < 0)
+        return 1;
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    for (unsigned i = 0; i < FW_MAX_CHANNELS; i++)
+        conns[i].fd = -1;
+    fprintf(stderr, "sbrguard-token: serving on %s\n", sock);
+    while (!stop) {
+        struct pollfd pf[FW_MAX_CHANNELS + 1];
+        unsigned map[FW_MAX_CHANNELS + 1], n = 0;
+        long long now = now_ms();
+        int timeout = 1000;
+        pf[n].fd = lfd;
+        pf[n++].events = POLLIN;
+        for (unsigned i = 0; i < FW_MAX_CHANNELS; i++) {
+            if (conns[i].fd < 0)
+                continue;
+            if (conns[i].have && now >= conns[i].deadline) {
+                reply_error(i, SG_ST_TIMEOUT);
+                continue;
+            }
+            map[n] = i;
+            pf[n].fd = conns[i].fd;
+            pf[n++].events = POLLIN;
+            if (conns[i].have && conns[i].deadline - now < timeout)
+                timeout = (int)(conns[i].deadline - now);
+        }
+        if (poll(pf, n, timeout) < 0)
+            continue;
+        for (unsigned k = 1; k < n; k++)
+            if (pf[k].revents)
+                service(map[k]);
+        if (pf[0].revents & POLLIN) {
+            int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+            unsigned i = 0;
+            while (cfd >= 0 && i < FW_MAX_CHANNELS && conns[i].fd >= 0)
+                i++;
+            if (cfd >= 0 && i == FW_MAX_CHANNELS) {
+                close(cfd); /* all channels busy */
+            } else if (cfd >= 0) {
+                conns[i].fd = cfd;
+                conns[i].have = conns[i].need = 0;
+                fw_logout_channel(i);
+            }
+        }
+    }
+    unlink(sock);
+    fprintf(stderr, "sbrguard-token: stopped\n");
+    return 0;
+}

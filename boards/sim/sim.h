@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sim board: flash in memory (a mapped file for the token process),
+ * with power-cut injection for tests. */
+#ifndef SIM_H
+#define SIM_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_SECTOR_SIZE 4096u
+#define SIM_SECTOR_COUNT 80u
+#define SIM_FLASH_SIZE (SIM_SECTOR_SIZE * SIM_SECTOR_COUNT)
+
+/** Uses mem (SIM_FLASH_SIZE bytes) as the flash. */
+void sim_flash_attach(uint8_t *mem);
+/**
+ * Power cut: the n-th flash operation (write or erase, counted from 1 after
+ * this call) stops halfway and every later one is ignored. 0 disables.
+ */
+void sim_flash_cut_at(unsigned long n);
+/** Flash operations since the last sim_flash_cut_at(); nonzero once cut. */
+unsigned long sim_flash_ops(void);
+int sim_flash_was_cut(void);
+
+#endif

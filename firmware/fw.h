@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Firmware core: internal interfaces between the firmware modules. */
+#ifndef FW_H
+#define FW_H
+#include <stddef.h>
+#include <stdint.h>
+#include "sbrguard/proto.h"
+
+#define FW_VERSION_MAJOR 0
+#define FW_VERSION_MINOR 1
+#define FW_MAX_CHANNELS 8   /**< concurrent link connections (sim); 1 on a UART */
+#define FW_MAX_OBJECTS 32   /**< object slots; handles are 1..FW_MAX_OBJECTS */
+
+/* Errors of the firmware layer; mapped to SG_ST_* in one table (fw_core.c). */
+enum fw_err {
+    FW_OK = 0,
+    FW_E_FRAME = -1,
+    FW_E_VERSION = -2,
+    FW_E_TOO_LARGE = -3,
+    FW_E_UNKNOWN_CMD = -4,
+    FW_E_ARGS = -5,
+    FW_E_NOT_INITIALIZED = -6,
+    FW_E_PIN_INCORRECT = -7,
+    FW_E_PIN_LOCKED = -8,
+    FW_E_NOT_LOGGED_IN = -9,
+    FW_E_ALREADY_LOGGED_IN = -10,
+    FW_E_OTHER_USER = -11,
+    FW_E_NO_OBJECT = -12,
+    FW_E_MECHANISM = -13,
+    FW_E_MECH_PARAM = -14,
+    FW_E_KEY_TYPE = -15,
+    FW_E_DATA_LEN = -16,
+    FW_E_NO_SPACE = -17,
+    FW_E_FLASH = -18,
+    FW_E_CRYPTO = -19,
+    FW_E_POLICY = -20,
+    FW_E_PIN_LEN = -21,
+    FW_E_USER_PIN_NOT_SET = -22,
+    FW_E_CERT_MISMATCH = -23,
+    FW_E_PROHIBITED = -24,
+    FW_E_INTERNAL = -25,
+    FW_E_CORRUPT = -26, /**< store record failed its integrity check */
+};
+
+/** One request being served: arguments in, TLVs out. */
+typedef struct {
+    unsigned chan;
+    const uint8_t *args;
+    size_t args_len;
+    uint8_t *out;
+    size_t out_cap, out_len;
+    const char *msg; /**< optional detail for an error response */
+} fw_req;
+
+/* fw_core.c: frames and dispatch. */
+int fw_init(void);
+/** Header check for link layers that read a frame incrementally. */
+int fw_frame_check_header(const uint8_t hdr[SG_FRAME_HDR_LEN], size_t *payload_len);
+/**
+ * Serves one complete frame from channel chan; writes the response frame to
+ * out (capacity >= SG_MAX_FRAME). Returns the response length; *reset is set
+ * when the link must be reset because the stream lost sync.
+ */
+size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t *out,
+                       size_t out_cap, int *reset);
+/** Builds an error response frame without a request (link-layer timeout). */
+size_t fw_error_frame(uint8_t status, uint8_t *out, size_t out_cap);
+void fw_channel_closed(unsigned chan);
+
+/* Argument and output helpers. */
+int fw_arg(const fw_req *r, uint8_t tag, const uint8_t **val, size_t *len);
+int fw_arg_opt(const fw_req *r, uint8_t tag, const uint8_t **val, size_t *len);
+int fw_arg_u(const fw_req *r, uint8_t tag, size_t width, uint32_t *v);
+int fw_put(fw_req *r, uint8_t tag, const void *val, size_t len);
+int fw_put_u(fw_req *r, uint8_t tag, uint64_t v, size_t width);
+
+/* fw_store.c: power-safe record store over the HAL flash. Slot 0 is the
+ * token's metadata, slots 1..FW_MAX_OBJECTS hold objects. */
+#define FW_REC_TYPE_FREE 0
+#define FW_REC_TYPE_META 0x4D
+#define FW_STORE_SLOTS (FW_MAX_OBJECTS + 1)
+int fw_store_mount(void);
+/** Type and epoch of a slot's current record (FREE if none or erased). */
+uint8_t fw_store_type(unsigned slot, uint32_t *epoch);
+/** Reads a slot's current record; body stays valid until the next store call. */
+int fw_store_read(unsigned slot, const uint8_t **body, size_t *len);
+/** Buffer in which to compose a new record body before fw_store_commit. */
+uint8_t *fw_store_compose(size_t *cap);
+int fw_store_commit(unsigned slot, uint8_t type, uint32_t epoch, size_t len);
+/** Wipes the store's RAM buffer (after a private key was read). */
+void fw_store_wipe(void);
+/** Erases both copies of a slot (after its deletion is committed). */
+int fw_store_scrub(unsigned slot);
+
+/* fw_rng.c: DRBG and the static arena. */
+int fw_rng_init(const uint8_t *pers, size_t pers_len);
+int fw_rng(void *ctx, unsigned char *out, size_t len);
+void fw_zeroize(void *p, size_t n);
+
+/* fw_token.c: token metadata, PINs, login state per channel. */
+int fw_token_mount(void);
+uint32_t fw_token_epoch(void);
+int fw_token_initialized(void);
+int fw_login_state(unsigned chan);
+void fw_logout_channel(unsigned chan);
+int fw_require_user(const fw_req *r);
+int fw_cmd_info(fw_req *r);
+int fw_cmd_init_token(fw_req *r);
+int fw_cmd_login(fw_req *r);
+int fw_cmd_logout(fw_req *r);
+int fw_cmd_init_pin(fw_req *r);
+int fw_cmd_set_pin(fw_req *r);
+int fw_cmd_random(fw_req *r);
+
+/* fw_objects.c: object slots, listing, certificates and data. */
+#define FW_T_PRIVKEY 0x40 /* record-only tag: private key DER, never sent */
+int fw_objects_index(void);
+unsigned fw_objects_free(void);
+int fw_object_load(unsigned handle, uint8_t want_type, const uint8_t **body, size_t *len);
+int fw_key_is_ca(unsigned handle);
+int fw_cmd_list(fw_req *r);
+int fw_cmd_get_object(fw_req *r);
+int fw_cmd_create_object(fw_req *r);
+int fw_cmd_destroy_object(fw_req *r);
+int fw_cmd_bind_ca(fw_req *r);
+int fw_objects_new_slot(unsigned *slot);
+/** Starts a record in the store's compose buffer with the request's ID,
+ * LABEL, APPLICATION and HOST_ATTRS (length-checked). */
+int fw_object_begin(const fw_req *r, uint8_t **b, size_t *cap, size_t *off);
+int fw_cert_spki(const uint8_t *cert, size_t len, const uint8_t **spki, size_t *spki_len);
+
+/* fw_keys.c: key generation and signing. */
+int fw_cmd_generate_key(fw_req *r);
+int fw_cmd_sign(fw_req *r);
+
+/* Record types of objects (= SG_CLASS_*). */
+#define FW_REC_TYPE_KEY SG_CLASS_KEY
+#define FW_REC_TYPE_CERT SG_CLASS_CERT
+#define FW_REC_TYPE_DATA SG_CLASS_DATA
+
+#endif

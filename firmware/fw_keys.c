@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Key pairs generated on the token, and signatures. Private keys leave the
+ * store only into this file's buffers, which are wiped on one exit path. */
+#include <string.h>
+#include "../policy/policy.h"
+#include "fw.h"
+#include "mbedtls/asn1.h"
+#include "mbedtls/ecp.h"
+#include "mbedtls/md.h"
+#include "mbedtls/pk.h"
+#include "mbedtls/rsa.h"
+#include "sbrguard/tlv.h"
+
+#define PRIV_DER_MAX 2400 /* RSA-4096 PKCS#1 private key, with margin */
+#define PUB_DER_MAX 600   /* RSA-4096 SubjectPublicKeyInfo */
+#define SIGN_ALLOWED 0x5AA53CC3u
+
+static const struct {
+    uint8_t type, rsa;
+    uint16_t bits;
+    mbedtls_ecp_group_id grp;
+} key_types[] = {
+    { SG_KEY_EC_P256, 0, 256, MBEDTLS_ECP_DP_SECP256R1 },
+    { SG_KEY_EC_P384, 0, 384, MBEDTLS_ECP_DP_SECP384R1 },
+    { SG_KEY_EC_P521, 0, 521, MBEDTLS_ECP_DP_SECP521R1 },
+    { SG_KEY_RSA_2048, 1, 2048, MBEDTLS_ECP_DP_NONE },
+    { SG_KEY_RSA_3072, 1, 3072, MBEDTLS_ECP_DP_NONE },
+    { SG_KEY_RSA_4096, 1, 4096, MBEDTLS_ECP_DP_NONE },
+};
+
+enum { S_ECDSA, S_PKCS1, S_PSS };
+static const struct {
+    uint32_t mech;
+    uint8_t rsa, scheme;
+    mbedtls_md_type_t md;
+} mechs[] = {
+    { SG_MECH_ECDSA, 0, S_ECDSA, MBEDTLS_MD_NONE },
+    { SG_MECH_ECDSA_SHA256, 0, S_ECDSA, MBEDTLS_MD_SHA256 },
+    { SG_MECH_ECDSA_SHA384, 0, S_ECDSA, MBEDTLS_MD_SHA384 },
+    { SG_MECH_ECDSA_SHA512, 0, S_ECDSA, MBEDTLS_MD_SHA512 },
+    { SG_MECH_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_NONE },
+    { SG_MECH_SHA256_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_SHA256 },
+    { SG_MECH_SHA384_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_SHA384 },
+    { SG_MECH_SHA512_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_SHA512 },
+    { SG_MECH_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_NONE },
+    { SG_MECH_SHA256_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_SHA256 },
+    { SG_MECH_SHA384_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_SHA384 },
+    { SG_MECH_SHA512_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_SHA512 },
+};
+
+static int key_type_index(uint32_t t)
+{
+    for (size_t i = 0; i < sizeof key_types / sizeof *key_types; i++)
+        if (key_types[i].type == t)
+            return (int)i;
+    return -1;
+}
+
+static uint8_t priv_der[PRIV_DER_MAX];
+
+int fw_cmd_generate_key(fw_req *r)
+{
+    uint32_t kt, flags = 0;
+    const uint8_t *v;
+    size_t vl, cap, off;
+    uint8_t *w, pub[PUB_DER_MAX], num[4];
+    unsigned slot;
+    int rc, k, n, m;
+    if ((rc = fw_require_user(r)))
+        return rc;
+    if (fw_arg_u(r, SG_T_KEY_TYPE, 1, &kt))
+        return FW_E_ARGS;
+    if ((k = key_type_index(kt)) < 0)
+        return FW_E_KEY_TYPE;
+    if (fw_arg_opt(r, SG_T_FLAGS, &v, &vl) == FW_OK && (fw_arg_u(r, SG_T_FLAGS, 4, &flags) || flags & ~SG_OBJ_CA))
+        return FW_E_ARGS;
+    if ((rc = fw_objects_new_slot(&slot)))
+        return rc;
+    mbedtls_pk_context pk;
+    mbedtls_pk_init(&pk);
+    rc = FW_E_CRYPTO;
+    if (key_types[k].rsa) {
+        if (mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) ||
+            mbedtls_rsa_gen_key(mbedtls_pk_rsa(pk), fw_rng, NULL, key_types[k].bits, 65537))
+            goto out;
+    } else if (mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
+               mbedtls_ecp_gen_key(key_types[k].grp, mbedtls_pk_ec(pk), fw_rng, NULL)) {
+        goto out;
+    }
+    n = mbedtls_pk_write_key_der(&pk, priv_der, sizeof priv_der);
+    m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub);
+    if (n <= 0 || m <= 0)
+        goto out;
+    rc = fw_object_begin(r, &w, &cap, &off);
+    if (rc)
+        goto out;
+    rc = FW_E_NO_SPACE;
+    sg_be_put(num, flags, 4);
+    uint8_t kt8 = (uint8_t)kt, bits[2];
+    sg_be_put(bits, key_types[k].bits, 2);
+    if (sg_tlv_append(w, cap, &off, SG_T_KEY_TYPE, &kt8, 1) ||
+        sg_tlv_append(w, cap, &off, SG_T_KEY_BITS, bits, 2) ||
+        sg_tlv_append(w, cap, &off, SG_T_FLAGS, num, 4) ||
+        sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m) ||
+        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + sizeof priv_der - n, (size_t)n))
+        goto out;
+    if ((rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
+        goto out;
+    fw_objects_index();
+    rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m);
+out:
+    mbedtls_pk_free(&pk);
+    fw_zeroize(priv_der, sizeof priv_der);
+    return rc;
+}
+
+/* ECDSA-Sig-Value DER to the PKCS#11 form r || s, each n bytes. */
+static int ecdsa_raw(const uint8_t *der, size_t len, size_t n, uint8_t *out)
+{
+    unsigned char *p = (unsigned char *)(uintptr_t)der, *end = p + len;
+    size_t l;
+    if (mbedtls_asn1_get_tag(&p, end, &l, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+        return FW_E_CRYPTO;
+    for (int i = 0; i < 2; i++) {
+        if (mbedtls_asn1_get_tag(&p, end, &l, MBEDTLS_ASN1_INTEGER))
+            return FW_E_CRYPTO;
+        while (l > 0 && *p == 0) {
+            p++;
+            l--;
+        }
+        if (l > n)
+            return FW_E_CRYPTO;
+        memset(out + i * n, 0, n - l);
+        memcpy(out + i * n + n - l, p, l);
+        p += l;
+    }
+    return FW_OK;
+}
+
+typedef struct {
+    uint32_t key_type, mech, flags;
+    const uint8_t *priv, *data;
+    size_t priv_len, data_len;
+} sign_job;
+
+static int key_fields(const uint8_t *b, size_t len, sign_job *j)
+{
+    size_t off = 0, vl;
+    uint8_t t;
+    const uint8_t *v;
+    j->priv = NULL;
+    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+        if (t == SG_T_KEY_TYPE && vl == 1)
+            j->key_type = v[0];
+        else if (t == FW_T_PRIVKEY) {
+            j->priv = v;
+            j->priv_len = vl;
+        }
+    }
+    return j->priv && key_type_index(j->key_type) >= 0 ? FW_OK : FW_E_CORRUPT;
+}
+
+static int pss_params(const fw_req *r, mbedtls_md_type_t md, size_t *hlen, size_t *slen)
+{
+    static const struct {
+        uint32_t hash, mgf;
+        mbedtls_md_type_t md;
+    } pss[] = {
+        { SG_MECH_SHA256, SG_MGF1_SHA256, MBEDTLS_MD_SHA256 },
+        { SG_MECH_SHA384, SG_MGF1_SHA384, MBEDTLS_MD_SHA384 },
+        { SG_MECH_SHA512, SG_MGF1_SHA512, MBEDTLS_MD_SHA512 },
+    };
+    uint32_t h, mgf, s;
+    if (fw_arg_u(r, SG_T_PSS_HASH, 4, &h) || fw_arg_u(r, SG_T_PSS_MGF, 4, &mgf) ||
+        fw_arg_u(r, SG_T_PSS_SLEN, 4, &s))
+        return FW_E_MECH_PARAM;
+    for (size_t i = 0; i < sizeof pss / sizeof *pss; i++)
+        /* mbedTLS uses one hash for the message and MGF1. */
+        if (pss[i].hash == h && pss[i].mgf == mgf && (md == MBEDTLS_MD_NONE || md == pss[i].md)) {
+            *hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(pss[i].md));
+            *slen = s;
+            return (int)pss[i].md;
+        }
+    return FW_E_MECH_PARAM;
+}
+
+static int do_sign(fw_req *r, const sign_job *j, size_t m, volatile uint32_t *allow)
+{
+    uint8_t hash[64], sig[512], der[MBEDTLS_ECDSA_MAX_LEN];
+    const uint8_t *h = j->data;
+    size_t hlen = j->data_len, slen = 0, olen;
+    int k = key_type_index(j->key_type), rc = FW_E_CRYPTO;
+    mbedtls_md_type_t md = mechs[m].md;
+    mbedtls_pk_context pk;
+    mbedtls_pk_init(&pk);
+    if (mechs[m].scheme == S_PSS) {
+        int pmd = pss_params(r, md, &hlen, &slen);
+        if (pmd < 0)
+            return pmd;
+        if (md == MBEDTLS_MD_NONE && j->data_len != hlen)
+            return FW_E_DATA_LEN;
+        md = (mbedtls_md_type_t)pmd;
+        if (slen + hlen + 2 > (size_t)key_types[k].bits / 8)
+            return FW_E_MECH_PARAM;
+    }
+    if (mechs[m].md != MBEDTLS_MD_NONE) {
+        const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(mechs[m].md);
+        if (mbedtls_md(mi, j->data, j->data_len, hash))
+            return FW_E_CRYPTO;
+        h = hash;
+        hlen = mbedtls_md_get_size(mi);
+    } else if (hlen == 0 || (mechs[m].scheme == S_ECDSA && hlen > sizeof hash) ||
+               (mechs[m].scheme == S_PKCS1 && hlen + 11 > (size_t)key_types[k].bits / 8)) {
+        return FW_E_DATA_LEN;
+    }
+    if (mbedtls_pk_parse_key(&pk, j->priv, j->priv_len, NULL, 0, fw_rng, NULL))
+        goto out;
+    if (*allow != SIGN_ALLOWED) /* re-checked right before the key is used */
+        goto out;
+    if (mechs[m].scheme == S_ECDSA) {
+        size_t n = (key_types[k].bits + 7u) / 8u;
+        if (mbedtls_pk_sign(&pk, MBEDTLS_MD_NONE, h, hlen, der, sizeof der, &olen, fw_rng, NULL) ||
+            ecdsa_raw(der, olen, n, sig))
+            goto out;
+        olen = 2 * n;
+    } else {
+        mbedtls_rsa_context *rsa = mbedtls_pk_rsa(pk);
+        olen = mbedtls_rsa_get_len(rsa);
+        if (mechs[m].scheme == S_PKCS1) {
+            if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE) ||
+                mbedtls_rsa_pkcs1_sign(rsa, fw_rng, NULL, mechs[m].md, (unsigned)hlen, h, sig))
+                goto out;
+        } else if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, md) ||
+                   mbedtls_rsa_rsassa_pss_sign_ext(rsa, fw_rng, NULL, md, (unsigned)hlen, h, (int)slen, sig)) {
+            goto out;
+        }
+    }
+    rc = fw_put(r, SG_T_SIGNATURE, sig, olen);
+out:
+    mbedtls_pk_free(&pk);
+    fw_zeroize(hash, sizeof hash);
+    return rc;
+}
+
+int fw_cmd_sign(fw_req *r)
+{
+    volatile uint32_t allow = 0;
+    const uint8_t *b;
+    size_t len, m;
+    unsigned h;
+    uint32_t hv;
+    sign_job j = { 0 };
+    int rc;
+    if ((rc = fw_require_user(r)))
+        return rc;
+    if (fw_arg_u(r, SG_T_HANDLE, 2, &hv) || fw_arg_u(r, SG_T_MECH, 4, &j.mech) ||
+        fw_arg(r, SG_T_DATA, &j.data, &j.data_len))
+        return FW_E_ARGS;
+    if (j.data_len > SG_MAX_SIGN_DATA)
+        return FW_E_DATA_LEN;
+    h = hv;
+    if ((rc = fw_object_load(h, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, &j)))
+        return rc;
+    for (m = 0; m < sizeof mechs / sizeof *mechs && mechs[m].mech != j.mech; m++)
+        ;
+    if (m == sizeof mechs / sizeof *mechs || mechs[m].rsa != key_types[key_type_index(j.key_type)].rsa)
+        return FW_E_MECHANISM;
+    if (fw_key_is_ca(h)) {
+        pol_request rq = { .mech = j.mech, .data = j.data, .data_len = j.data_len };
+        pol_decision d = { .verdict = POL_REFUSE, .reason = "sbrguard.policy.no-decision" };
+        pol_check_ca_sign(&rq, &d);
+        if (d.verdict != POL_ACCEPT) {
+            r->msg = d.reason;
+            return FW_E_POLICY;
+        }
+        allow = SIGN_ALLOWED;
+    } else {
+        allow = SIGN_ALLOWED;
+    }
+    /* j.priv points into the store's buffer: nothing may read the store
+     * between here and the wipe. */
+    rc = do_sign(r, &j, m, &allow);
+    fw_store_wipe();
+    return rc;
+}

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Token metadata (slot 0): serial, label, PIN hashes, retry counters, epoch.
+ * A retry counter is decremented and committed before a PIN is compared, so
+ * cutting power during a guess never yields a free retry.
+ */
+#include <string.h>
+#include "fw.h"
+#include "mbedtls/pkcs5.h"
+#include "sbrguard/hal.h"
+#include "sbrguard/tlv.h"
+
+#define PIN_HASH_LEN 32
+#define PIN_SALT_LEN 16
+#define PIN_ITERATIONS 1000
+/* Record-only tags of the metadata record. */
+#define T_SO_HASH 0x41
+#define T_USER_HASH 0x42
+#define T_SO_SALT 0x43
+#define T_USER_SALT 0x44
+
+typedef struct {
+    char serial[SG_SERIAL_LEN];
+    uint8_t label[SG_MAX_LABEL];
+    size_t label_len;
+    uint32_t flags; /* SG_TF_INITIALIZED | SG_TF_USER_PIN_SET */
+    uint8_t so_tries, user_tries;
+    uint32_t epoch;
+    uint8_t so_hash[PIN_HASH_LEN], user_hash[PIN_HASH_LEN];
+    uint8_t so_salt[PIN_SALT_LEN], user_salt[PIN_SALT_LEN];
+} token_meta;
+
+static token_meta meta;
+static uint8_t login[FW_MAX_CHANNELS];
+
+static int meta_save(void)
+{
+    size_t cap, off = 0;
+    uint8_t *b = fw_store_compose(&cap), n[4];
+    int bad = 0;
+    bad |= sg_tlv_append(b, cap, &off, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN);
+    bad |= sg_tlv_append(b, cap, &off, SG_T_LABEL, meta.label, meta.label_len);
+    sg_be_put(n, meta.flags, 4);
+    bad |= sg_tlv_append(b, cap, &off, SG_T_TOKEN_FLAGS, n, 4);
+    bad |= sg_tlv_append(b, cap, &off, SG_T_SO_TRIES, &meta.so_tries, 1);
+    bad |= sg_tlv_append(b, cap, &off, SG_T_USER_TRIES, &meta.user_tries, 1);
+    bad |= sg_tlv_append(b, cap, &off, T_SO_HASH, meta.so_hash, PIN_HASH_LEN);
+    bad |= sg_tlv_append(b, cap, &off, T_USER_HASH, meta.user_hash, PIN_HASH_LEN);
+    bad |= sg_tlv_append(b, cap, &off, T_SO_SALT, meta.so_salt, PIN_SALT_LEN);
+    bad |= sg_tlv_append(b, cap, &off, T_USER_SALT, meta.user_salt, PIN_SALT_LEN);
+    return bad ? FW_E_INTERNAL : fw_store_commit(0, FW_REC_TYPE_META, meta.epoch, off);
+}
+
+static int field(const uint8_t *b, size_t len, uint8_t tag, void *out, size_t want)
+{
+    size_t off = 0, vl;
+    uint8_t t;
+    const uint8_t *v;
+    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1)
+        if (t == tag) {
+            if (vl > want)
+                return FW_E_CORRUPT;
+            memcpy(out, v, vl);
+            return (int)vl;
+        }
+    return FW_E_CORRUPT;
+}
+
+/* A blank token (first boot) gets a random serial. */
+static int meta_create(void)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    uint8_t rnd[SG_SERIAL_LEN / 2];
+    memset(&meta, 0, sizeof meta);
+    if (hal_rng_fill(rnd, sizeof rnd))
+        return FW_E_CRYPTO;
+    for (size_t i = 0; i < sizeof rnd; i++) {
+        meta.serial[2 * i] = hex[rnd[i] >> 4];
+        meta.serial[2 * i + 1] = hex[rnd[i] & 15];
+    }
+    meta.so_tries = SG_SO_MAX_TRIES;
+    meta.user_tries = SG_USER_MAX_TRIES;
+    return meta_save();
+}
+
+/* Deletes every object of an older epoch (after a re-initialization). */
+static int wipe_stale(void)
+{
+    for (unsigned s = 1; s < FW_STORE_SLOTS; s++) {
+        uint32_t ep = 0;
+        if (fw_store_type(s, &ep) == FW_REC_TYPE_FREE || ep == meta.epoch)
+            continue;
+        int rc = fw_store_commit(s, FW_REC_TYPE_FREE, meta.epoch, 0);
+        if (rc || (rc = fw_store_scrub(s)))
+            return rc;
+    }
+    return fw_objects_index();
+}
+
+int fw_token_mount(void)
+{
+    const uint8_t *b;
+    size_t len;
+    uint8_t n[4];
+    int rc;
+    if (fw_store_type(0, &meta.epoch) != FW_REC_TYPE_META) {
+        if ((rc = meta_create()))
+            return rc;
+    } else {
+        if ((rc = fw_store_read(0, &b, &len)))
+            return rc;
+        if (field(b, len, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN) != SG_SERIAL_LEN ||
+            (rc = field(b, len, SG_T_LABEL, meta.label, SG_MAX_LABEL)) < 0 ||
+            field(b, len, SG_T_TOKEN_FLAGS, n, 4) != 4 ||
+            field(b, len, SG_T_SO_TRIES, &meta.so_tries, 1) != 1 ||
+            field(b, len, SG_T_USER_TRIES, &meta.user_tries, 1) != 1 ||
+            field(b, len, T_SO_HASH, meta.so_hash, PIN_HASH_LEN) != PIN_HASH_LEN ||
+            field(b, len, T_USER_HASH, meta.user_hash, PIN_HASH_LEN) != PIN_HASH_LEN ||
+            field(b, len, T_SO_SALT, meta.so_salt, PIN_SALT_LEN) != PIN_SALT_LEN ||
+            field(b, len, T_USER_SALT, meta.user_salt, PIN_SALT_LEN) != PIN_SALT_LEN)
+            return FW_E_CORRUPT;
+        meta.label_len = (size_t)rc;
+        meta.flags = (uint32_t)sg_be_get(n, 4);
+    }
+    if ((rc = fw_rng_init((const uint8_t *)meta.serial, SG_SERIAL_LEN)))
+        return rc;
+    return wipe_stale();
+}
+
+uint32_t fw_token_epoch(void) { return meta.epoch; }
+int fw_token_initialized(void) { return (meta.flags & SG_TF_INITIALIZED) != 0; }
+int fw_login_state(unsigned chan) { return chan < FW_MAX_CHANNELS ? login[chan] : SG_LOGIN_NONE; }
+void fw_logout_channel(unsigned chan)
+{
+    if (chan < FW_MAX_CHANNELS)
+        login[chan] = SG_LOGIN_NONE;
+}
+
+int fw_require_user(const fw_req *r)
+{
+    if (!fw_token_initialized())
+        return FW_E_NOT_INITIALIZED;
+    return login[r->chan] == SG_LOGIN_USER ? FW_OK : FW_E_NOT_LOGGED_IN;
+}
+
+static int pin_arg(const fw_req *r, uint8_t tag, const uint8_t **pin, size_t *len)
+{
+    if (fw_arg(r, tag, pin, len))
+        return FW_E_ARGS;
+    return (*len < SG_MIN_PIN || *len > SG_MAX_PIN) ? FW_E_PIN_LEN : FW_OK;
+}
+
+static int pin_hash(const uint8_t *pin, size_t len, const uint8_t salt[PIN_SALT_LEN],
+                    uint8_t out[PIN_HASH_LEN])
+{
+    return mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, pin, len, salt, PIN_SALT_LEN,
+                                         PIN_ITERATIONS, PIN_HASH_LEN, out)
+               ? FW_E_CRYPTO
+               : FW_OK;
+}
+
+static int pin_set(int so, const uint8_t *pin, size_t len)
+{
+    uint8_t *salt = so ? meta.so_salt : meta.user_salt;
+    if (fw_rng(NULL, salt, PIN_SALT_LEN))
+        return FW_E_CRYPTO;
+    return pin_hash(pin, len, salt, so ? meta.so_hash : meta.user_hash);
+}
+
+/* Checks a PIN against the stored hash. The decremented counter is
+ * committed first; the caller commits the reset on success. */
+static int pin_check(int so, const uint8_t *pin, size_t len)
+{
+    uint8_t *tries = so ? &meta.so_tries : &meta.user_tries, h[PIN_HASH_LEN], diff = 0;
+    const uint8_t *want = so ? meta.so_hash : meta.user_hash;
+    int rc;
+    if (*tries == 0)
+        return FW_E_PIN_LOCKED;
+    (*tries)--;
+    if ((rc = meta_save()))
+        return rc;
+    if ((rc = pin_hash(pin, len, so ? meta.so_salt : meta.user_salt, h)))
+        return rc;
+    for (size_t i = 0; i < PIN_HASH_LEN; i++)
+        diff |= h[i] ^ want[i];
+    fw_zeroize(h, sizeof h);
+    if (diff)
+        return FW_E_PIN_INCORRECT;
+    *tries = so ? SG_SO_MAX_TRIES : SG_USER_MAX_TRIES;
+    return FW_OK;
+}
+
+int fw_cmd_info(fw_req *r)
+{
+    uint32_t fl = meta.flags;
+    if (meta.user_tries == 0)
+        fl |= SG_TF_USER_LOCKED;
+    if (meta.so_tries == 0)
+        fl |= SG_TF_SO_LOCKED;
+    uint8_t ver[2] = { FW_VERSION_MAJOR, FW_VERSION_MINOR };
+    int bad = fw_put(r, SG_T_FW_VERSION, ver, 2) | fw_put(r, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN) |
+              fw_put(r, SG_T_LABEL, meta.label, meta.label_len) | fw_put_u(r, SG_T_TOKEN_FLAGS, fl, 4) |
+              fw_put_u(r, SG_T_USER_TRIES, meta.user_tries, 1) |
+              fw_put_u(r, SG_T_SO_TRIES, meta.so_tries, 1) |
+              fw_put_u(r, SG_T_FREE_SLOTS, fw_objects_free(), 2) |
+              fw_put_u(r, SG_T_TOTAL_SLOTS, FW_MAX_OBJECTS, 2) |
+              fw_put_u(r, SG_T_TIME, hal_clock_now(), 8) |
+              fw_put_u(r, SG_T_MAX_PAYLOAD, SG_MAX_PAYLOAD, 4) |
+              fw_put_u(r, SG_T_LOGIN_STATE, login[r->chan], 1);
+    return bad ? FW_E_INTERNAL : FW_OK;
+}
+
+int fw_cmd_init_token(fw_req *r)
+{
+    const uint8_t *pin, *label;
+    size_t pin_len, label_len;
+    int rc;
+    if ((rc = pin_arg(r, SG_T_PIN, &pin, &pin_len)))
+        return rc;
+    if (fw_arg_opt(r, SG_T_LABEL, &label, &label_len) == FW_OK && label_len > SG_MAX_LABEL)
+        return FW_E_ARGS;
+    if (fw_token_initialized()) {
+        if ((rc = pin_check(1, pin, pin_len)))
+            return rc;
+    } else if ((rc = pin_set(1, pin, pin_len))) {
+        return rc;
+    }
+    /* One commit switches to the new epoch: every older object is gone at
+     * once, even if the wipe below is cut short (it resumes at boot). */
+    meta.epoch++;
+    meta.flags = SG_TF_INITIALIZED;
+    meta.so_tries = SG_SO_MAX_TRIES;
+    meta.user_tries = SG_USER_MAX_TRIES;
+    memset(meta.user_hash, 0, sizeof meta.user_hash);
+    if (label_len)
+        memcpy(meta.label, label, label_len);
+    meta.label_len = label_len;
+    if ((rc = meta_save()))
+        return rc;
+    for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
+        login[c] = SG_LOGIN_NONE;
+    return wipe_stale();
+}
+
+int fw_cmd_login(fw_req *r)
+{
+    const uint8_t *pin;
+    size_t len;
+    uint32_t ut;
+    int rc;
+    if (!fw_token_initialized())
+        return FW_E_NOT_INITIALIZED;
+    if (fw_arg_u(r, SG_T_USER_TYPE, 1, &ut) || (ut != SG_USER_SO && ut != SG_USER_USER))
+        return FW_E_ARGS;
+    uint8_t want = ut == SG_USER_SO ? SG_LOGIN_SO : SG_LOGIN_USER;
+    if (login[r->chan] != SG_LOGIN_NONE)
+        return login[r->chan] == want ? FW_E_ALREADY_LOGGED_IN : FW_E_OTHER_USER;
+    if ((rc = pin_arg(r, SG_T_PIN, &pin, &len)))
+        return rc;
+    if (want == SG_LOGIN_USER && !(meta.flags & SG_TF_USER_PIN_SET))
+        return FW_E_USER_PIN_NOT_SET;
+    if ((rc = pin_check(ut == SG_USER_SO, pin, len)) || (rc = meta_save()))
+        return rc;
+    login[r->chan] = want;
+    return FW_OK;
+}
+
+int fw_cmd_logout(fw_req *r)
+{
+    if (login[r->chan] == SG_LOGIN_NONE)
+        return FW_E_NOT_LOGGED_IN;
+    login[r->chan] = SG_LOGIN_NONE;
+    return FW_OK;
+}
+
+int fw_cmd_init_pin(fw_req *r)
+{
+    const uint8_t *pin;
+    size_t len;
+    int rc;
+    if (!fw_token_initialized())
+        return FW_E_NOT_INITIALIZED;
+    if (login[r->chan] != SG_LOGIN_SO)
+        return FW_E_NOT_LOGGED_IN;
+    if ((rc = pin_arg(r, SG_T_PIN, &pin, &len)) || (rc = pin_set(0, pin, len)))
+        return rc;
+    meta.flags |= SG_TF_USER_PIN_SET;
+    meta.user_tries = SG_USER_MAX_TRIES;
+    return meta_save();
+}
+
+int fw_cmd_set_pin(fw_req *r)
+{
+    const uint8_t *old, *nw;
+    size_t old_len, new_len;
+    uint32_t ut;
+    int rc;
+    if (!fw_token_initialized())
+        return FW_E_NOT_INITIALIZED;
+    if (fw_arg_u(r, SG_T_USER_TYPE, 1, &ut) || (ut != SG_USER_SO && ut != SG_USER_USER))
+        return FW_E_ARGS;
+    if ((rc = pin_arg(r, SG_T_PIN, &old, &old_len)) || (rc = pin_arg(r, SG_T_NEW_PIN, &nw, &new_len)))
+        return rc;
+    if (ut == SG_USER_USER && !(meta.flags & SG_TF_USER_PIN_SET))
+        return FW_E_USER_PIN_NOT_SET;
+    if ((rc = pin_check(ut == SG_USER_SO, old, old_len)) || (rc = pin_set(ut == SG_USER_SO, nw, new_len)))
+        return rc;
+    return meta_save();
+}
+
+int fw_cmd_random(fw_req *r)
+{
+    uint32_t n;
+    uint8_t buf[SG_MAX_RANDOM];
+    if (fw_arg_u(r, SG_T_COUNT, 2, &n) || n == 0 || n > SG_MAX_RANDOM)
+        return FW_E_ARGS;
+    int rc = fw_rng(NULL, buf, n) ? FW_E_CRYPTO : fw_put(r, SG_T_VALUE, buf, n);
+    fw_zeroize(buf, n);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sbrguard CLI internals. */
+#ifndef CLI_H
+#define CLI_H
+#include <stddef.h>
+#include <stdint.h>
+#include "sbrguard/sbrguard.h"
+
+/** Option parser: `--name value` pairs and `--flag` switches. */
+typedef struct {
+    int argc;
+    char **argv;
+} cli_args;
+
+const char *cli_opt(const cli_args *a, const char *name);
+int cli_flag(const cli_args *a, const char *name);
+/** Rejects options not in the NULL-terminated list (flags end with '!'). */
+int cli_check(const cli_args *a, const char *const *known);
+
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_token_fail(sg_client *c, int rc, const char *what);
+
+/** SBRGUARD_HOME or ~/.sbrguard, created on demand. */
+int cli_home(char *out, size_t cap);
+int cli_connect(sg_client **c);
+/** Logs in as the user with --pin or $SBRGUARD_PIN. */
+int cli_login_user(sg_client *c, const cli_args *a);
+
+uint8_t *cli_read_file(const char *path, size_t *len);
+int cli_write_file(const char *path, const uint8_t *p, size_t len);
+/** PEM (any label) or DER input to DER; returns a malloc'ed buffer. */
+uint8_t *cli_read_der(const char *path, size_t *len);
+int cli_write_pem(const char *path, const char *label, const uint8_t *der, size_t len);
+int cli_hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *len);
+void cli_hex_print(const uint8_t *p, size_t len);
+
+int cmd_token(cli_args *a);
+int cmd_init(cli_args *a);
+int cmd_keygen(cli_args *a);
+int cmd_list(cli_args *a);
+int cmd_cert(cli_args *a);
+int cmd_sign(cli_args *a);
+
+#endif

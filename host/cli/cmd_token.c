@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sbrguard token start|stop|status: the sim token's process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* The token binary sits next to this one unless $SBRGUARD_TOKEN_BIN says. */
+static int token_bin(char *out, size_t cap)
+{
+    const char *env = getenv("SBRGUARD_TOKEN_BIN");
+    if (env && *env)
+        return snprintf(out, cap, "%s", env) < (int)cap ? 0 : -1;
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return -1;
+    self[n] = 0;
+    char *slash = strrchr(self, '/');
+    *slash = 0;
+    return snprintf(out, cap, "%s/sbrguard-token", self) < (int)cap ? 0 : -1;
+}
+
+static pid_t read_pid(const char *home)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/token.pid", home) >= (int)sizeof path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    long pid = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return pid > 0 && kill((pid_t)pid, 0) == 0 ? (pid_t)pid : 0;
+}
+
+static int reachable(void)
+{
+    sg_client *c;
+    sg_info info;
+    if (sg_connect(&c, NULL))
+        return 0;
+    int ok = sg_get_info(c, &info) == SG_OK;
+    sg_free(c);
+    return ok;
+}
+
+static int start(const char *home)
+{
+    char bin[PATH_MAX], sock[PATH_MAX], flash[PATH_MAX], logf[PATH_MAX], pidf[PATH_MAX];
+    if (read_pid(home) && reachable()) {
+        printf("token already running (pid %ld)\n", (long)read_pid(home));
+        return 0;
+    }
+    if (token_bin(bin, sizeof bin) || access(bin, X_OK))
+        return cli_fail("token binary not found (%s); build it with `make`", bin);
+    if (sg_socket_path(sock, sizeof sock))
+        return cli_fail("no socket path");
+    if (snprintf(flash, sizeof flash, "%s/flash.bin", home) >= (int)sizeof flash ||
+        snprintf(logf, sizeof logf, "%s/token.log", home) >= (int)sizeof logf ||
+        snprintf(pidf, sizeof pidf, "%s/token.pid", home) >= (int)sizeof pidf)
+        return cli_fail("SBRGUARD_HOME path too long");
+    pid_t pid = fork();
+    if (pid < 0)
+        return cli_fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        int fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0600), nul = open("/dev/null", O_RDONLY);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        if (nul >= 0)
+            dup2(nul, 0);
+        setsid();
+        execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, (char *)NULL);
+        _exit(127);
+    }
+    FILE *f = fopen(pidf, "w");
+    if (f) {
+        fprintf(f, "%ld\n", (long)pid);
+        fclose(f);
+    }
+    for (int i = 0; i < 100; i++) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return cli_fail("token exited at start; see %s", logf);
+        if (reachable()) {
+            printf("token started (pid %ld, socket %s, flash %s)\n", (long)pid, sock, flash);
+            return 0;
+        }
+        sleep_ms(50);
+    }
+    return cli_fail("token did not come up within 5 s; see %s", logf);
+}
+
+static int stop(const char *home)
+{
+    pid_t pid = read_pid(home);
+    if (!pid) {
+        printf("token not running\n");
+        return 0;
+    }
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+        sleep_ms(50);
+    if (kill(pid, 0) == 0)
+        return cli_fail("token (pid %ld) did not stop", (long)pid);
+    printf("token stopped\n");
+    return 0;
+}
+
+static int status(void)
+{
+    sg_client *c;
+    sg_info in;
+    char sock[PATH_MAX];
+    if (sg_socket_path(sock, sizeof sock) || sg_connect(&c, NULL)) {
+        printf("token: not reachable at %s\n", sock);
+        return 3;
+    }
+    int rc = sg_get_info(c, &in);
+    if (rc) {
+        rc = cli_token_fail(c, rc, "status");
+        sg_free(c);
+        return rc;
+    }
+    printf("token: running at %s\nfirmware: %u.%u\nserial: %s\nlabel: %s\n", sock, in.fw_major,
+           in.fw_minor, in.serial, in.label);
+    printf("initialized: %s\nuser PIN: %s\n", in.flags & SG_TF_INITIALIZED ? "yes" : "no",
+           in.flags & SG_TF_USER_LOCKED ? "locked" : in.flags & SG_TF_USER_PIN_SET ? "set" : "not set");
+    printf("user PIN tries left: %u\nSO PIN tries left: %u%s\n", in.user_tries, in.so_tries,
+           in.flags & SG_TF_SO_LOCKED ? " (locked)" : "");
+    printf("object slots: %u free of %u\ntoken time: %llu\n", in.free_slots, in.total_slots,
+           (unsigned long long)in.time);
+    sg_free(c);
+    return 0;
+}
+
+int cmd_token(cli_args *a)
+{
+    static const char *const known[] = { "start!", "stop!", "status!", NULL };
+    char home[PATH_MAX];
+    if (a->argc != 1 || cli_check(a, known))
+        return cli_fail("usage: sbrguard token start|stop|status");
+    if (!strcmp(a->argv[0], "status"))
+        return status();
+    if (cli_home(home, sizeof home))
+        return 1;
+    return !strcmp(a->argv[0], "start") ? start(home) : stop(home);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sbrguard: command-line front end of the token. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(cli_args *a);
+    const char *help;
+} verb;
+
+static const verb verbs[] = {
+    { "token", cmd_token,
+      "usage: sbrguard token start|stop|status\n"
+      "  start   start the sim token (sbrguard-token) in the background; its socket,\n"
+      "          flash file, pid and log live in $SBRGUARD_HOME (default ~/.sbrguard)\n"
+      "  stop    stop it\n"
+      "  status  show the token's state; exit 3 if it is not reachable\n" },
+    { "init", cmd_init,
+      "usage: sbrguard init --label LABEL --so-pin SOPIN --pin PIN\n"
+      "  Initializes the token (wipes every object), sets the security officer PIN\n"
+      "  and the user PIN. On an initialized token SOPIN must be the current one.\n"
+      "  PINs may come from $SBRGUARD_SO_PIN and $SBRGUARD_PIN instead.\n" },
+    { "keygen", cmd_keygen,
+      "usage: sbrguard keygen --type TYPE --label LABEL [--id HEX] [--ca] [--pubout FILE] [--pin PIN]\n"
+      "  Generates a key pair on the token. TYPE: ec-p256 ec-p384 ec-p521 rsa-2048\n"
+      "  rsa-3072 rsa-4096. --ca reserves it as a CA key (signs only what the policy\n"
+      "  accepts). --pubout writes the public key as PEM. Prints the handle.\n" },
+    { "list", cmd_list,
+      "usage: sbrguard list [--pin PIN]\n"
+      "  Lists the token's objects (private data objects only with a PIN).\n" },
+    { "cert", cmd_cert,
+      "usage: sbrguard cert import --key HANDLE --cert FILE [--label LABEL] [--pin PIN]\n"
+      "  Binds a CA certificate (PEM or DER) to the key HANDLE: the token checks the\n"
+      "  certificate carries the key's public key, and the key becomes a CA key.\n" },
+    { "sign", cmd_sign,
+      "usage: sbrguard sign --key HANDLE --mech MECH --in FILE --out FILE [--salt-len N] [--pin PIN]\n"
+      "  Signs FILE's bytes. MECH: ecdsa ecdsa-sha256 ecdsa-sha384 ecdsa-sha512\n"
+      "  rsa-pkcs sha256-rsa-pkcs sha384-rsa-pkcs sha512-rsa-pkcs rsa-pkcs-pss\n"
+      "  sha256-rsa-pkcs-pss sha384-rsa-pkcs-pss sha512-rsa-pkcs-pss (raw ecdsa,\n"
+      "  rsa-pkcs and rsa-pkcs-pss take a digest or DigestInfo). ECDSA signatures\n"
+      "  are written as DER (what openssl verifies), RSA as the raw signature.\n" },
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: sbrguard VERB [options]   (sbrguard VERB --help for details)\n"
+          "verbs: token start|stop|status, init, keygen, list, cert import, sign\n"
+          "The token's socket: $SBRGUARD_SOCKET, else `socket = PATH` in $SBRGUARD_CONF,\n"
+          "~/.config/sbrguard/sbrguard.conf or /etc/sbrguard/sbrguard.conf, else\n"
+          "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++) {
+        if (strcmp(argv[1], verbs[i].name))
+            continue;
+        cli_args a = { argc - 2, argv + 2 };
+        if (cli_flag(&a, "--help") || cli_flag(&a, "-h")) {
+            fputs(verbs[i].help, stdout);
+            return 0;
+        }
+        return verbs[i].fn(&a);
+    }
+    cli_fail("unknown verb '%s'", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libsbrguard: connection and framing (docs/protocol.md). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "client.h"
+
+/* A key generation (RSA-4096) may take long on a slow token; a dead token
+ * shows up as EOF, not as this timeout. */
+#define SG_REPLY_TIMEOUT_S 600
+
+int sg_connect(sg_client **out, const char *path)
+{
+    char def[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    *out = NULL;
+    if (!path) {
+        if (sg_socket_path(def, sizeof def) != SG_OK)
+            return SG_E_ARGS;
+        path = def;
+    }
+    if (strlen(path) >= sizeof sa.sun_path)
+        return SG_E_ARGS;
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return SG_E_CONNECT;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(fd);
+        return SG_E_CONNECT;
+    }
+    struct timeval tv = { .tv_sec = SG_REPLY_TIMEOUT_S };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sg_client *c = calloc(1, sizeof *c);
+    if (!c) {
+        close(fd);
+        return SG_E_NOMEM;
+    }
+    c->fd = fd;
+    *out = c;
+    return SG_OK;
+}
+
+void sg_free(sg_client *c)
+{
+    if (!c)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c);
+}
+
+int sg_last_status(const sg_client *c) { return c->last_status; }
+const char *sg_last_message(const sg_client *c) { return c->last_msg; }
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return SG_E_IO;
+        p += w;
+        n -= (size_t)w;
+    }
+    return SG_OK;
+}
+
+static int read_all(int fd, uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t r = recv(fd, p, n, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return SG_E_IO;
+        p += r;
+        n -= (size_t)r;
+    }
+    return SG_OK;
+}
+
+/* After an I/O error the stream is out of sync: the connection is dropped
+ * and every later call fails until the caller reconnects. */
+static int broken(sg_client *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    return SG_E_IO;
+}
+
+int sg_transact(sg_client *c, uint8_t cmd, const uint8_t *req, size_t req_len,
+                uint8_t *status, uint8_t *resp, size_t resp_cap, size_t *resp_len)
+{
+    uint8_t hdr[SG_FRAME_HDR_LEN] = { 'S', 'G', SG_PROTO_VERSION, cmd };
+    if (c->fd < 0)
+        return SG_E_IO;
+    if (req_len > SG_MAX_PAYLOAD)
+        return SG_E_ARGS;
+    hdr[4] = (uint8_t)(req_len >> 24);
+    hdr[5] = (uint8_t)(req_len >> 16);
+    hdr[6] = (uint8_t)(req_len >> 8);
+    hdr[7] = (uint8_t)req_len;
+    if (write_all(c->fd, hdr, sizeof hdr) || (req_len && write_all(c->fd, req, req_len)))
+        return broken(c);
+    if (read_all(c->fd, hdr, sizeof hdr))
+        return broken(c);
+    size_t len = ((size_t)hdr[4] << 24) | ((size_t)hdr[5] << 16) | ((size_t)hdr[6] << 8) | hdr[7];
+    if (hdr[0] != 'S' || hdr[1] != 'G' || hdr[2] != SG_PROTO_VERSION || len > SG_MAX_PAYLOAD) {
+        broken(c);
+        return SG_E_PROTOCOL;
+    }
+    if (len > resp_cap) {
+        broken(c);
+        return SG_E_PROTOCOL;
+    }
+    if (len && read_all(c->fd, resp, len))
+        return broken(c);
+    *status = hdr[3];
+    *resp_len = len;
+    return SG_OK;
+}
+
+/* Sends a request built in c->req and checks the status; the payload of a
+ * success stays in c->resp / c->resp_len. */
+int sg_call(sg_client *c, uint8_t cmd, size_t req_len)
+{
+    uint8_t st;
+    int rc = sg_transact(c, cmd, c->req, req_len, &st, c->resp, sizeof c->resp, &c->resp_len);
+    if (rc != SG_OK)
+        return rc;
+    c->last_status = st;
+    c->last_msg[0] = 0;
+    if (st == SG_ST_OK)
+        return SG_OK;
+    const uint8_t *m;
+    size_t ml;
+    if (sg_tlv_find(c->resp, c->resp_len, SG_T_MESSAGE, &m, &ml) == SG_OK) {
+        if (ml >= sizeof c->last_msg)
+            ml = sizeof c->last_msg - 1;
+        for (size_t i = 0; i < ml; i++)
+            c->last_msg[i] = (m[i] >= 0x20 && m[i] < 0x7F) ? (char)m[i] : '?';
+        c->last_msg[ml] = 0;
+    }
+    return SG_E_TOKEN;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libsbrguard internals. */
+#ifndef SG_CLIENT_H
+#define SG_CLIENT_H
+#include "sbrguard/sbrguard.h"
+
+struct sg_client {
+    int fd;
+    int last_status;
+    char last_msg[128];
+    size_t resp_len;
+    uint8_t req[SG_MAX_PAYLOAD];
+    uint8_t resp[SG_MAX_PAYLOAD];
+};
+
+int sg_call(sg_client *c, uint8_t cmd, size_t req_len);
+int sg_get_u(const uint8_t *p, size_t len, uint8_t tag, size_t width, uint64_t *v);
+
+#endif

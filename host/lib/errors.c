@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Names of library errors and token statuses, for messages. */
+#include "sbrguard/sbrguard.h"
+
+const char *sg_strerror(int err)
+{
+    switch (err) {
+    case SG_OK: return "ok";
+    case SG_E_CONNECT: return "cannot reach the token (is it started? see `sbrguard token status`)";
+    case SG_E_IO: return "link to the token failed";
+    case SG_E_PROTOCOL: return "malformed response from the token";
+    case SG_E_TOKEN: return "refused by the token";
+    case SG_E_ARGS: return "invalid argument";
+    case SG_E_BUFFER: return "buffer too small";
+    case SG_E_NOMEM: return "out of memory";
+    default: return "unknown error";
+    }
+}
+
+static const char *const status_names[] = {
+    [SG_ST_OK] = "ok",
+    [SG_ST_FRAME] = "malformed frame",
+    [SG_ST_VERSION] = "unsupported protocol version",
+    [SG_ST_TOO_LARGE] = "frame too large",
+    [SG_ST_UNKNOWN_CMD] = "unknown command",
+    [SG_ST_ARGS] = "invalid arguments",
+    [SG_ST_NOT_INITIALIZED] = "token not initialized",
+    [SG_ST_PIN_INCORRECT] = "PIN incorrect",
+    [SG_ST_PIN_LOCKED] = "PIN locked",
+    [SG_ST_NOT_LOGGED_IN] = "not logged in",
+    [SG_ST_ALREADY_LOGGED_IN] = "already logged in",
+    [SG_ST_OTHER_USER_LOGGED_IN] = "another user is logged in",
+    [SG_ST_NO_OBJECT] = "no such object",
+    [SG_ST_MECHANISM] = "mechanism not supported for this key",
+    [SG_ST_MECH_PARAM] = "invalid mechanism parameters",
+    [SG_ST_KEY_TYPE] = "unsupported key type",
+    [SG_ST_DATA_LEN] = "data length out of range",
+    [SG_ST_NO_SPACE] = "token storage full",
+    [SG_ST_FLASH] = "token storage failure",
+    [SG_ST_CRYPTO] = "cryptographic operation failed",
+    [SG_ST_POLICY_REJECTED] = "rejected by policy",
+    [SG_ST_PIN_LEN] = "PIN length out of range",
+    [SG_ST_USER_PIN_NOT_SET] = "user PIN not initialized",
+    [SG_ST_CERT_MISMATCH] = "certificate does not match the key",
+    [SG_ST_PROHIBITED] = "action prohibited",
+    [SG_ST_TIMEOUT] = "frame timeout",
+    [SG_ST_INTERNAL] = "internal token error",
+};
+
+const char *sg_status_name(int status)
+{
+    if (status < 0 || (size_t)status >= sizeof status_names / sizeof *status_names || !status_names[status])
+        return "unknown status";
+    return status_names[status];
+}
