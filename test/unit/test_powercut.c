@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Power cut at every flash operation of key generation, PIN changes, object
+ * creation and deletion, CA binding and re-initialization: after each cut
+ * the token must boot with either the old or the new state, intact.
+ */
+#include "check.h"
+#include "harness.h"
+#include "mbedtls/md.h"
+#include "mbedtls/pk.h"
+
+#define SO "so-pin-1"
+#define PIN "user-1234"
+#define PIN2 "user-5678"
+
+static uint8_t before[SIM_FLASH_SIZE];
+static unsigned long cuts_total;
+
+typedef struct {
+    int objects;      /* live objects */
+    char label[40];
+} token_view;
+
+static int count_objects(void)
+{
+    th_begin();
+    th_resp r = th_send(0, SG_CMD_LIST);
+    size_t off = 0, vl;
+    uint8_t t;
+    const uint8_t *v;
+    int n = 0;
+    if (r.status != SG_ST_OK)
+        return -1;
+    while (sg_tlv_next(r.p, r.len, &off, &t, &v, &vl) == 1)
+        n += t == SG_T_LIST_ENTRY;
+    return n;
+}
+
+static void view(token_view *tv)
+{
+    size_t l = 0;
+    th_begin();
+    th_resp r = th_send(0, SG_CMD_INFO);
+    const uint8_t *v = th_get(r, SG_T_LABEL, &l);
+    memset(tv, 0, sizeof *tv);
+    memcpy(tv->label, v ? (const char *)v : "", l < sizeof tv->label ? l : 0);
+    tv->objects = count_objects();
+}
+
+/* Every key on the token signs, and the signature verifies with the public
+ * key the token reports: no key record is half-written. */
+static int keys_intact(void)
+{
+    static const uint8_t msg[] = "power-cut";
+    for (unsigned h = 1; h <= FW_MAX_OBJECTS; h++) {
+        th_begin();
+        th_put_u(SG_T_HANDLE, h, 2);
+        th_resp r = th_send(0, SG_CMD_GET_OBJECT);
+        if (r.status == SG_ST_NO_OBJECT)
+            continue;
+        if (r.status != SG_ST_OK)
+            return 0;
+        if (th_get_u(r, SG_T_CLASS) != SG_CLASS_KEY || (th_get_u(r, SG_T_FLAGS) & SG_OBJ_CA))
+            continue;
+        static uint8_t pub[700];
+        size_t pl = 0, sl = 0;
+        const uint8_t *p = th_get(r, SG_T_PUBKEY, &pl);
+        if (!p || pl > sizeof pub)
+            return 0;
+        memcpy(pub, p, pl);
+        int ec = th_get_u(r, SG_T_KEY_TYPE) == SG_KEY_EC_P256;
+        r = th_sign(0, h, ec ? SG_MECH_ECDSA_SHA256 : SG_MECH_SHA256_RSA_PKCS, msg, sizeof msg);
+        const uint8_t *s = th_get(r, SG_T_SIGNATURE, &sl);
+        if (!s || sl > 256)
+            return 0;
+        uint8_t der[256], hash[32];
+        size_t off = 2;
+        if (ec) {
+            for (int i = 0; i < 2; i++) {
+                der[off++] = 0x02;
+                der[off++] = 33;
+                der[off++] = 0;
+                memcpy(der + off, s + 32 * i, 32);
+                off += 32;
+            }
+            der[0] = 0x30;
+            der[1] = (uint8_t)(off - 2);
+        } else {
+            memcpy(der, s, sl);
+            off = sl;
+        }
+        mbedtls_pk_context pk;
+        mbedtls_pk_init(&pk);
+        int ok = mbedtls_pk_parse_public_key(&pk, pub, pl) == 0 &&
+                 mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), msg, sizeof msg, hash) == 0 &&
+                 mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, 32, der, off) == 0;
+        mbedtls_pk_free(&pk);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* Which user PIN works now: 1 = old, 2 = new, 0 = neither. Leaves the
+ * channel logged in with it. */
+static int which_pin(const char *old, const char *nw)
+{
+    if (th_login(0, SG_USER_USER, nw) == SG_ST_OK)
+        return 2;
+    return th_login(0, SG_USER_USER, old) == SG_ST_OK ? 1 : 0;
+}
+
+typedef void (*step_fn)(void);
+
+static void login_any(void)
+{
+    if (th_login(0, SG_USER_USER, PIN) != SG_ST_OK)
+        th_login(0, SG_USER_USER, PIN2);
+}
+
+/* Runs step with a cut at every flash operation, then checks the state
+ * after reboot against the views before and after the step. */
+static void exercise(const char *name, step_fn step)
+{
+    token_view old, nw, now;
+    unsigned long ops;
+    memcpy(before, th_flash, sizeof before);
+    if (th_boot() || th_login(0, SG_USER_USER, PIN) != SG_ST_OK) {
+        CHECK(0, "%s: setup", name);
+        return;
+    }
+    view(&old);
+    th_begin();
+    th_send(0, SG_CMD_LOGOUT);
+    sim_flash_cut_at(0);
+    step();
+    ops = sim_flash_ops();
+    th_boot();
+    login_any();
+    view(&nw);
+    int bad = 0;
+    for (unsigned long k = 1; k <= ops; k++) {
+        memcpy(th_flash, before, sizeof before);
+        th_boot();
+        sim_flash_cut_at(k);
+        step();
+        if (!sim_flash_was_cut()) {
+            bad++;
+            fprintf(stderr, "%s: cut %lu never reached\n", name, k);
+            continue;
+        }
+        if (th_boot() != FW_OK) {
+            bad++;
+            fprintf(stderr, "%s: no boot after cut %lu\n", name, k);
+            continue;
+        }
+        login_any();
+        view(&now);
+        if (!keys_intact() ||
+            !((now.objects == old.objects && !strcmp(now.label, old.label)) ||
+              (now.objects == nw.objects && !strcmp(now.label, nw.label)))) {
+            bad++;
+            fprintf(stderr, "%s: cut %lu: objects %d (old %d, new %d), label '%s'\n", name, k, now.objects,
+                    old.objects, nw.objects, now.label);
+        }
+        th_begin();
+        th_send(0, SG_CMD_LOGOUT);
+    }
+    cuts_total += ops;
+    CHECK(bad == 0 && ops > 0, "%s: old or new state after a cut at each of %lu flash operations", name, ops);
+    /* Continue from the completed step. */
+    memcpy(th_flash, before, sizeof before);
+    th_boot();
+    step();
+    th_boot();
+}
+
+static void step_keygen_ec(void)
+{
+    th_login(0, SG_USER_USER, PIN);
+    th_keygen(0, SG_KEY_EC_P256, "ec", 0);
+}
+static void step_keygen_rsa(void)
+{
+    th_login(0, SG_USER_USER, PIN);
+    th_keygen(0, SG_KEY_RSA_2048, "rsa", 0);
+}
+static void step_set_pin(void) { th_set_pin(0, SG_USER_USER, PIN, PIN2); }
+static void step_set_pin_back(void) { th_set_pin(0, SG_USER_USER, PIN2, PIN); }
+static void step_create(void)
+{
+    th_login(0, SG_USER_USER, PIN);
+    th_begin();
+    th_put_u(SG_T_CLASS, SG_CLASS_DATA, 1);
+    th_put_s(SG_T_VALUE, "payload");
+    th_send(0, SG_CMD_CREATE_OBJECT);
+}
+static void step_destroy(void)
+{
+    th_login(0, SG_USER_USER, PIN);
+    th_begin();
+    th_put_u(SG_T_HANDLE, 1, 2);
+    th_send(0, SG_CMD_DESTROY_OBJECT);
+}
+static void step_reinit(void) { th_init_token(SO, "reinit"); }
+
+/* A PIN change: after the cut exactly one of the two PINs works. */
+static int pin_judge(const char *old, const char *nw)
+{
+    int bad = 0;
+    for (unsigned long k = 1;; k++) {
+        memcpy(th_flash, before, sizeof before);
+        th_boot();
+        sim_flash_cut_at(k);
+        step_set_pin();
+        if (!sim_flash_was_cut())
+            break;
+        th_boot();
+        int w = which_pin(old, nw);
+        bad += w == 0;
+        cuts_total++;
+    }
+    return bad;
+}
+
+int main(void)
+{
+    CHECK(th_boot() == FW_OK, "boot");
+    CHECK(th_init_token(SO, "cut") == SG_ST_OK && th_init_pin(SO, PIN) == SG_ST_OK, "init token and PIN");
+    exercise("EC key generation", step_keygen_ec);
+    exercise("RSA key generation", step_keygen_rsa);
+    exercise("data object creation", step_create);
+    exercise("object deletion", step_destroy);
+
+    memcpy(before, th_flash, sizeof before);
+    CHECK(pin_judge(PIN, PIN2) == 0, "PIN change: after a cut at each flash operation exactly one PIN works");
+    memcpy(th_flash, before, sizeof before);
+    th_boot();
+    step_set_pin();
+    th_boot();
+    CHECK(which_pin(PIN, PIN2) == 2, "PIN change completes without a cut");
+    th_begin();
+    th_send(0, SG_CMD_LOGOUT);
+    step_set_pin_back();
+
+    exercise("re-initialization", step_reinit);
+    CHECK(cuts_total > 40, "%lu cut points exercised in all", cuts_total);
+    return CHECK_DONE();
+}
