@@ -19,6 +19,7 @@ DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
+MBED_CONFIG := firmware/mbedtls/sg_mbedtls_config.h
 MBED_DEFS := -DMBEDTLS_CONFIG_FILE='"sg_mbedtls_config.h"' -Ifirmware/mbedtls -I$(MBEDTLS)/include
 SAN ?=
 ifeq ($(SAN),1)
@@ -83,7 +84,7 @@ $(MBEDTLS_STAMP):
 	@echo "deps: mbedTLS $(MBEDTLS_VER) source in $(MBEDTLS)"
 
 # --- host build (sim token, library, module, CLI) ----------------------------
-$(OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c | $(MBEDTLS_STAMP)
+$(OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c $(MBED_CONFIG) | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -O2 -g -fPIC $(SANFLAGS) $(MBED_DEFS) -c $< -o $@
 
@@ -91,7 +92,7 @@ $(OUT)/obj/%.o: %.c | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
-$(LIBMBED): $(MBEDTLS_STAMP)
+$(LIBMBED): $(MBEDTLS_STAMP) $(MBED_CONFIG)
 	@$(MAKE) --no-print-directory mbedlib-objs
 	@rm -f $@; ar rcs $@ $(call obj,$(MBED_SRCS))
 .PHONY: mbedlib-objs
@@ -123,7 +124,7 @@ ARM_OUT := $(B)/$(BOARD)
 ARM_CFLAGS := -std=c11 -mcpu=cortex-m4 -mthumb -ffreestanding -Os -g -ffunction-sections \
 	-fdata-sections -DSG_FREESTANDING -Iinclude $(MBED_DEFS)
 arm_obj = $(patsubst %.c,$(ARM_OUT)/obj/%.o,$(1))
-$(ARM_OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c | $(MBEDTLS_STAMP)
+$(ARM_OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c $(MBED_CONFIG) | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(ARM_CFLAGS) -c $< -o $@
 $(ARM_OUT)/obj/%.o: %.c | $(MBEDTLS_STAMP)
@@ -131,7 +132,7 @@ $(ARM_OUT)/obj/%.o: %.c | $(MBEDTLS_STAMP)
 	$(ARM_CC) $(ARM_CFLAGS) $(WARN) -c $< -o $@
 $(ARM_OUT)/libsbrguard-fw.a: $(call arm_obj,$(FW_SRCS))
 	@rm -f $@; arm-none-eabi-ar rcs $@ $^
-$(ARM_OUT)/libmbedcrypto.a: $(MBEDTLS_STAMP)
+$(ARM_OUT)/libmbedcrypto.a: $(MBEDTLS_STAMP) $(MBED_CONFIG)
 	@$(MAKE) --no-print-directory BOARD=$(BOARD) arm-mbed-objs
 	@rm -f $@; arm-none-eabi-ar rcs $@ $(call arm_obj,$(MBED_SRCS))
 .PHONY: arm-mbed-objs

@@ -10,6 +10,7 @@
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
+#define MBEDTLS_MEMORY_ALIGN_MULTIPLE 8 /* the default 4 misaligns 64-bit headers */
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #if defined(SG_FREESTANDING)
 #include <stddef.h>

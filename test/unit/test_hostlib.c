@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libsbrguard: TLV helpers, socket path resolution, and the client API
+ * against a real sbrguard-token process. */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "check.h"
+#include "sbrguard/sbrguard.h"
+
+static char dir[] = "/tmp/sg-hostlib-XXXXXX";
+static char sock[PATH_MAX];
+
+static void tlv(void)
+{
+    uint8_t b[8];
+    size_t off = 0, l = 0;
+    const uint8_t *v;
+    CHECK(sg_tlv_put(b, sizeof b, &off, 1, "abc", 3) == SG_OK && off == 6, "TLV put");
+    CHECK(sg_tlv_put(b, sizeof b, &off, 2, "abc", 3) == SG_E_BUFFER && off == 6, "TLV put past the end: SG_E_BUFFER, nothing written");
+    CHECK(sg_tlv_find(b, off, 1, &v, &l) == SG_OK && l == 3 && !memcmp(v, "abc", 3), "TLV find");
+    CHECK(sg_tlv_find(b, off, 9, &v, &l) == SG_E_ARGS, "TLV find of an absent tag: SG_E_ARGS");
+    CHECK(sg_tlv_find(b, off - 1, 1, &v, &l) == SG_E_PROTOCOL, "truncated TLV: SG_E_PROTOCOL");
+}
+
+static void socket_path(void)
+{
+    char p[256], conf[PATH_MAX];
+    setenv("SBRGUARD_SOCKET", "/run/x.sock", 1);
+    CHECK(sg_socket_path(p, sizeof p) == SG_OK && !strcmp(p, "/run/x.sock"), "SBRGUARD_SOCKET wins");
+    unsetenv("SBRGUARD_SOCKET");
+    snprintf(conf, sizeof conf, "%s/sbrguard.conf", dir);
+    FILE *f = fopen(conf, "w");
+    fputs("# sbrguard\n  socket =  /srv/token.sock   # the sim token\n", f);
+    fclose(f);
+    setenv("SBRGUARD_CONF", conf, 1);
+    CHECK(sg_socket_path(p, sizeof p) == SG_OK && !strcmp(p, "/srv/token.sock"), "socket from the config file");
+    setenv("SBRGUARD_CONF", "/nonexistent/sbrguard.conf", 1);
+    CHECK(sg_socket_path(p, sizeof p) != SG_OK, "missing config file named by SBRGUARD_CONF is an error");
+    unsetenv("SBRGUARD_CONF");
+    setenv("HOME", dir, 1);
+    setenv("SBRGUARD_HOME", "/var/lib/sg", 1);
+    CHECK(sg_socket_path(p, sizeof p) == SG_OK && !strcmp(p, "/var/lib/sg/token.sock"), "SBRGUARD_HOME/token.sock");
+    unsetenv("SBRGUARD_HOME");
+    char want[PATH_MAX];
+    snprintf(want, sizeof want, "%s/.sbrguard/token.sock", dir);
+    CHECK(sg_socket_path(p, sizeof p) == SG_OK && !strcmp(p, want), "default ~/.sbrguard/token.sock");
+    CHECK(sg_socket_path(p, 8) == SG_E_ARGS, "path longer than the buffer: SG_E_ARGS");
+}
+
+static pid_t start_token(void)
+{
+    char self[PATH_MAX], bin[PATH_MAX + 32], flash[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = 0;
+    *strrchr(self, '/') = 0; /* build/X/test */
+    *strrchr(self, '/') = 0; /* build/X */
+    snprintf(bin, sizeof bin, "%s/sbrguard-token", self);
+    snprintf(flash, sizeof flash, "%s/flash.bin", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 200; i++) {
+        sg_client *c;
+        if (sg_connect(&c, sock) == SG_OK) {
+            sg_free(c);
+            return pid;
+        }
+        struct timespec ts = { 0, 20000000 };
+        nanosleep(&ts, NULL);
+    }
+    return pid;
+}
+
+static void client(void)
+{
+    sg_client *c = NULL;
+    sg_info in;
+    CHECK(sg_connect(&c, sock) == SG_E_CONNECT && !c, "connect with no token: SG_E_CONNECT");
+    pid_t pid = start_token();
+    CHECK(sg_connect(&c, sock) == SG_OK, "connect to a real token");
+    if (!c)
+        return;
+    CHECK(sg_get_info(c, &in) == SG_OK && strlen(in.serial) == SG_SERIAL_LEN && in.max_payload == SG_MAX_PAYLOAD,
+          "info: serial and max payload");
+    CHECK(sg_init_token(c, "12345678", 8, "lib") == SG_OK, "init token");
+    CHECK(sg_login(c, SG_USER_SO, "12345678", 8) == SG_OK && sg_init_pin(c, "1234", 4) == SG_OK &&
+              sg_logout(c) == SG_OK, "SO sets the user PIN");
+    CHECK(sg_login(c, SG_USER_USER, "9999", 4) == SG_E_TOKEN && sg_last_status(c) == SG_ST_PIN_INCORRECT,
+          "wrong PIN: SG_E_TOKEN with status PIN_INCORRECT");
+    CHECK(sg_login(c, SG_USER_USER, "1234", 4) == SG_OK, "user login");
+    uint16_t h = 0;
+    uint8_t pub[200], sig[64];
+    size_t pl = sizeof pub, sl = 10, n = 0;
+    CHECK(sg_generate_key(c, SG_KEY_EC_P256, (const uint8_t *)"\x01", 1, "k", 0, NULL, 0, &h, pub, &pl) == SG_OK &&
+              h && pl == 91, "generate P-256: handle and 91-byte SPKI");
+    sg_mech m = { .mech = SG_MECH_ECDSA_SHA256 };
+    CHECK(sg_sign(c, h, &m, (const uint8_t *)"x", 1, sig, &sl) == SG_E_BUFFER && sl == 64,
+          "sign into a short buffer: SG_E_BUFFER with the needed length");
+    sl = sizeof sig;
+    CHECK(sg_sign(c, h, &m, (const uint8_t *)"x", 1, sig, &sl) == SG_OK && sl == 64 &&
+              sg_signature_len(SG_KEY_EC_P256) == 64, "sign: 64-byte r||s");
+    sg_list_entry e[1];
+    CHECK(sg_list(c, e, &n) == SG_E_BUFFER && n == 1, "list into a zero-capacity array: SG_E_BUFFER and the count");
+    uint8_t rnd[3000];
+    CHECK(sg_random(c, rnd, sizeof rnd) == SG_OK, "3000 random bytes (split across requests)");
+    static sg_object o;
+    CHECK(sg_get_object(c, h, &o) == SG_OK && o.cls == SG_CLASS_KEY && o.id_len == 1 && o.pubkey_len == 91,
+          "get object: class, id, public key");
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    CHECK(sg_get_info(c, &in) == SG_E_IO, "token killed: SG_E_IO");
+    CHECK(sg_get_info(c, &in) == SG_E_IO, "and the dead connection keeps failing cleanly");
+    sg_free(c);
+    pid = start_token();
+    CHECK(sg_connect(&c, sock) == SG_OK && sg_get_info(c, &in) == SG_OK && in.login_state == SG_LOGIN_NONE,
+          "reconnect after restart: logged out");
+    CHECK(sg_login(c, SG_USER_USER, "1234", 4) == SG_OK && sg_sign(c, h, &m, (const uint8_t *)"x", 1, sig, &sl) == SG_OK,
+          "the key survived the kill and signs");
+    sg_free(c);
+    kill(pid, SIGTERM);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "token stops cleanly on SIGTERM");
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(sock, sizeof sock, "%s/t.sock", dir);
+    tlv();
+    socket_path();
+    client();
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    return CHECK_DONE();
+}
