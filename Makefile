@@ -149,7 +149,7 @@ endif
 # --- front door --------------------------------------------------------------
 demo: deps-check
 	@$(MAKE) --no-print-directory all
-	@bash test/demo.sh
+	@bash boards/sim/demo.sh
 
 test: deps-check
 	@$(MAKE) --no-print-directory all

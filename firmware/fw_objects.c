@@ -289,9 +289,20 @@ int fw_cmd_bind_ca(fw_req *r)
     }
     if ((rc = fw_store_read(key, &b, &len)))
         return rc;
+    const uint8_t *v;
+    size_t vl;
+    uint8_t key_id[SG_MAX_ID];
+    size_t key_id_len = 0;
     off = 0;
-    while (sg_tlv_next(b, len, &off, &t, &pub, &pub_len) == 1 && t != SG_T_PUBKEY)
-        pub = NULL;
+    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+        if (t == SG_T_PUBKEY) {
+            pub = v;
+            pub_len = vl;
+        } else if (t == SG_T_ID && vl <= sizeof key_id) {
+            memcpy(key_id, v, vl);
+            key_id_len = vl;
+        }
+    }
     if (!pub || pub_len != spki_len || memcmp(pub, spki, spki_len)) {
         r->msg = "certificate public key differs from the key's";
         return FW_E_CERT_MISMATCH;
@@ -302,6 +313,10 @@ int fw_cmd_bind_ca(fw_req *r)
     uint8_t fl[4], bk[2];
     sg_be_put(fl, SG_OBJ_CA_CERT, 4);
     sg_be_put(bk, key, 2);
+    /* Without an ID of its own the certificate takes the key's (PKCS#11
+     * applications pair keys and certificates by CKA_ID). */
+    if (fw_arg_opt(r, SG_T_ID, &v, &vl) != FW_OK && sg_tlv_append(w, cap, &off, SG_T_ID, key_id, key_id_len))
+        return FW_E_NO_SPACE;
     if (sg_tlv_append(w, cap, &off, SG_T_VALUE, cert, cert_len) ||
         sg_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4) ||
         sg_tlv_append(w, cap, &off, SG_T_BOUND_KEY, bk, 2))
