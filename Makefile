@@ -114,7 +114,7 @@ $(P11): $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED)
 FW_CORE_OBJS = $(call obj,$(FW_SRCS) $(filter-out boards/sim/main.c,$(SIM_SRCS)))
 $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl
 
 -include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "check.h"
+#include "token_proc.h"
 #include "sbrguard/sbrguard.h"
 
 static char dir[] = "/tmp/sg-hostlib-XXXXXX";
@@ -52,31 +53,7 @@ static void socket_path(void)
     CHECK(sg_socket_path(p, 8) == SG_E_ARGS, "path longer than the buffer: SG_E_ARGS");
 }
 
-static pid_t start_token(void)
-{
-    char self[PATH_MAX], bin[PATH_MAX + 32], flash[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[n > 0 ? n : 0] = 0;
-    *strrchr(self, '/') = 0; /* build/X/test */
-    *strrchr(self, '/') = 0; /* build/X */
-    snprintf(bin, sizeof bin, "%s/sbrguard-token", self);
-    snprintf(flash, sizeof flash, "%s/flash.bin", dir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {
-        sg_client *c;
-        if (sg_connect(&c, sock) == SG_OK) {
-            sg_free(c);
-            return pid;
-        }
-        struct timespec ts = { 0, 20000000 };
-        nanosleep(&ts, NULL);
-    }
-    return pid;
-}
+static pid_t start_token(void) { return tp_start(dir, sock); }
 
 static void client(void)
 {

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The PKCS#11 module as an application loads it: length queries, many
+ * threads signing at once (CKF_OS_LOCKING_OK), and the token killed and
+ * restarted under a live session. */
+#include <dlfcn.h>
+#include <p11-kit-1/p11-kit/pkcs11.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include "check.h"
+#include "token_proc.h"
+
+#define THREADS 4
+#define SIGNS 25
+
+static char dir[] = "/tmp/sg-p11-XXXXXX";
+static char sock[PATH_MAX];
+static CK_FUNCTION_LIST_PTR f;
+static CK_OBJECT_HANDLE priv, pub;
+
+static CK_RV login_session(CK_SESSION_HANDLE *s)
+{
+    CK_RV rv = f->C_OpenSession(0, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, s);
+    if (rv == CKR_OK) {
+        rv = f->C_Login(*s, CKU_USER, (CK_UTF8CHAR_PTR) "1234", 4);
+        if (rv == CKR_USER_ALREADY_LOGGED_IN)
+            rv = CKR_OK;
+    }
+    return rv;
+}
+
+static CK_RV sign_once(CK_SESSION_HANDLE s, CK_ULONG *len)
+{
+    CK_MECHANISM m = { CKM_ECDSA_SHA256, NULL, 0 };
+    CK_BYTE data[] = "threaded", sig[64];
+    *len = sizeof sig;
+    CK_RV rv = f->C_SignInit(s, &m, priv);
+    return rv == CKR_OK ? f->C_Sign(s, data, sizeof data, sig, len) : rv;
+}
+
+static void *signer(void *arg)
+{
+    CK_SESSION_HANDLE s;
+    CK_ULONG len;
+    long ok = 0;
+    (void)arg;
+    if (f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &s) != CKR_OK)
+        return (void *)0;
+    for (int i = 0; i < SIGNS; i++)
+        ok += sign_once(s, &len) == CKR_OK && len == 64;
+    f->C_CloseSession(s);
+    return (void *)ok;
+}
+
+static void setup(void)
+{
+    CK_SESSION_HANDLE s;
+    CK_UTF8CHAR label[32];
+    memset(label, ' ', sizeof label);
+    memcpy(label, "p11 unit", 8);
+    CHECK(f->C_InitToken(0, (CK_UTF8CHAR_PTR) "12345678", 8, label) == CKR_OK, "C_InitToken");
+    CHECK(f->C_OpenSession(0, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) == CKR_OK &&
+              f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR) "12345678", 8) == CKR_OK &&
+              f->C_InitPIN(s, (CK_UTF8CHAR_PTR) "1234", 4) == CKR_OK && f->C_Logout(s) == CKR_OK &&
+              f->C_CloseSession(s) == CKR_OK, "SO login, C_InitPIN");
+    CHECK(login_session(&s) == CKR_OK, "user login");
+    CK_BYTE p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE pub_t[] = { { CKA_EC_PARAMS, p256, sizeof p256 }, { CKA_TOKEN, &yes, sizeof yes } };
+    CK_ATTRIBUTE priv_t[] = { { CKA_TOKEN, &yes, sizeof yes }, { CKA_SIGN, &yes, sizeof yes } };
+    CK_MECHANISM gen = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+    CHECK(f->C_GenerateKeyPair(s, &gen, pub_t, 2, priv_t, 2, &pub, &priv) == CKR_OK, "C_GenerateKeyPair P-256");
+}
+
+static void length_rules(void)
+{
+    CK_SESSION_HANDLE s;
+    CK_MECHANISM m = { CKM_ECDSA_SHA256, NULL, 0 };
+    CK_BYTE data[] = "len", sig[64];
+    CK_ULONG len = 0;
+    login_session(&s);
+    CHECK(f->C_SignInit(s, &m, priv) == CKR_OK && f->C_Sign(s, data, sizeof data, NULL, &len) == CKR_OK &&
+              len == 64, "C_Sign length query: 64");
+    len = 10;
+    CHECK(f->C_Sign(s, data, sizeof data, sig, &len) == CKR_BUFFER_TOO_SMALL && len == 64,
+          "C_Sign into 10 bytes: CKR_BUFFER_TOO_SMALL, length 64");
+    len = sizeof sig;
+    CHECK(f->C_Sign(s, data, sizeof data, sig, &len) == CKR_OK && len == 64,
+          "the operation stays active after CKR_BUFFER_TOO_SMALL");
+    CK_BYTE point[80];
+    CK_ATTRIBUTE a = { CKA_EC_POINT, NULL, 0 };
+    CHECK(f->C_GetAttributeValue(s, pub, &a, 1) == CKR_OK && a.ulValueLen == 67,
+          "CKA_EC_POINT length query: 67 (DER OCTET STRING of 65 bytes)");
+    a.pValue = point;
+    a.ulValueLen = 10;
+    CHECK(f->C_GetAttributeValue(s, pub, &a, 1) == CKR_BUFFER_TOO_SMALL && a.ulValueLen == CK_UNAVAILABLE_INFORMATION,
+          "CKA_EC_POINT into 10 bytes: CKR_BUFFER_TOO_SMALL");
+    CK_BYTE tiny[2];
+    CK_ATTRIBUTE val = { CKA_VALUE, tiny, sizeof tiny };
+    CHECK(f->C_GetAttributeValue(s, priv, &val, 1) == CKR_ATTRIBUTE_SENSITIVE && val.ulValueLen == CK_UNAVAILABLE_INFORMATION,
+          "private key CKA_VALUE: CKR_ATTRIBUTE_SENSITIVE");
+    f->C_CloseSession(s);
+}
+
+static void threads(void)
+{
+    pthread_t t[THREADS];
+    long total = 0;
+    CK_SESSION_HANDLE s;
+    login_session(&s);
+    for (int i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, signer, NULL);
+    for (int i = 0; i < THREADS; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        total += (long)r;
+    }
+    CHECK(total == THREADS * SIGNS, "%d threads x %d C_Sign each: %ld succeeded", THREADS, SIGNS, total);
+    f->C_CloseSession(s);
+}
+
+static void token_restart(pid_t *pid)
+{
+    CK_SESSION_HANDLE s;
+    CK_ULONG len;
+    CK_TOKEN_INFO ti;
+    CHECK(login_session(&s) == CKR_OK && sign_once(s, &len) == CKR_OK, "signing before the token dies");
+    kill(*pid, SIGKILL);
+    waitpid(*pid, NULL, 0);
+    CK_RV rv = sign_once(s, &len);
+    CHECK(rv == CKR_DEVICE_ERROR || rv == CKR_DEVICE_REMOVED || rv == CKR_SESSION_HANDLE_INVALID,
+          "token killed: C_Sign fails with a device error (0x%lx)", (unsigned long)rv);
+    rv = f->C_GetTokenInfo(0, &ti);
+    CHECK(rv == CKR_DEVICE_ERROR || rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED,
+          "token killed: C_GetTokenInfo fails (0x%lx)", (unsigned long)rv);
+    *pid = tp_start(dir, sock);
+    CHECK(f->C_GetTokenInfo(0, &ti) == CKR_OK && !memcmp(ti.label, "p11 unit", 8), "token back: C_GetTokenInfo works");
+    CK_SESSION_HANDLE s2;
+    CHECK(login_session(&s2) == CKR_OK && sign_once(s2, &len) == CKR_OK && len == 64,
+          "token back: a new session logs in and signs");
+    f->C_CloseSession(s);
+    f->C_CloseSession(s2);
+}
+
+int main(void)
+{
+    char mod[PATH_MAX];
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(sock, sizeof sock, "%s/t.sock", dir);
+    setenv("SBRGUARD_SOCKET", sock, 1);
+    pid_t pid = tp_start(dir, sock);
+    tp_build_path("libsbrguard-pkcs11.so", mod, sizeof mod);
+    void *h = dlopen(mod, RTLD_NOW);
+    CK_C_GetFunctionList gfl = h ? (CK_C_GetFunctionList)dlsym(h, "C_GetFunctionList") : NULL;
+    CHECK(gfl && gfl(&f) == CKR_OK, "load the module and get its function list");
+    if (!f)
+        return 1;
+    CK_C_INITIALIZE_ARGS args = { .flags = CKF_OS_LOCKING_OK };
+    CHECK(f->C_Initialize(&args) == CKR_OK, "C_Initialize with CKF_OS_LOCKING_OK");
+    setup();
+    length_rules();
+    threads();
+    token_restart(&pid);
+    CHECK(f->C_Finalize(NULL) == CKR_OK, "C_Finalize");
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? CHECK_DONE() : 1;
+}
