@@ -120,6 +120,8 @@ $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 
 # --- firmware for a Cortex-M board -------------------------------------------
 ARM_CC := arm-none-eabi-gcc
+# Per-function stack bound of our firmware code (mbedTLS is measured on the board).
+FW_STACK_MAX := 1536
 ARM_OUT := $(B)/$(BOARD)
 ARM_CFLAGS := -std=c11 -mcpu=cortex-m4 -mthumb -ffreestanding -Os -g -ffunction-sections \
 	-fdata-sections -DSG_FREESTANDING -Iinclude $(MBED_DEFS)
@@ -129,7 +131,7 @@ $(ARM_OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c $(MBED_CONFIG) | $(MBEDTLS_STAMP)
 	$(ARM_CC) $(ARM_CFLAGS) -c $< -o $@
 $(ARM_OUT)/obj/%.o: %.c | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
-	$(ARM_CC) $(ARM_CFLAGS) $(WARN) -c $< -o $@
+	$(ARM_CC) $(ARM_CFLAGS) $(WARN) -Wstack-usage=$(FW_STACK_MAX) -c $< -o $@
 $(ARM_OUT)/libsbrguard-fw.a: $(call arm_obj,$(FW_SRCS))
 	@rm -f $@; arm-none-eabi-ar rcs $@ $^
 $(ARM_OUT)/libmbedcrypto.a: $(MBEDTLS_STAMP) $(MBED_CONFIG)
