@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Module life cycle: C_Initialize/C_Finalize, locking, the token connection,
+ * C_GetInfo and the function list. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "p11.h"
+
+struct p11_global p11_g;
+
+/* Guards initialization itself; the app's mutex (if any) exists only after. */
+static pthread_mutex_t p11_init_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int p11_initialized;
+static pid_t p11_init_pid;
+
+/* The module lock: pthreads, or the application's callbacks. */
+static struct {
+    CK_CREATEMUTEX create;
+    CK_DESTROYMUTEX destroy;
+    CK_LOCKMUTEX lock;
+    CK_UNLOCKMUTEX unlock;
+    void *app_mutex;
+    pthread_mutex_t os;
+} p11_lk;
+
+static int p11_debug_on = -1;
+
+int p11_debug(void)
+{
+    if (p11_debug_on < 0) {
+        const char *e = getenv("SBRGUARD_P11_DEBUG");
+        p11_debug_on = e && *e && strcmp(e, "0") != 0;
+    }
+    return p11_debug_on;
+}
+
+void p11_pad(unsigned char *dst, size_t cap, const char *s, size_t len)
+{
+    memset(dst, ' ', cap);
+    memcpy(dst, s, len < cap ? len : cap);
+}
+
+static CK_RV p11_lock_setup(const CK_C_INITIALIZE_ARGS *a)
+{
+    memset(&p11_lk, 0, sizeof(p11_lk));
+    int have = a && a->CreateMutex;
+    if (a) {
+        int n = !!a->CreateMutex + !!a->DestroyMutex + !!a->LockMutex + !!a->UnlockMutex;
+        if (n != 0 && n != 4)
+            return CKR_ARGUMENTS_BAD;
+        if (a->pReserved)
+            return CKR_ARGUMENTS_BAD;
+    }
+    /* Spec: with CKF_OS_LOCKING_OK we may use OS primitives even when the
+     * app also passes callbacks; without it, the callbacks must be used. */
+    if (have && !(a->flags & CKF_OS_LOCKING_OK)) {
+        p11_lk.create = a->CreateMutex;
+        p11_lk.destroy = a->DestroyMutex;
+        p11_lk.lock = a->LockMutex;
+        p11_lk.unlock = a->UnlockMutex;
+        CK_RV rv = p11_lk.create(&p11_lk.app_mutex);
+        if (rv != CKR_OK)
+            memset(&p11_lk, 0, sizeof(p11_lk));
+        return rv;
+    }
+    return pthread_mutex_init(&p11_lk.os, NULL) == 0 ? CKR_OK : CKR_CANT_LOCK;
+}
+
+static void p11_lock_free(void)
+{
+    if (p11_lk.destroy)
+        p11_lk.destroy(p11_lk.app_mutex);
+    else
+        pthread_mutex_destroy(&p11_lk.os);
+    memset(&p11_lk, 0, sizeof(p11_lk));
+}
+
+CK_RV p11_enter(void)
+{
+    if (!atomic_load(&p11_initialized))
+        return CKR_CRYPTOKI_NOT_INITIALIZED;
+    if (p11_lk.lock) {
+        if (p11_lk.lock(p11_lk.app_mutex) != CKR_OK)
+            return CKR_GENERAL_ERROR;
+    } else if (pthread_mutex_lock(&p11_lk.os) != 0) {
+        return CKR_GENERAL_ERROR;
+    }
+    return CKR_OK;
+}
+
+void p11_leave(void)
+{
+    /* Sessions closed by a lost link are freed only now, when no caller
+     * holds a pointer to them any more. */
+    p11_sessions_sweep();
+    if (p11_lk.unlock)
+        p11_lk.unlock(p11_lk.app_mutex);
+    else
+        pthread_mutex_unlock(&p11_lk.os);
+}
+
+CK_RV p11_client(sg_client **c)
+{
+    /* A forked child must not share the parent's socket (and login). */
+    if (p11_g.client && p11_g.pid != getpid())
+        p11_link_lost();
+    if (!p11_g.client) {
+        sg_client *nc = NULL;
+        int rv = sg_connect(&nc, NULL);
+        if (rv != SG_OK)
+            return p11_check(rv, "connect");
+        p11_g.client = nc;
+        p11_g.pid = getpid();
+    }
+    *c = p11_g.client;
+    return CKR_OK;
+}
+
+void p11_link_lost(void)
+{
+    if (p11_g.client) {
+        sg_free(p11_g.client);
+        p11_g.client = NULL;
+    }
+    if (p11_g.login != SG_LOGIN_NONE) {
+        p11_sessions_close_all();
+        p11_g.login = SG_LOGIN_NONE;
+    }
+}
+
+CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
+{
+    CK_RV rv;
+    pthread_mutex_lock(&p11_init_lock);
+    if (atomic_load(&p11_initialized) && p11_init_pid != getpid()) {
+        /* A forked child starts afresh (spec): the parent's sessions, login
+         * and socket are not its own, and a lock may have been held by a
+         * parent thread at fork time, so nothing inherited is waited on. */
+        p11_sessions_close_all();
+        p11_sessions_sweep();
+        sg_free(p11_g.client);
+        p11_g.client = NULL;
+        atomic_store(&p11_initialized, 0);
+    }
+    if (atomic_load(&p11_initialized)) {
+        rv = CKR_CRYPTOKI_ALREADY_INITIALIZED;
+        goto out;
+    }
+    rv = p11_lock_setup((const CK_C_INITIALIZE_ARGS *)pInitArgs);
+    if (rv != CKR_OK)
+        goto out;
+    memset(&p11_g, 0, sizeof(p11_g));
+    p11_g.login = SG_LOGIN_NONE;
+    p11_g.next_session = 1;
+    p11_g.next_obj = 1;
+    p11_init_pid = getpid();
+    atomic_store(&p11_initialized, 1);
+out:
+    pthread_mutex_unlock(&p11_init_lock);
+    return rv;
+}
+
+CK_RV C_Finalize(CK_VOID_PTR pReserved)
+{
+    if (pReserved)
+        return CKR_ARGUMENTS_BAD;
+    pthread_mutex_lock(&p11_init_lock);
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK) {
+        pthread_mutex_unlock(&p11_init_lock);
+        return rv;
+    }
+    p11_sessions_close_all();
+    if (p11_g.client)
+        sg_free(p11_g.client); /* closing the link logs the token out */
+    p11_g.client = NULL;
+    p11_g.login = SG_LOGIN_NONE;
+    atomic_store(&p11_initialized, 0);
+    p11_leave();
+    p11_lock_free();
+    pthread_mutex_unlock(&p11_init_lock);
+    return CKR_OK;
+}
+
+CK_RV C_GetInfo(CK_INFO_PTR pInfo)
+{
+    if (!atomic_load(&p11_initialized))
+        return CKR_CRYPTOKI_NOT_INITIALIZED;
+    if (!pInfo)
+        return CKR_ARGUMENTS_BAD;
+    memset(pInfo, 0, sizeof(*pInfo));
+    pInfo->cryptokiVersion.major = 2;
+    pInfo->cryptokiVersion.minor = 40;
+    p11_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "sbrguard", 8);
+    static const char desc[] = "sbrguard PKCS#11 module";
+    p11_pad(pInfo->libraryDescription, sizeof(pInfo->libraryDescription), desc,
+            sizeof(desc) - 1);
+    pInfo->libraryVersion.major = 0;
+    pInfo->libraryVersion.minor = 1;
+    return CKR_OK;
+}
+
+static CK_FUNCTION_LIST p11_functions = {
+    .version = {2, 40},
+    .C_Initialize = C_Initialize,
+    .C_Finalize = C_Finalize,
+    .C_GetInfo = C_GetInfo,
+    .C_GetFunctionList = C_GetFunctionList,
+    .C_GetSlotList = C_GetSlotList,
+    .C_GetSlotInfo = C_GetSlotInfo,
+    .C_GetTokenInfo = C_GetTokenInfo,
+    .C_GetMechanismList = C_GetMechanismList,
+    .C_GetMechanismInfo = C_GetMechanismInfo,
+    .C_InitToken = C_InitToken,
+    .C_InitPIN = C_InitPIN,
+    .C_SetPIN = C_SetPIN,
+    .C_OpenSession = C_OpenSession,
+    .C_CloseSession = C_CloseSession,
+    .C_CloseAllSessions = C_CloseAllSessions,
+    .C_GetSessionInfo = C_GetSessionInfo,
+    .C_GetOperationState = C_GetOperationState,
+    .C_SetOperationState = C_SetOperationState,
+    .C_Login = C_Login,
+    .C_Logout = C_Logout,
+    .C_CreateObject = C_CreateObject,
+    .C_CopyObject = C_CopyObject,
+    .C_DestroyObject = C_DestroyObject,
+    .C_GetObjectSize = C_GetObjectSize,
+    .C_GetAttributeValue = C_GetAttributeValue,
+    .C_SetAttributeValue = C_SetAttributeValue,
+    .C_FindObjectsInit = C_FindObjectsInit,
+    .C_FindObjects = C_FindObjects,
+    .C_FindObjectsFinal = C_FindObjectsFinal,
+    .C_EncryptInit = C_EncryptInit,
+    .C_Encrypt = C_Encrypt,
+    .C_EncryptUpdate = C_EncryptUpdate,
+    .C_EncryptFinal = C_EncryptFinal,
+    .C_DecryptInit = C_DecryptInit,
+    .C_Decrypt = C_Decrypt,
+    .C_DecryptUpdate = C_DecryptUpdate,
+    .C_DecryptFinal = C_DecryptFinal,
+    .C_DigestInit = C_DigestInit,
+    .C_Digest = C_Digest,
+    .C_DigestUpdate = C_DigestUpdate,
+    .C_DigestKey = C_DigestKey,
+    .C_DigestFinal = C_DigestFinal,
+    .C_SignInit = C_SignInit,
+    .C_Sign = C_Sign,
+    .C_SignUpdate = C_SignUpdate,
+    .C_SignFinal = C_SignFinal,
+    .C_SignRecoverInit = C_SignRecoverInit,
+    .C_SignRecover = C_SignRecover,
+    .C_VerifyInit = C_VerifyInit,
+    .C_Verify = C_Verify,
+    .C_VerifyUpdate = C_VerifyUpdate,
+    .C_VerifyFinal = C_VerifyFinal,
+    .C_VerifyRecoverInit = C_VerifyRecoverInit,
+    .C_VerifyRecover = C_VerifyRecover,
+    .C_DigestEncryptUpdate = C_DigestEncryptUpdate,
+    .C_DecryptDigestUpdate = C_DecryptDigestUpdate,
+    .C_SignEncryptUpdate = C_SignEncryptUpdate,
+    .C_DecryptVerifyUpdate = C_DecryptVerifyUpdate,
+    .C_GenerateKey = C_GenerateKey,
+    .C_GenerateKeyPair = C_GenerateKeyPair,
+    .C_WrapKey = C_WrapKey,
+    .C_UnwrapKey = C_UnwrapKey,
+    .C_DeriveKey = C_DeriveKey,
+    .C_SeedRandom = C_SeedRandom,
+    .C_GenerateRandom = C_GenerateRandom,
+    .C_GetFunctionStatus = C_GetFunctionStatus,
+    .C_CancelFunction = C_CancelFunction,
+    .C_WaitForSlotEvent = C_WaitForSlotEvent,
+};
+
+CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR ppFunctionList)
+{
+    if (!ppFunctionList)
+        return CKR_ARGUMENTS_BAD;
+    *ppFunctionList = &p11_functions;
+    return CKR_OK;
+}

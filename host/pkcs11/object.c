@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Objects: handle mapping, visibility, C_GetAttributeValue, C_FindObjects*
+ * and C_DestroyObject (C_CreateObject is in create.c). Token objects are fetched from the
+ * token on every call (another process may have changed them); module
+ * session objects live in p11_g.objs. */
+#include <stdlib.h>
+#include <string.h>
+#include "p11.h"
+
+#define P11_LIST_CAP 1024 /* more than one SG_CMD_LIST payload can carry */
+
+static int p11_user(void)
+{
+    return p11_g.login == SG_LOGIN_USER;
+}
+
+/* Private keys and private objects exist for the application only while
+ * the user is logged in. */
+static int p11_visible(uint8_t cls, unsigned kind, uint32_t flags)
+{
+    if (kind == P11_K_PRIV || (cls != SG_CLASS_KEY && (flags & SG_OBJ_PRIVATE)))
+        return p11_user();
+    return 1;
+}
+
+static int p11_kind_fits(uint8_t cls, unsigned kind)
+{
+    if (cls == SG_CLASS_KEY)
+        return kind == P11_K_PRIV || kind == P11_K_PUB;
+    return (cls == SG_CLASS_CERT || cls == SG_CLASS_DATA) && kind == P11_K_OTHER;
+}
+
+static int p11_split(CK_OBJECT_HANDLE h, uint16_t *th, unsigned *kind)
+{
+    if ((h & P11_H_SESSION) || (h & 3) == 0 || (h >> 2) > 0xFFFF)
+        return 0;
+    *th = (uint16_t)(h >> 2);
+    *kind = (unsigned)(h & 3);
+    return 1;
+}
+
+static struct p11_sobj *p11_sobj_find(CK_OBJECT_HANDLE h)
+{
+    for (struct p11_sobj *o = p11_g.objs; o; o = o->next)
+        if (o->handle == h && p11_visible(o->rec.cls, P11_K_OTHER, o->rec.flags))
+            return o;
+    return NULL;
+}
+
+/* Fetches token object th into o, as the handle's kind, if visible. */
+static CK_RV p11_fetch(uint16_t th, unsigned kind, sg_object *o)
+{
+    sg_client *c;
+    if (kind == P11_K_PRIV && !p11_user())
+        return CKR_OBJECT_HANDLE_INVALID;
+    CK_RV rv = p11_client(&c);
+    if (rv != CKR_OK)
+        return rv;
+    rv = p11_check(sg_get_object(c, th, o), "get-object");
+    if (rv == CKR_USER_NOT_LOGGED_IN)
+        return CKR_OBJECT_HANDLE_INVALID;
+    if (rv != CKR_OK)
+        return rv;
+    if (!p11_kind_fits(o->cls, kind) || !p11_visible(o->cls, kind, o->flags))
+        return CKR_OBJECT_HANDLE_INVALID;
+    return CKR_OK;
+}
+
+static CK_RV p11_token_view(const sg_object *o, unsigned kind, struct p11_view *v)
+{
+    struct p11_rec r;
+    p11_rec_from_sg(&r, o);
+    return p11_view_build(v, &r, kind, 1, P11_HANDLE(o->bound_key, P11_K_PRIV));
+}
+
+/* View of any object handle the application may see. */
+static CK_RV p11_obj_view(CK_OBJECT_HANDLE h, struct p11_view *v)
+{
+    uint16_t th;
+    unsigned kind;
+    if (h & P11_H_SESSION) {
+        struct p11_sobj *so = p11_sobj_find(h);
+        return so ? p11_view_build(v, &so->rec, P11_K_OTHER, 0, 0) : CKR_OBJECT_HANDLE_INVALID;
+    }
+    if (!p11_split(h, &th, &kind))
+        return CKR_OBJECT_HANDLE_INVALID;
+    sg_object *o = malloc(sizeof(*o));
+    if (!o)
+        return CKR_HOST_MEMORY;
+    CK_RV rv = p11_fetch(th, kind, o);
+    if (rv == CKR_OK)
+        rv = p11_token_view(o, kind, v);
+    free(o);
+    return rv;
+}
+
+static CK_RV p11_attr_copy(CK_ATTRIBUTE *t, const struct p11_view *v)
+{
+    const struct p11_attr *a = p11_view_find(v, t->type);
+    if (!a || a->sensitive) {
+        t->ulValueLen = CK_UNAVAILABLE_INFORMATION;
+        return a ? CKR_ATTRIBUTE_SENSITIVE : CKR_ATTRIBUTE_TYPE_INVALID;
+    }
+    if (!t->pValue) {
+        t->ulValueLen = a->len;
+        return CKR_OK;
+    }
+    if (t->ulValueLen < a->len) {
+        t->ulValueLen = CK_UNAVAILABLE_INFORMATION;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    memcpy(t->pValue, v->buf + a->off, a->len);
+    t->ulValueLen = a->len;
+    return CKR_OK;
+}
+
+CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
+                          CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    struct p11_view *v = NULL;
+    rv = p11_session_get(hSession, &s);
+    if (rv == CKR_OK && !pTemplate && ulCount)
+        rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK && !(v = malloc(sizeof(*v))))
+        rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK)
+        rv = p11_obj_view(hObject, v);
+    /* Spec: go through the whole template; report one of the errors. */
+    if (rv == CKR_OK) {
+        for (CK_ULONG i = 0; i < ulCount; i++) {
+            CK_RV r = p11_attr_copy(&pTemplate[i], v);
+            if (rv == CKR_OK)
+                rv = r;
+        }
+    }
+    free(v);
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
+                          CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
+{
+    (void)hObject;
+    (void)pTemplate;
+    (void)ulCount;
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    rv = p11_session_get(hSession, &s);
+    p11_leave();
+    /* Every object is CKA_MODIFIABLE = FALSE. */
+    return rv == CKR_OK ? CKR_ACTION_PROHIBITED : rv;
+}
+
+/* Matches the attributes that need no fetch; others are checked later. */
+static int p11_cheap_match(const CK_ATTRIBUTE *t, CK_ULONG n, CK_OBJECT_CLASS cls,
+                           CK_BBOOL token, CK_BBOOL priv)
+{
+    for (CK_ULONG i = 0; i < n; i++) {
+        if (t[i].type == CKA_CLASS) {
+            if (t[i].ulValueLen != sizeof(cls) || !t[i].pValue ||
+                memcmp(t[i].pValue, &cls, sizeof(cls)) != 0)
+                return 0;
+        } else if (t[i].type == CKA_TOKEN || t[i].type == CKA_PRIVATE) {
+            CK_BBOOL want = t[i].type == CKA_TOKEN ? token : priv;
+            if (t[i].ulValueLen != sizeof(CK_BBOOL) || !t[i].pValue ||
+                (*(CK_BBOOL *)t[i].pValue != 0) != (want != 0))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+static CK_OBJECT_CLASS p11_pk_class(uint8_t cls, unsigned kind)
+{
+    if (cls == SG_CLASS_KEY)
+        return kind == P11_K_PRIV ? CKO_PRIVATE_KEY : CKO_PUBLIC_KEY;
+    return cls == SG_CLASS_CERT ? CKO_CERTIFICATE : CKO_DATA;
+}
+
+struct p11_found {
+    CK_OBJECT_HANDLE *h;
+    size_t n, cap;
+};
+
+static CK_RV p11_found_add(struct p11_found *f, CK_OBJECT_HANDLE h)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 32;
+        CK_OBJECT_HANDLE *nh = realloc(f->h, cap * sizeof(*nh));
+        if (!nh)
+            return CKR_HOST_MEMORY;
+        f->h = nh;
+        f->cap = cap;
+    }
+    f->h[f->n++] = h;
+    return CKR_OK;
+}
+
+/* Token objects matching the template, in list order. */
+static CK_RV p11_find_token(const CK_ATTRIBUTE *t, CK_ULONG n, int cheap, struct p11_found *f,
+                            struct p11_view *v)
+{
+    sg_client *c;
+    size_t cnt = P11_LIST_CAP;
+    CK_RV rv = p11_client(&c);
+    if (rv != CKR_OK)
+        return rv;
+    sg_list_entry *list = malloc(P11_LIST_CAP * sizeof(*list));
+    sg_object *o = malloc(sizeof(*o));
+    if (!list || !o) {
+        rv = CKR_HOST_MEMORY;
+        goto out;
+    }
+    rv = p11_check(sg_list(c, list, &cnt), "list");
+    if (rv == CKR_TOKEN_NOT_RECOGNIZED) {
+        rv = CKR_OK; /* an uninitialized token holds no objects */
+        cnt = 0;
+    }
+    for (size_t i = 0; rv == CKR_OK && i < cnt; i++) {
+        const sg_list_entry *e = &list[i];
+        unsigned kinds[2], nk = 0;
+        int fetched = 0;
+        if (e->cls == SG_CLASS_KEY) {
+            kinds[nk++] = P11_K_PRIV;
+            kinds[nk++] = P11_K_PUB;
+        } else if (e->cls == SG_CLASS_CERT || e->cls == SG_CLASS_DATA) {
+            kinds[nk++] = P11_K_OTHER;
+        }
+        for (unsigned k = 0; rv == CKR_OK && k < nk; k++) {
+            unsigned kind = kinds[k];
+            int priv = kind == P11_K_PRIV || (e->cls != SG_CLASS_KEY && (e->flags & SG_OBJ_PRIVATE));
+            if (!p11_visible(e->cls, kind, e->flags) ||
+                !p11_cheap_match(t, n, p11_pk_class(e->cls, kind), CK_TRUE, (CK_BBOOL)priv))
+                continue;
+            if (!cheap) {
+                if (!fetched) {
+                    rv = p11_check(sg_get_object(c, e->handle, o), "get-object");
+                    if (rv == CKR_OBJECT_HANDLE_INVALID || rv == CKR_USER_NOT_LOGGED_IN) {
+                        rv = CKR_OK; /* gone meanwhile, or not ours to see */
+                        break;
+                    }
+                    if (rv != CKR_OK)
+                        break;
+                    fetched = 1;
+                }
+                if (p11_token_view(o, kind, v) != CKR_OK || !p11_view_match(v, t, n))
+                    continue;
+            }
+            rv = p11_found_add(f, P11_HANDLE(e->handle, kind));
+        }
+    }
+out:
+    free(list);
+    free(o);
+    return rv;
+}
+
+CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    struct p11_found f = {0};
+    struct p11_view *v = NULL;
+    int cheap = 1;
+    rv = p11_session_get(hSession, &s);
+    if (rv == CKR_OK && s->find_active)
+        rv = CKR_OPERATION_ACTIVE;
+    if (rv == CKR_OK && !pTemplate && ulCount)
+        rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK && !(v = malloc(sizeof(*v))))
+        rv = CKR_HOST_MEMORY;
+    if (rv != CKR_OK)
+        goto out;
+    for (CK_ULONG i = 0; i < ulCount; i++)
+        cheap &= p11_is_cheap_attr(pTemplate[i].type);
+    rv = p11_find_token(pTemplate, ulCount, cheap, &f, v);
+    for (struct p11_sobj *o = p11_g.objs; rv == CKR_OK && o; o = o->next) {
+        if (!p11_visible(o->rec.cls, P11_K_OTHER, o->rec.flags))
+            continue;
+        if (p11_view_build(v, &o->rec, P11_K_OTHER, 0, 0) == CKR_OK &&
+            p11_view_match(v, pTemplate, ulCount))
+            rv = p11_found_add(&f, o->handle);
+    }
+    /* The link may have dropped (and closed s) in between. */
+    if (rv == CKR_OK && !s->dead) {
+        s->found = f.h;
+        s->nfound = f.n;
+        s->pos = 0;
+        s->find_active = 1;
+        f.h = NULL;
+    }
+out:
+    free(f.h);
+    free(v);
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
+                    CK_ULONG ulMaxObjectCount, CK_ULONG_PTR pulObjectCount)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    rv = p11_session_get(hSession, &s);
+    if (rv == CKR_OK && (!pulObjectCount || (!phObject && ulMaxObjectCount)))
+        rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK && !s->find_active)
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    if (rv == CKR_OK) {
+        CK_ULONG n = 0;
+        while (n < ulMaxObjectCount && s->pos < s->nfound)
+            phObject[n++] = s->found[s->pos++];
+        *pulObjectCount = n;
+    }
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    rv = p11_session_get(hSession, &s);
+    if (rv == CKR_OK && !s->find_active)
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    if (rv == CKR_OK)
+        p11_find_reset(s);
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    sg_object *o = NULL;
+    uint16_t th;
+    unsigned kind;
+    sg_client *c;
+    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
+        goto out;
+    if (hObject & P11_H_SESSION) {
+        struct p11_sobj **pp = &p11_g.objs;
+        rv = CKR_OBJECT_HANDLE_INVALID;
+        for (; *pp; pp = &(*pp)->next) {
+            struct p11_sobj *so = *pp;
+            if (so->handle == hObject && p11_visible(so->rec.cls, P11_K_OTHER, so->rec.flags)) {
+                *pp = so->next;
+                free(so->buf);
+                free(so);
+                rv = CKR_OK;
+                break;
+            }
+        }
+        goto out;
+    }
+    if (!p11_split(hObject, &th, &kind)) {
+        rv = CKR_OBJECT_HANDLE_INVALID;
+        goto out;
+    }
+    /* Check the handle really names this object before the token deletes
+     * it: (h << 2) | 3 of a key must not destroy the key. */
+    if (!(o = malloc(sizeof(*o)))) {
+        rv = CKR_HOST_MEMORY;
+        goto out;
+    }
+    if ((rv = p11_fetch(th, kind, o)) != CKR_OK)
+        goto out;
+    if (kind == P11_K_PUB)
+        rv = CKR_ACTION_PROHIBITED; /* destroy the private key instead */
+    else if (!(s->flags & CKF_RW_SESSION))
+        rv = CKR_SESSION_READ_ONLY;
+    else if ((rv = p11_client(&c)) == CKR_OK)
+        rv = p11_check(sg_destroy_object(c, th), "destroy");
+out:
+    free(o);
+    p11_leave();
+    return rv;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internal interfaces of the sbrguard PKCS#11 module (libsbrguard-pkcs11.so).
+ *
+ * Every entry point runs under one module lock (p11_enter/p11_leave): the
+ * process has one sg_client connection and the token serializes anyway. */
+#ifndef SG_P11_H
+#define SG_P11_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <p11-kit-1/p11-kit/pkcs11.h>
+#include "sbrguard/sbrguard.h"
+#include "sbrguard/pkcs11_vendor.h"
+
+#define P11_SLOT_ID 0
+
+/* Object handles: token object h is (h << 2) | kind; module session objects
+ * have bit 31 set. */
+#define P11_K_PRIV 1u  /* private half of a token key */
+#define P11_K_PUB 2u   /* public half of a token key */
+#define P11_K_OTHER 3u /* certificate or data object */
+#define P11_H_SESSION 0x80000000UL
+#define P11_HANDLE(h, kind) ((((CK_OBJECT_HANDLE)(h)) << 2) | (kind))
+
+/* ---- module state (module.c) ------------------------------------------- */
+
+struct p11_sign {
+    int active, multipart;
+    uint16_t key;        /* token handle */
+    int key_type;        /* SG_KEY_* */
+    size_t sig_len;
+    sg_mech mech;
+    uint8_t *buf;        /* multi-part data, SG_MAX_SIGN_DATA bytes */
+    size_t len;
+};
+
+struct p11_session {
+    struct p11_session *next;
+    CK_SESSION_HANDLE handle;
+    CK_FLAGS flags;
+    int dead;            /* closed; freed when the current call leaves */
+    int find_active;
+    CK_OBJECT_HANDLE *found;
+    size_t nfound, pos;
+    struct p11_sign sign;
+};
+
+/* An object's fields, from the token (sg_object) or a module session object. */
+struct p11_rec {
+    uint16_t handle;
+    uint8_t cls, key_type;  /* SG_CLASS_*, SG_KEY_* */
+    uint32_t flags;         /* SG_OBJ_* */
+    uint16_t bound_key;
+    const uint8_t *id; size_t id_len;
+    const uint8_t *label; size_t label_len;
+    const uint8_t *pubkey; size_t pubkey_len;
+    const uint8_t *value; size_t value_len;
+    const uint8_t *application; size_t application_len;
+    const uint8_t *host_attrs; size_t host_attrs_len;
+};
+
+/* A module session object (CKA_TOKEN = FALSE): dies with its session. */
+struct p11_sobj {
+    struct p11_sobj *next;
+    CK_OBJECT_HANDLE handle;
+    CK_SESSION_HANDLE owner;
+    struct p11_rec rec;     /* points into buf */
+    uint8_t *buf;
+};
+
+struct p11_global {
+    sg_client *client;
+    pid_t pid;              /* process that opened client */
+    int login;              /* SG_LOGIN_* of the module (= of the connection) */
+    struct p11_session *sessions;
+    CK_SESSION_HANDLE next_session;
+    struct p11_sobj *objs;
+    CK_ULONG next_obj;
+};
+extern struct p11_global p11_g;
+
+CK_RV p11_enter(void);
+void p11_leave(void);
+/* Connected client, connecting lazily; CKR_DEVICE_ERROR if the token is gone. */
+CK_RV p11_client(sg_client **c);
+/* Maps a libsbrguard result to CKR_* (errors.c); drops the link if it broke. */
+CK_RV p11_check(int sgrv, const char *what);
+/* The connection is gone: the token-side login with it, so sessions that
+ * relied on it are closed and the module is logged out. */
+void p11_link_lost(void);
+
+/* ---- sessions (session.c) ---------------------------------------------- */
+CK_RV p11_session_get(CK_SESSION_HANDLE h, struct p11_session **s);
+void p11_session_close(struct p11_session *s);
+void p11_sessions_close_all(void);
+void p11_sessions_sweep(void);
+void p11_ops_cancel_all(void);
+void p11_find_reset(struct p11_session *s);
+void p11_sign_reset(struct p11_sign *op);
+
+/* ---- mechanisms (slot.c) ----------------------------------------------- */
+enum p11_family { P11_EC = 1, P11_RSA = 2 };
+struct p11_mech {
+    CK_MECHANISM_TYPE type;
+    CK_ULONG min_bits, max_bits;
+    CK_FLAGS flags;
+    uint8_t family;         /* enum p11_family */
+    uint8_t pss;            /* takes CK_RSA_PKCS_PSS_PARAMS */
+    CK_MECHANISM_TYPE hash; /* hash-and-sign: its hash, else 0 */
+};
+const struct p11_mech *p11_mech_find(CK_MECHANISM_TYPE type);
+/* Mechanisms of a key family with a capability flag (CKA_ALLOWED_MECHANISMS). */
+size_t p11_mechs_for(int family, CK_FLAGS flag, CK_MECHANISM_TYPE *out, size_t cap);
+int p11_key_family(int key_type);
+
+/* ---- attribute store and object views (attrs.c) ------------------------ */
+#define P11_VIEW_MAX_ATTRS 64
+#define P11_VIEW_BUF 12288
+struct p11_attr {
+    CK_ATTRIBUTE_TYPE type;
+    uint32_t off, len;
+    uint8_t sensitive;
+};
+struct p11_view {
+    size_t n, used;
+    struct p11_attr a[P11_VIEW_MAX_ATTRS];
+    uint8_t buf[P11_VIEW_BUF];
+};
+const struct p11_attr *p11_view_find(const struct p11_view *v, CK_ATTRIBUTE_TYPE t);
+/* Builds the attributes of object kind P11_K_* of record r. */
+CK_RV p11_view_build(struct p11_view *v, const struct p11_rec *r, unsigned kind, int token,
+                     CK_OBJECT_HANDLE bound_key);
+/* 1 if every template attribute is present, readable and equal. */
+int p11_view_match(const struct p11_view *v, const CK_ATTRIBUTE *t, CK_ULONG n);
+void p11_rec_from_sg(struct p11_rec *r, const sg_object *o);
+
+/* ---- templates (tmpl.c) ------------------------------------------------ */
+enum p11_ctx { P11_C_CERT = 1, P11_C_DATA = 2, P11_C_PUB = 4, P11_C_PRIV = 8 };
+#define P11_TMPL_ROWS 48
+struct p11_tmpl {
+    const CK_ATTRIBUTE *at[P11_TMPL_ROWS]; /* by row of the attribute table */
+};
+CK_RV p11_tmpl_parse(struct p11_tmpl *t, const CK_ATTRIBUTE *a, CK_ULONG n, unsigned ctx);
+const CK_ATTRIBUTE *p11_tmpl_get(const struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type);
+/* Value of a CK_BBOOL / CK_ULONG attribute, or def if absent. */
+CK_BBOOL p11_tmpl_bool(const struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_BBOOL def);
+CK_ULONG p11_tmpl_ulong(const struct p11_tmpl *t, CK_ATTRIBUTE_TYPE type, CK_ULONG def);
+/* Appends the template's host-kept attributes (not yet in the blob). */
+CK_RV p11_hattrs_encode(const struct p11_tmpl *t, uint8_t *blob, size_t cap, size_t *len);
+/* Appends one entry to the host attribute blob. */
+CK_RV p11_hattrs_put(uint8_t *blob, size_t cap, size_t *len, CK_ATTRIBUTE_TYPE type,
+                     const void *v, size_t vlen);
+/* CKA_LABEL as a C string (<= SG_MAX_LABEL, no NUL inside). */
+CK_RV p11_tmpl_label(const struct p11_tmpl *t, char out[SG_MAX_LABEL + 1], int *present);
+int p11_attr_is_ulong(CK_ATTRIBUTE_TYPE type);
+/* Attribute types the host attribute blob may carry. */
+int p11_attr_is_hattr(CK_ATTRIBUTE_TYPE type);
+/* Template attributes that decide visibility without fetching an object. */
+int p11_is_cheap_attr(CK_ATTRIBUTE_TYPE type);
+
+/* ---- DER (der.c) ------------------------------------------------------- */
+/* SG_KEY_EC_* for CKA_EC_PARAMS (OID or printable name), 0 if unknown. */
+int p11_curve_from_params(const uint8_t *p, size_t len);
+struct p11_spki {
+    const uint8_t *ec_params; size_t ec_params_len;  /* OID TLV */
+    const uint8_t *ec_point; size_t ec_point_len;    /* 04||X||Y */
+    const uint8_t *modulus; size_t modulus_len;      /* no leading zeros */
+    const uint8_t *exponent; size_t exponent_len;
+};
+int p11_spki_parse(const uint8_t *p, size_t len, struct p11_spki *out);
+struct p11_cert {
+    const uint8_t *serial; size_t serial_len;   /* whole TLVs */
+    const uint8_t *issuer; size_t issuer_len;
+    const uint8_t *subject; size_t subject_len;
+    const uint8_t *spki; size_t spki_len;
+};
+int p11_cert_parse(const uint8_t *p, size_t len, struct p11_cert *out);
+/* DER header (tag, length) for a value of len bytes; returns header size. */
+size_t p11_der_hdr(uint8_t tag, size_t len, uint8_t out[4]);
+
+/* ---- misc -------------------------------------------------------------- */
+/* Copies s into a blank-padded fixed-size PKCS#11 field. */
+void p11_pad(unsigned char *dst, size_t cap, const char *s, size_t len);
+int p11_debug(void);
+
+#endif

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The one slot, its token, the mechanism table, C_InitToken and the RNG. */
+#include <string.h>
+#include <time.h>
+#include "p11.h"
+
+#define P11_EC_FLAGS (CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS)
+
+/* Mechanisms the token implements; key sizes in bits. */
+static const struct p11_mech p11_mechs[] = {
+    {CKM_EC_KEY_PAIR_GEN, 256, 521, CKF_HW | CKF_GENERATE_KEY_PAIR | P11_EC_FLAGS, P11_EC, 0, 0},
+    {CKM_ECDSA, 256, 521, CKF_HW | CKF_SIGN | P11_EC_FLAGS, P11_EC, 0, 0},
+    {CKM_ECDSA_SHA256, 256, 521, CKF_HW | CKF_SIGN | P11_EC_FLAGS, P11_EC, 0, CKM_SHA256},
+    {CKM_ECDSA_SHA384, 256, 521, CKF_HW | CKF_SIGN | P11_EC_FLAGS, P11_EC, 0, CKM_SHA384},
+    {CKM_ECDSA_SHA512, 256, 521, CKF_HW | CKF_SIGN | P11_EC_FLAGS, P11_EC, 0, CKM_SHA512},
+    {CKM_RSA_PKCS_KEY_PAIR_GEN, 2048, 4096, CKF_HW | CKF_GENERATE_KEY_PAIR, P11_RSA, 0, 0},
+    {CKM_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 0, 0},
+    {CKM_SHA256_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 0, CKM_SHA256},
+    {CKM_SHA384_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 0, CKM_SHA384},
+    {CKM_SHA512_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 0, CKM_SHA512},
+    {CKM_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 1, 0},
+    {CKM_SHA256_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 1, CKM_SHA256},
+    {CKM_SHA384_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 1, CKM_SHA384},
+    {CKM_SHA512_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 1, CKM_SHA512},
+};
+#define P11_NMECHS (sizeof(p11_mechs) / sizeof(p11_mechs[0]))
+
+const struct p11_mech *p11_mech_find(CK_MECHANISM_TYPE type)
+{
+    for (size_t i = 0; i < P11_NMECHS; i++)
+        if (p11_mechs[i].type == type)
+            return &p11_mechs[i];
+    return NULL;
+}
+
+size_t p11_mechs_for(int family, CK_FLAGS flag, CK_MECHANISM_TYPE *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < P11_NMECHS; i++)
+        if (p11_mechs[i].family == family && (p11_mechs[i].flags & flag) && n < cap)
+            out[n++] = p11_mechs[i].type;
+    return n;
+}
+
+int p11_key_family(int key_type)
+{
+    switch (key_type) {
+    case SG_KEY_EC_P256: case SG_KEY_EC_P384: case SG_KEY_EC_P521:
+        return P11_EC;
+    case SG_KEY_RSA_2048: case SG_KEY_RSA_3072: case SG_KEY_RSA_4096:
+        return P11_RSA;
+    default:
+        return 0;
+    }
+}
+
+/* Fills a list the PKCS#11 way: NULL asks for the count, short -> too small. */
+static CK_RV p11_fill_list(CK_ULONG *out, CK_ULONG *count, const CK_ULONG *src, CK_ULONG n)
+{
+    if (!count)
+        return CKR_ARGUMENTS_BAD;
+    if (!out) {
+        *count = n;
+        return CKR_OK;
+    }
+    if (*count < n) {
+        *count = n;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    memcpy(out, src, n * sizeof(*src));
+    *count = n;
+    return CKR_OK;
+}
+
+CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_ULONG_PTR pulCount)
+{
+    (void)tokenPresent; /* the slot always reports its token as present */
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    static const CK_ULONG slots[1] = {P11_SLOT_ID};
+    rv = p11_fill_list(pSlotList, pulCount, slots, 1);
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    if (slotID != P11_SLOT_ID) {
+        rv = CKR_SLOT_ID_INVALID;
+    } else if (!pInfo) {
+        rv = CKR_ARGUMENTS_BAD;
+    } else {
+        static const char desc[] = "sbrguard token";
+        memset(pInfo, 0, sizeof(*pInfo));
+        p11_pad(pInfo->slotDescription, sizeof(pInfo->slotDescription), desc, sizeof(desc) - 1);
+        p11_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "sbrguard", 8);
+        pInfo->flags = CKF_TOKEN_PRESENT | CKF_HW_SLOT;
+        pInfo->hardwareVersion.major = 1;
+        pInfo->firmwareVersion.major = 1;
+    }
+    p11_leave();
+    return rv;
+}
+
+static CK_FLAGS p11_token_flags(const sg_info *in)
+{
+    CK_FLAGS f = CKF_RNG | CKF_LOGIN_REQUIRED | CKF_CLOCK_ON_TOKEN;
+    if (in->flags & SG_TF_INITIALIZED)
+        f |= CKF_TOKEN_INITIALIZED;
+    if (in->flags & SG_TF_USER_PIN_SET)
+        f |= CKF_USER_PIN_INITIALIZED;
+    if (in->flags & SG_TF_USER_LOCKED)
+        f |= CKF_USER_PIN_LOCKED;
+    else if (in->user_tries == 1)
+        f |= CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW;
+    else if (in->user_tries < SG_USER_MAX_TRIES)
+        f |= CKF_USER_PIN_COUNT_LOW;
+    if (in->flags & SG_TF_SO_LOCKED)
+        f |= CKF_SO_PIN_LOCKED;
+    else if (in->so_tries == 1)
+        f |= CKF_SO_PIN_FINAL_TRY | CKF_SO_PIN_COUNT_LOW;
+    else if (in->so_tries < SG_SO_MAX_TRIES)
+        f |= CKF_SO_PIN_COUNT_LOW;
+    return f;
+}
+
+static void p11_utc_time(unsigned char out[16], uint64_t t)
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    char buf[32];
+    if (!gmtime_r(&tt, &tm) ||
+        strftime(buf, sizeof(buf), "%Y%m%d%H%M%S00", &tm) != 16) {
+        memset(out, ' ', 16);
+        return;
+    }
+    memcpy(out, buf, 16);
+}
+
+CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    sg_client *c;
+    sg_info in;
+    if (slotID != P11_SLOT_ID)
+        rv = CKR_SLOT_ID_INVALID;
+    else if (!pInfo)
+        rv = CKR_ARGUMENTS_BAD;
+    else if ((rv = p11_client(&c)) == CKR_OK)
+        rv = p11_check(sg_get_info(c, &in), "info");
+    if (rv == CKR_OK) {
+        memset(pInfo, 0, sizeof(*pInfo));
+        in.label[SG_MAX_LABEL] = '\0';
+        in.serial[SG_SERIAL_LEN] = '\0';
+        p11_pad(pInfo->label, sizeof(pInfo->label), in.label, strlen(in.label));
+        p11_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "sbrguard", 8);
+        p11_pad(pInfo->model, sizeof(pInfo->model), "sbrguard-sim", 12);
+        p11_pad(pInfo->serialNumber, sizeof(pInfo->serialNumber), in.serial, strlen(in.serial));
+        pInfo->flags = p11_token_flags(&in);
+        pInfo->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
+        pInfo->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
+        pInfo->ulSessionCount = 0;
+        pInfo->ulRwSessionCount = 0;
+        for (struct p11_session *s = p11_g.sessions; s; s = s->next) {
+            if (s->dead)
+                continue;
+            pInfo->ulSessionCount++;
+            if (s->flags & CKF_RW_SESSION)
+                pInfo->ulRwSessionCount++;
+        }
+        pInfo->ulMaxPinLen = SG_MAX_PIN;
+        pInfo->ulMinPinLen = SG_MIN_PIN;
+        pInfo->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+        pInfo->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+        pInfo->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+        pInfo->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+        pInfo->hardwareVersion.major = 1;
+        pInfo->firmwareVersion.major = in.fw_major;
+        pInfo->firmwareVersion.minor = in.fw_minor;
+        p11_utc_time(pInfo->utcTime, in.time);
+    }
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pMechanismList,
+                         CK_ULONG_PTR pulCount)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    if (slotID != P11_SLOT_ID) {
+        rv = CKR_SLOT_ID_INVALID;
+    } else {
+        CK_MECHANISM_TYPE list[P11_NMECHS];
+        for (size_t i = 0; i < P11_NMECHS; i++)
+            list[i] = p11_mechs[i].type;
+        rv = p11_fill_list(pMechanismList, pulCount, list, P11_NMECHS);
+    }
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR pInfo)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    const struct p11_mech *m = p11_mech_find(type);
+    if (slotID != P11_SLOT_ID) {
+        rv = CKR_SLOT_ID_INVALID;
+    } else if (!pInfo) {
+        rv = CKR_ARGUMENTS_BAD;
+    } else if (!m) {
+        rv = CKR_MECHANISM_INVALID;
+    } else {
+        pInfo->ulMinKeySize = m->min_bits;
+        pInfo->ulMaxKeySize = m->max_bits;
+        pInfo->flags = m->flags;
+    }
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen,
+                  CK_UTF8CHAR_PTR pLabel)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    sg_client *c;
+    char label[SG_MAX_LABEL + 1];
+    if (slotID != P11_SLOT_ID) {
+        rv = CKR_SLOT_ID_INVALID;
+        goto out;
+    }
+    if (!pPin || !pLabel) {
+        rv = CKR_ARGUMENTS_BAD;
+        goto out;
+    }
+    if (ulPinLen > SG_MAX_PIN) {
+        rv = CKR_PIN_LEN_RANGE;
+        goto out;
+    }
+    for (struct p11_session *s = p11_g.sessions; s; s = s->next) {
+        if (!s->dead) {
+            rv = CKR_SESSION_EXISTS;
+            goto out;
+        }
+    }
+    /* The label is 32 blank-padded bytes; the token keeps it trimmed. */
+    size_t n = 0;
+    while (n < SG_MAX_LABEL && pLabel[n] != '\0') {
+        label[n] = (char)pLabel[n];
+        n++;
+    }
+    while (n > 0 && label[n - 1] == ' ')
+        n--;
+    label[n] = '\0';
+    if ((rv = p11_client(&c)) == CKR_OK)
+        rv = p11_check(sg_init_token(c, (const char *)pPin, ulPinLen, label), "init-token");
+out:
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pRandomData, CK_ULONG ulRandomLen)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    sg_client *c;
+    rv = p11_session_get(hSession, &s);
+    if (rv == CKR_OK && !pRandomData && ulRandomLen)
+        rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK && ulRandomLen)
+        rv = p11_client(&c);
+    for (CK_ULONG off = 0; rv == CKR_OK && off < ulRandomLen;) {
+        size_t n = ulRandomLen - off > SG_MAX_RANDOM ? SG_MAX_RANDOM : ulRandomLen - off;
+        rv = p11_check(sg_random(c, pRandomData + off, n), "random");
+        off += n;
+    }
+    p11_leave();
+    return rv;
+}
+
+CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSeed, CK_ULONG ulSeedLen)
+{
+    (void)pSeed;
+    (void)ulSeedLen;
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    rv = p11_session_get(hSession, &s);
+    p11_leave();
+    return rv == CKR_OK ? CKR_RANDOM_SEED_NOT_SUPPORTED : rv;
+}
