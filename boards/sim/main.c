@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,17 +44,18 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void send_all(int fd, const uint8_t *p, size_t n)
+static int send_all(int fd, const uint8_t *p, size_t n)
 {
     while (n) {
         ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return;
+            return -1;
         p += w;
         n -= (size_t)w;
     }
+    return 0;
 }
 
 static void drop(unsigned ch)
@@ -97,9 +99,9 @@ static void service(unsigned ch)
     if (c->need && c->have == c->need) {
         int reset;
         size_t n = fw_handle_frame(ch, c->in, c->have, out, sizeof out, &reset);
-        send_all(c->fd, out, n);
+        int lost = send_all(c->fd, out, n);
         c->have = c->need = 0;
-        if (reset)
+        if (reset || lost)
             drop(ch);
     }
 }
@@ -225,6 +227,10 @@ int main(int argc, char **argv)
             if (cfd >= 0 && i == FW_MAX_CHANNELS) {
                 close(cfd); /* all channels busy */
             } else if (cfd >= 0) {
+                /* A client that stops reading must not stall the token:
+                 * a response it does not take within this time drops it. */
+                struct timeval tv = { .tv_sec = 1 };
+                setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
                 conns[i].fd = cfd;
                 conns[i].have = conns[i].need = 0;
                 fw_logout_channel(i);

@@ -250,7 +250,16 @@ int cmd_sign(cli_args *a)
         m.has_pss = 1;
         m.pss_hash = hl == 32 ? SG_MECH_SHA256 : hl == 48 ? SG_MECH_SHA384 : SG_MECH_SHA512;
         m.pss_mgf = hl == 32 ? SG_MGF1_SHA256 : hl == 48 ? SG_MGF1_SHA384 : SG_MGF1_SHA512;
-        m.pss_slen = salt ? (uint32_t)strtoul(salt, NULL, 10) : hl;
+        m.pss_slen = hl;
+        if (salt) {
+            char *end;
+            unsigned long v = strtoul(salt, &end, 10);
+            if (!*salt || *end || v > 1024) {
+                free(data);
+                return cli_fail("--salt-len: '%s' is not a salt length in bytes (0..1024)", salt);
+            }
+            m.pss_slen = (uint32_t)v;
+        }
     }
     int rc = open_user(a, &c);
     if (!rc) {
