@@ -37,7 +37,10 @@ for t in test/integration/*.sh; do run "$(basename "$t" .sh)" bash "$t"; done
 for t in test/integration/*.py; do run "$(basename "$t" .py)" python3 "$t"; done
 # Once more against the ASan+UBSan build of the token, module and CLI.
 for t in test/integration/*.sh; do
-    run "asan $(basename "$t" .sh)" env BIN=build/asan SBRGUARD_ASAN=1 bash "$t"
+    run "asan $(basename "$t" .sh)" env BIN=build/asan bash "$t"
+done
+for t in test/integration/*.py; do
+    run "asan $(basename "$t" .py)" env BIN=build/asan python3 "$t"
 done
 
 echo "details: $LOG" >&2
