@@ -143,6 +143,16 @@ int fw_require_user(const fw_req *r)
     return login[r->chan] == SG_LOGIN_USER ? FW_OK : FW_E_NOT_LOGGED_IN;
 }
 
+/* The user type of LOGIN and SET_PIN, on an initialized token. */
+static int user_type_arg(const fw_req *r, uint32_t *ut)
+{
+    if (!fw_token_initialized())
+        return FW_E_NOT_INITIALIZED;
+    if (fw_arg_u(r, SG_T_USER_TYPE, 1, ut) || (*ut != SG_USER_SO && *ut != SG_USER_USER))
+        return FW_E_ARGS;
+    return FW_OK;
+}
+
 static int pin_arg(const fw_req *r, uint8_t tag, const uint8_t **pin, size_t *len)
 {
     if (fw_arg(r, tag, pin, len))
@@ -248,10 +258,8 @@ int fw_cmd_login(fw_req *r)
     size_t len;
     uint32_t ut;
     int rc;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
-    if (fw_arg_u(r, SG_T_USER_TYPE, 1, &ut) || (ut != SG_USER_SO && ut != SG_USER_USER))
-        return FW_E_ARGS;
+    if ((rc = user_type_arg(r, &ut)))
+        return rc;
     uint8_t want = ut == SG_USER_SO ? SG_LOGIN_SO : SG_LOGIN_USER;
     if (login[r->chan] != SG_LOGIN_NONE)
         return login[r->chan] == want ? FW_E_ALREADY_LOGGED_IN : FW_E_OTHER_USER;
@@ -295,10 +303,8 @@ int fw_cmd_set_pin(fw_req *r)
     size_t old_len, new_len;
     uint32_t ut;
     int rc;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
-    if (fw_arg_u(r, SG_T_USER_TYPE, 1, &ut) || (ut != SG_USER_SO && ut != SG_USER_USER))
-        return FW_E_ARGS;
+    if ((rc = user_type_arg(r, &ut)))
+        return rc;
     if ((rc = pin_arg(r, SG_T_PIN, &old, &old_len)) || (rc = pin_arg(r, SG_T_NEW_PIN, &nw, &new_len)))
         return rc;
     if (ut == SG_USER_USER && !(meta.flags & SG_TF_USER_PIN_SET))
