@@ -2,6 +2,7 @@
 # sbrguard top-level build. `make demo` and `make test` are the front door.
 
 BOARD ?= sim
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 B := build
 DEPS := $(B)/deps
 MBEDTLS_VER := 3.6.6
@@ -12,7 +13,7 @@ MBEDTLS_STAMP := $(MBEDTLS)/.extracted
 APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl \
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
-	apt-utils softhsm2
+	apt-utils
 # Commands whose absence triggers `make deps`.
 DEP_CMDS := gcc pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc python3 bzip2
 DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h \
@@ -50,8 +51,11 @@ LIBSG_SO := $(OUT)/libsbrguard.so
 LIBMBED := $(OUT)/libmbedcrypto.a
 UNIT_TESTS := $(patsubst test/unit/%.c,$(OUT)/test/%,$(wildcard test/unit/test_*.c))
 
-.PHONY: all deps deps-check firmware demo test test-unit test-asan clean distclean
-all: deps-check $(TOKEN) $(CLI) $(P11) $(LIBSG_SO) $(UNIT_TESTS)
+.PHONY: all build deps deps-check firmware demo test clean distclean
+# deps-check runs first and alone: the build must not race the mbedTLS fetch.
+all: deps-check
+	@$(MAKE) --no-print-directory build
+build: $(TOKEN) $(CLI) $(P11) $(LIBSG_SO) $(UNIT_TESTS)
 
 # --- dependencies ------------------------------------------------------------
 deps-check:
@@ -150,12 +154,12 @@ endif
 
 # --- front door --------------------------------------------------------------
 demo: deps-check
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory build
 	@bash boards/sim/demo.sh
 
 test: deps-check
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory SAN=1 all
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory SAN=1 build
 	@$(MAKE) --no-print-directory firmware BOARD=mps2-an386
 	@bash test/run.sh
 
