@@ -2,7 +2,9 @@
 # sbrguard top-level build. `make demo` and `make test` are the front door.
 
 BOARD ?= sim
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 B := build
 DEPS := $(B)/deps
 MBEDTLS_VER := 3.6.6
@@ -13,10 +15,10 @@ MBEDTLS_STAMP := $(MBEDTLS)/.extracted
 APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl \
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
-	apt-utils
+	apt-utils iso-codes publicsuffix python3-cryptography
 # Commands whose absence triggers `make deps`.
 DEP_CMDS := gcc pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc python3 bzip2
-DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h \
+DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
@@ -34,7 +36,12 @@ CC ?= gcc
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC $(SANFLAGS) -Iinclude $(MBED_DEFS)
 HOST_LDFLAGS := $(SANFLAGS)
 
-FW_SRCS := $(wildcard firmware/*.c) $(wildcard policy/*.c)
+# Value lists the policy engine needs, generated from Debian packages.
+GEN_TABLES := $(B)/gen/pol_tables.c
+GEN_INPUTS := /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_3166-2.json \
+	/usr/share/publicsuffix/public_suffix_list.dat
+POL_SRCS := $(wildcard policy/*.c) $(GEN_TABLES)
+FW_SRCS := $(wildcard firmware/*.c) $(POL_SRCS)
 SIM_SRCS := $(wildcard boards/sim/*.c)
 LIB_SRCS := $(wildcard host/lib/*.c)
 P11_SRCS := $(wildcard host/pkcs11/*.c)
@@ -94,7 +101,11 @@ $(OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c $(MBED_CONFIG) | $(MBEDTLS_STAMP)
 
 $(OUT)/obj/%.o: %.c | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(WARN) -Ipolicy -MMD -MP -c $< -o $@
+
+$(GEN_TABLES): policy/gen_tables.py $(GEN_INPUTS)
+	@mkdir -p $(dir $@)
+	python3 policy/gen_tables.py > $@.tmp && mv $@.tmp $@
 
 $(LIBMBED): $(MBEDTLS_STAMP) $(MBED_CONFIG)
 	@$(MAKE) --no-print-directory mbedlib-objs
@@ -108,8 +119,9 @@ $(LIBSG_SO): $(call obj,$(LIB_SRCS)) $(LIBMBED)
 	$(CC) -shared $(HOST_LDFLAGS) -o $@ $(call obj,$(LIB_SRCS)) $(LIBMBED)
 $(TOKEN): $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED)
 	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED)
-$(CLI): $(call obj,$(CLI_SRCS)) $(LIBSG) $(LIBMBED)
-	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(LIBSG) $(LIBMBED)
+POL_OBJS = $(call obj,$(POL_SRCS))
+$(CLI): $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED)
+	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED)
 $(P11): $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED)
 	$(CC) -shared $(HOST_LDFLAGS) -Wl,--version-script=host/pkcs11/exports.map -o $@ \
 	  $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED) -lpthread
@@ -135,7 +147,7 @@ $(ARM_OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c $(MBED_CONFIG) | $(MBEDTLS_STAMP)
 	$(ARM_CC) $(ARM_CFLAGS) -c $< -o $@
 $(ARM_OUT)/obj/%.o: %.c | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
-	$(ARM_CC) $(ARM_CFLAGS) $(WARN) -Wstack-usage=$(FW_STACK_MAX) -c $< -o $@
+	$(ARM_CC) $(ARM_CFLAGS) $(WARN) -Ipolicy -Wstack-usage=$(FW_STACK_MAX) -c $< -o $@
 $(ARM_OUT)/libsbrguard-fw.a: $(call arm_obj,$(FW_SRCS))
 	@rm -f $@; arm-none-eabi-ar rcs $@ $^
 $(ARM_OUT)/libmbedcrypto.a: $(MBEDTLS_STAMP) $(MBED_CONFIG)

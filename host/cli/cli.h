@@ -40,5 +40,6 @@ int cmd_keygen(cli_args *a);
 int cmd_list(cli_args *a);
 int cmd_cert(cli_args *a);
 int cmd_sign(cli_args *a);
+int cmd_lint(cli_args *a);
 
 #endif

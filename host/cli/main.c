@@ -41,12 +41,20 @@ static const verb verbs[] = {
       "  sha256-rsa-pkcs-pss sha384-rsa-pkcs-pss sha512-rsa-pkcs-pss (raw ecdsa,\n"
       "  rsa-pkcs and rsa-pkcs-pss take a digest or DigestInfo). ECDSA signatures\n"
       "  are written as DER (what openssl verifies), RSA as the raw signature.\n" },
+    { "lint", cmd_lint,
+      "usage: sbrguard lint [--ca CACERT] [--at TIME] [--format text|json] FILE...\n"
+      "  Judges certificates (PEM or DER; their TBS is checked) or bare DER\n"
+      "  TBSCertificates against the S/MIME Baseline Requirements with the token's\n"
+      "  own policy engine. Effective dates are judged at --at TIME (seconds since\n"
+      "  1970 or YYYY-MM-DDTHH:MM:SSZ), by default at each input's notBefore.\n"
+      "  --ca adds the CA binding checks (issuer, AKI, signature algorithm).\n"
+      "  Exit 0: all accepted, 1: any refused, 2: unreadable input.\n" },
 };
 
 static void usage(FILE *f)
 {
     fputs("usage: sbrguard VERB [options]   (sbrguard VERB --help for details)\n"
-          "verbs: token start|stop|status, init, keygen, list, cert import, sign\n"
+          "verbs: token start|stop|status, init, keygen, list, cert import, sign, lint\n"
           "The token's socket: $SBRGUARD_SOCKET, else `socket = PATH` in $SBRGUARD_CONF,\n"
           "~/.config/sbrguard/sbrguard.conf or /etc/sbrguard/sbrguard.conf, else\n"
           "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n",

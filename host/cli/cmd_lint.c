@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sbrguard lint: the token's policy engine on the host, same decision. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../../policy/pol.h"
+#include "cli.h"
+
+#define EXIT_REFUSED 1
+#define EXIT_UNREADABLE 2
+
+/* --at: seconds since 1970, or YYYY-MM-DDTHH:MM:SSZ. */
+static int parse_time(const char *s, int64_t *out)
+{
+    struct tm tm = { 0 };
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*s && !*end) {
+        *out = v;
+        return 0;
+    }
+    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end)
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static void report(const char *file, const pol_decision *d, int json, int first)
+{
+    int ok = d->verdict == POL_ACCEPT;
+    if (!json) {
+        printf("%s: %s (%s/%s)\n", file, ok ? "accepted" : "refused", pol_type_name(d->type), pol_gen_name(d->gen));
+        for (uint16_t i = 0; i < d->n; i++) {
+            const pol_rule *r = pol_rule_at(d->findings[i]);
+            printf("  %s [SBR %s] %s\n", r->code, r->section, r->message);
+        }
+        if (d->dropped)
+            printf("  (%u more findings not recorded)\n", d->dropped);
+        return;
+    }
+    printf("%s{\"file\":", first ? "" : ",\n ");
+    json_str(file);
+    printf(",\"verdict\":\"%s\",\"type\":\"%s\",\"generation\":\"%s\",\"findings\":[", ok ? "accept" : "refuse",
+           pol_type_name(d->type), pol_gen_name(d->gen));
+    for (uint16_t i = 0; i < d->n; i++) {
+        const pol_rule *r = pol_rule_at(d->findings[i]);
+        printf("%s{\"code\":", i ? "," : "");
+        json_str(r->code);
+        printf(",\"section\":");
+        json_str(r->section);
+        printf(",\"message\":");
+        json_str(r->message);
+        printf("}");
+    }
+    printf("],\"dropped\":%u}", d->dropped);
+}
+
+/* A Certificate's first element is the TBS SEQUENCE; a TBS starts with
+ * [0] version or the serial INTEGER. */
+static int is_certificate(const uint8_t *p, size_t len)
+{
+    const uint8_t *tbs;
+    size_t tl;
+    return pol_cert_tbs(p, len, &tbs, &tl) == 0 && tl < len && tbs[0] == 0x30;
+}
+
+int cmd_lint(cli_args *a)
+{
+    static const char *const known[] = { "--ca", "--at", "--format", NULL };
+    static pol_workspace w, wca;
+    const char *ca_file = cli_opt(a, "--ca"), *at = cli_opt(a, "--at"), *fmt = cli_opt(a, "--format");
+    pol_ca ca;
+    uint8_t *ca_der = NULL;
+    size_t ca_len;
+    int64_t at_time = 0;
+    int json = fmt && !strcmp(fmt, "json"), rc = 0, nfiles = 0;
+    /* cli_check takes every non-option as unknown: files are checked here. */
+    for (int i = 0; i < a->argc; i++) {
+        const char *s = a->argv[i];
+        if (!strcmp(s, "--ca") || !strcmp(s, "--at") || !strcmp(s, "--format")) {
+            if (++i >= a->argc)
+                return cli_fail("option %s needs a value", s) ? EXIT_UNREADABLE : 0;
+        } else if (s[0] == '-' && s[1]) {
+            cli_fail("unknown option '%s' (see --help)", s);
+            return EXIT_UNREADABLE;
+        } else {
+            nfiles++;
+        }
+    }
+    (void)known;
+    if (fmt && !json && strcmp(fmt, "text"))
+        return cli_fail("--format must be text or json") ? EXIT_UNREADABLE : 0;
+    if (!nfiles)
+        return cli_fail("lint needs at least one certificate or TBS file (see --help)") ? EXIT_UNREADABLE : 0;
+    if (at && parse_time(at, &at_time))
+        return cli_fail("--at: '%s' is not seconds since 1970 or YYYY-MM-DDTHH:MM:SSZ", at) ? EXIT_UNREADABLE : 0;
+    if (ca_file) {
+        ca_der = cli_read_der(ca_file, &ca_len);
+        if (!ca_der || pol_ca_from_cert(ca_der, ca_len, &wca, &ca)) {
+            cli_fail("--ca %s: not a DER or PEM X.509 certificate", ca_file);
+            free(ca_der);
+            return EXIT_UNREADABLE;
+        }
+    }
+    if (json)
+        printf("[");
+    int first = 1;
+    for (int i = 0; i < a->argc; i++) {
+        const char *s = a->argv[i];
+        if (s[0] == '-' && s[1]) {
+            i++;
+            continue;
+        }
+        size_t len;
+        uint8_t *der = cli_read_der(s, &len);
+        if (!der) {
+            rc = EXIT_UNREADABLE;
+            continue;
+        }
+        const uint8_t *tbs = der;
+        size_t tbs_len = len;
+        if (is_certificate(der, len))
+            pol_cert_tbs(der, len, &tbs, &tbs_len);
+        pol_ctx ctx = { .now = at_time, .ca = ca_file ? &ca : NULL, .not_before_skew = 0 };
+        if (!at && pol_tbs_not_before(tbs, tbs_len, &w, &ctx.now))
+            ctx.now = (int64_t)time(NULL);
+        pol_decision d;
+        pol_check(tbs, tbs_len, &ctx, &w, &d);
+        report(s, &d, json, first);
+        first = 0;
+        if (d.verdict != POL_ACCEPT && rc == 0)
+            rc = EXIT_REFUSED;
+        free(der);
+    }
+    if (json)
+        printf("]\n");
+    free(ca_der);
+    return rc;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file pol.h
+ * @brief The S/MIME BR policy engine (SBR 1.0.11): one decision for a
+ * TBSCertificate, the same in the token and in `sbrguard lint`.
+ *
+ * Freestanding C: no allocation, bounded stack, every length checked. The
+ * input is only read; the view points into it.
+ */
+#ifndef POL_H
+#define POL_H
+#include <stddef.h>
+#include <stdint.h>
+
+/** Verdicts are distinct non-zero constants, re-checked before signing. */
+#define POL_ACCEPT 0x3CA5A55Au
+#define POL_REFUSE 0xC35A5AA5u
+
+/** Certificate types and generations of SBR 7.1.6.1. */
+enum pol_type { POL_MAILBOX = 0, POL_ORGANIZATION = 1, POL_SPONSOR = 2, POL_INDIVIDUAL = 3 };
+enum pol_gen { POL_LEGACY = 0, POL_MULTIPURPOSE = 1, POL_STRICT = 2 };
+
+/** One rule: a row of the table, with its stable code and SBR section. */
+typedef struct pol_eval pol_eval;
+typedef struct {
+    const char *code;    /**< e.g. "sbr.7.1.2.3.eku.prohibited" */
+    const char *section; /**< e.g. "7.1.2.3(f)" */
+    const char *message;
+    int (*violated)(const pol_eval *e); /**< nonzero if the TBS breaks the rule */
+} pol_rule;
+
+/** What the CA key's binding adds (SBR 7.1.4.1, 7.1.2.3(g), 7.1.3.2). */
+typedef struct {
+    const uint8_t *ca_subject;  /**< the CA certificate's subject Name (full TLV) */
+    size_t ca_subject_len;
+    const uint8_t *ca_ski;      /**< the CA's subjectKeyIdentifier value */
+    size_t ca_ski_len;
+    const uint8_t *sig_alg;     /**< AlgorithmIdentifier the CA key produces (full TLV) */
+    size_t sig_alg_len;
+} pol_ca;
+
+/** Context of one decision. */
+typedef struct {
+    int64_t now;              /**< the judging clock, seconds since 1970 UTC */
+    const pol_ca *ca;         /**< NULL: no binding checks */
+    int64_t not_before_skew;  /**< with a CA: |notBefore - now| allowed, seconds */
+} pol_ctx;
+
+#define POL_MAX_FINDINGS 48
+
+typedef struct {
+    uint32_t verdict;         /**< POL_ACCEPT or POL_REFUSE */
+    int type, gen;            /**< profile, or -1 when it could not be told */
+    uint16_t n;               /**< findings recorded */
+    uint16_t dropped;         /**< findings beyond POL_MAX_FINDINGS */
+    uint16_t findings[POL_MAX_FINDINGS]; /**< indices into the rule table */
+} pol_decision;
+
+/** Scratch space of one decision (the decoded view), owned by the caller
+ * so that the engine keeps no state and bounds its stack. */
+#define POL_WORKSPACE_SIZE 4096
+typedef union {
+    uint64_t align;
+    uint8_t bytes[POL_WORKSPACE_SIZE];
+} pol_workspace;
+
+/** Judges a DER TBSCertificate; always fills d (refusal on any doubt). */
+void pol_check(const uint8_t *tbs, size_t len, const pol_ctx *ctx, pol_workspace *w, pol_decision *d);
+
+/** Extracts the TBSCertificate from a DER Certificate; 0 on success. */
+int pol_cert_tbs(const uint8_t *cert, size_t len, const uint8_t **tbs, size_t *tbs_len);
+
+/**
+ * Fills ca from a DER CA certificate: its subject and subjectKeyIdentifier,
+ * and the signature AlgorithmIdentifier its key produces when that follows
+ * from the key (ECDSA, SBR 7.1.3.2.2); for other keys sig_alg stays NULL
+ * and the caller supplies it. Pointers refer into cert. 0 on success.
+ */
+int pol_ca_from_cert(const uint8_t *cert, size_t len, pol_workspace *w, pol_ca *ca);
+/** notBefore of a DER TBSCertificate, for defaults; 0 on success. */
+int pol_tbs_not_before(const uint8_t *tbs, size_t len, pol_workspace *w, int64_t *nb);
+
+/** The rule table. */
+size_t pol_rule_count(void);
+const pol_rule *pol_rule_at(size_t i);
+/** Index of a rule by code, or -1. */
+int pol_rule_find(const char *code);
+
+const char *pol_type_name(int type);
+const char *pol_gen_name(int gen);
+
+#endif

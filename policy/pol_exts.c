@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Contents of the extensions SBR 7.1.2.3 constrains, decoded once for the
+ * rules. A malformed value makes pol_prepare fail (SBR 7.1.2.4: RFC 5280). */
+#include "pol_int.h"
+
+static const uint8_t oid_cps[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x01 };
+static const uint8_t oid_unotice[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x02 };
+static const uint8_t oid_ocsp[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01 };
+static const uint8_t oid_ca_issuers[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02 };
+
+/* Case-insensitive prefix (RFC 3986: schemes are case-insensitive). */
+static int has_scheme(pol_slice u, const char *prefix)
+{
+    size_t i = 0;
+    for (; prefix[i]; i++) {
+        uint8_t ch = i < u.len ? u.p[i] : 0;
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (uint8_t)(ch + 32);
+        if (ch != (uint8_t)prefix[i])
+            return 0;
+    }
+    return u.len > i; /* something after the scheme */
+}
+
+static int is_http(pol_slice u) { return has_scheme(u, "http://"); }
+static int is_http_or_https(pol_slice u) { return is_http(u) || has_scheme(u, "https://"); }
+
+static void count_uri(pol_uris *u, pol_slice uri)
+{
+    if (u->n < 255)
+        u->n++;
+    if (is_http(uri))
+        u->n_http++;
+    else
+        u->n_other++;
+}
+
+/* One GeneralName (RFC 5280 4.2.1.6). */
+static int general_name(pol_der *c, pol_gname *g)
+{
+    uint8_t tag;
+    pol_slice v;
+    if (pol_der_next(c, &tag, &v, NULL))
+        return -1;
+    g->type = tag & 0x1F;
+    g->value = v;
+    g->other_oid.p = NULL;
+    g->other_oid.len = 0;
+    switch (tag) {
+    case DER_CTX_C(0): { /* otherName: type-id OID, [0] EXPLICIT value */
+        pol_der o = pol_der_of(v);
+        pol_slice val;
+        if (pol_der_expect(&o, DER_OID, &g->other_oid, NULL) || pol_der_expect(&o, DER_CTX_C(0), &val, NULL) ||
+            pol_der_more(&o))
+            return -1;
+        g->value = val;
+        return 0;
+    }
+    case DER_CTX(1): case DER_CTX(2): case DER_CTX(6): case DER_CTX(7): case DER_CTX(8):
+    case DER_CTX_C(3): case DER_CTX_C(4): case DER_CTX_C(5):
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int prep_ku(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v);
+    pol_slice b;
+    if (pol_der_expect(&c, DER_BIT_STRING, &b, NULL) || pol_der_more(&c) || b.len < 2 || b.len > 3 || b.p[0] > 7)
+        return -1;
+    uint8_t last = b.p[b.len - 1];
+    /* DER: unused bits are zero and the last byte carries a set bit. */
+    if ((last & ((1u << b.p[0]) - 1)) || last == 0 || (last >> b.p[0] & 1) == 0)
+        return -1;
+    for (size_t i = 1; i < b.len; i++)
+        for (int bit = 0; bit < 8; bit++)
+            if (b.p[i] & (0x80 >> bit))
+                e->ku |= 1u << ((i - 1) * 8 + (size_t)bit);
+    return 0;
+}
+
+static int prep_eku(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+        return -1;
+    s = pol_der_of(seq);
+    while (pol_der_more(&s))
+        if (e->n_eku == POL_MAX_EKU || pol_der_expect(&s, DER_OID, &e->eku[e->n_eku++], NULL))
+            return -1;
+    return 0;
+}
+
+static int prep_bc(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq, x;
+    int r;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c))
+        return -1;
+    s = pol_der_of(seq);
+    r = pol_der_optional(&s, DER_BOOLEAN, &x, NULL);
+    if (r < 0 || (r == 1 && (pol_der_bool(x, &e->bc_ca) || !e->bc_ca)))
+        return -1;
+    r = pol_der_optional(&s, DER_INTEGER, &x, NULL);
+    if (r < 0 || pol_der_more(&s))
+        return -1;
+    e->bc_pathlen = r;
+    return 0;
+}
+
+static int prep_aki(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq, x;
+    int r;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c))
+        return -1;
+    s = pol_der_of(seq);
+    if ((r = pol_der_optional(&s, DER_CTX(0), &e->aki_keyid_value, NULL)) < 0)
+        return -1;
+    e->aki_keyid = r;
+    if ((r = pol_der_optional(&s, DER_CTX_C(1), &x, NULL)) < 0)
+        return -1;
+    e->aki_issuer_serial = r;
+    if ((r = pol_der_optional(&s, DER_CTX(2), &x, NULL)) < 0 || pol_der_more(&s))
+        return -1;
+    e->aki_issuer_serial |= r;
+    return 0;
+}
+
+static int prep_san(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+        return -1;
+    s = pol_der_of(seq);
+    while (pol_der_more(&s))
+        if (e->n_san == POL_MAX_NAMES || general_name(&s, &e->san[e->n_san++]))
+            return -1;
+    return 0;
+}
+
+/* UserNotice ::= SEQUENCE { noticeRef OPTIONAL, explicitText OPTIONAL } */
+static int user_notice_ok(pol_slice q)
+{
+    pol_der c = pol_der_of(q);
+    pol_slice v;
+    uint8_t tag;
+    if (!pol_der_more(&c) || c.p[0] == DER_SEQUENCE) /* absent text or a noticeRef */
+        return 0;
+    return pol_der_next(&c, &tag, &v, NULL) == 0 && !pol_der_more(&c) &&
+           (tag == DER_UTF8 || tag == DER_IA5 || tag == DER_VISIBLE || tag == DER_BMP);
+}
+
+static int prep_cp(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq, pi;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+        return -1;
+    s = pol_der_of(seq);
+    while (pol_der_more(&s)) {
+        pol_der p, qs;
+        pol_slice quals, qi;
+        int r;
+        if (e->n_policies == POL_MAX_POLICIES || pol_der_expect(&s, DER_SEQUENCE, &pi, NULL))
+            return -1;
+        p = pol_der_of(pi);
+        if (pol_der_expect(&p, DER_OID, &e->policies[e->n_policies++], NULL))
+            return -1;
+        if ((r = pol_der_optional(&p, DER_SEQUENCE, &quals, NULL)) < 0 || pol_der_more(&p) ||
+            (r == 1 && quals.len == 0))
+            return -1;
+        qs = pol_der_of(r == 1 ? quals : (pol_slice){ NULL, 0 });
+        while (r == 1 && pol_der_more(&qs)) {
+            pol_der q;
+            pol_slice qoid, qval;
+            uint8_t tag;
+            if (pol_der_expect(&qs, DER_SEQUENCE, &qi, NULL))
+                return -1;
+            q = pol_der_of(qi);
+            if (pol_der_expect(&q, DER_OID, &qoid, NULL) || pol_der_next(&q, &tag, &qval, NULL) || pol_der_more(&q))
+                return -1;
+            if (POL_EQ(qoid, oid_cps) && (tag != DER_IA5 || !is_http_or_https(qval)))
+                e->cps_bad = 1;
+            if (POL_EQ(qoid, oid_unotice) && (tag != DER_SEQUENCE || !user_notice_ok(qval)))
+                e->unotice_bad = 1;
+        }
+    }
+    return 0;
+}
+
+static int prep_crldp(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq, dp;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+        return -1;
+    s = pol_der_of(seq);
+    while (pol_der_more(&s)) {
+        pol_der d, n, f;
+        pol_slice name, full;
+        pol_gname g;
+        if (pol_der_expect(&s, DER_SEQUENCE, &dp, NULL))
+            return -1;
+        d = pol_der_of(dp);
+        if (pol_der_optional(&d, DER_CTX_C(0), &name, NULL) != 1)
+            continue; /* no distributionPoint: nothing to count */
+        n = pol_der_of(name);
+        if (pol_der_optional(&n, DER_CTX_C(0), &full, NULL) != 1)
+            continue;
+        f = pol_der_of(full);
+        while (pol_der_more(&f)) {
+            if (general_name(&f, &g))
+                return -1;
+            if (g.type == 6)
+                count_uri(&e->crl, g.value);
+        }
+    }
+    return 0;
+}
+
+static int prep_aia(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq, ad;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+        return -1;
+    s = pol_der_of(seq);
+    while (pol_der_more(&s)) {
+        pol_der a;
+        pol_slice method;
+        pol_gname g;
+        if (pol_der_expect(&s, DER_SEQUENCE, &ad, NULL))
+            return -1;
+        a = pol_der_of(ad);
+        if (pol_der_expect(&a, DER_OID, &method, NULL) || general_name(&a, &g) || pol_der_more(&a))
+            return -1;
+        pol_uris *u = POL_EQ(method, oid_ocsp) ? &e->ocsp : POL_EQ(method, oid_ca_issuers) ? &e->ca_issuers : NULL;
+        if (u && g.type == 6)
+            count_uri(u, g.value);
+        else if (u)
+            u->n_other++;
+    }
+    return 0;
+}
+
+int pol_prepare(pol_eval *e);
+int pol_prepare(pol_eval *e)
+{
+    static const struct {
+        int id;
+        int (*fn)(pol_eval *e, pol_slice v);
+    } preps[] = {
+        { EXT_KU, prep_ku }, { EXT_EKU, prep_eku }, { EXT_BC, prep_bc }, { EXT_AKI, prep_aki },
+        { EXT_SAN, prep_san }, { EXT_CP, prep_cp }, { EXT_CRLDP, prep_crldp }, { EXT_AIA, prep_aia },
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof preps / sizeof *preps; i++) {
+        const pol_ext *x = pol_ext_get(e, preps[i].id);
+        if (x && preps[i].fn(e, x->value))
+            bad = 1;
+    }
+    return bad;
+}

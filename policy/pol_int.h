@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Policy engine internals: the decoded TBS and what the rules read. */
+#ifndef POL_INT_H
+#define POL_INT_H
+#include "pol.h"
+#include "pol_der.h"
+
+#define POL_MAX_ATTRS 24
+#define POL_MAX_EXTS 20
+#define POL_MAX_NAMES 16   /* SAN entries */
+#define POL_MAX_EKU 12
+#define POL_MAX_POLICIES 8
+#define POL_MAX_URIS 8
+
+/* Extensions the SBR names (7.1.2.3), by index. */
+enum pol_ext_id {
+    EXT_CP, EXT_CRLDP, EXT_AIA, EXT_BC, EXT_KU, EXT_EKU, EXT_AKI, EXT_SAN, EXT_SKI,
+    EXT_SMIMECAP, EXT_SDA, EXT_QC, EXT_LEI, EXT_LEI_ROLE, EXT_ADOBE_TS, EXT_ADOBE_ARCHIVE,
+    EXT_COUNT
+};
+
+/* Subject public key kinds of SBR 7.1.3.1. */
+enum pol_key {
+    KEY_UNKNOWN, KEY_RSA, KEY_P256, KEY_P384, KEY_P521, KEY_ED25519, KEY_ED448,
+    KEY_MLDSA44, KEY_MLDSA65, KEY_MLDSA87, KEY_MLKEM512, KEY_MLKEM768, KEY_MLKEM1024
+};
+
+/* keyUsage bits, numbered as in RFC 5280 4.2.1.3 (bit 0 = digitalSignature). */
+#define KU_DIGITAL_SIGNATURE (1u << 0)
+#define KU_NON_REPUDIATION (1u << 1)
+#define KU_KEY_ENCIPHERMENT (1u << 2)
+#define KU_DATA_ENCIPHERMENT (1u << 3)
+#define KU_KEY_AGREEMENT (1u << 4)
+#define KU_KEY_CERT_SIGN (1u << 5)
+#define KU_CRL_SIGN (1u << 6)
+#define KU_ENCIPHER_ONLY (1u << 7)
+#define KU_DECIPHER_ONLY (1u << 8)
+
+typedef struct {
+    pol_slice oid;
+    uint8_t tag;      /* string type */
+    pol_slice value;
+    uint8_t rdn;      /* index of its RDN */
+} pol_attr;
+
+typedef struct {
+    pol_slice oid, value;
+    int critical;
+} pol_ext;
+
+typedef struct {
+    uint8_t type;     /* GeneralName choice: 0 otherName, 1 rfc822Name, ... 6 URI */
+    pol_slice value;  /* IA5 content, or otherName value */
+    pol_slice other_oid;
+} pol_gname;
+
+/* URIs of a CRLDP or an AIA access method. */
+typedef struct {
+    uint8_t n, n_http, n_other;
+} pol_uris;
+
+struct pol_eval {
+    const pol_ctx *ctx;
+    int type, gen;
+    /* TBSCertificate */
+    int version;
+    pol_slice serial, sig_alg, issuer, subject, spki_alg, spki_key;
+    int64_t not_before, not_after;
+    int has_unique_ids;
+    pol_attr attrs[POL_MAX_ATTRS];
+    uint8_t n_attrs;
+    pol_ext exts[POL_MAX_EXTS];
+    uint8_t n_exts;
+    int ext_dup, ext_unknown, ext_malformed;
+    int8_t ext[EXT_COUNT]; /* index into exts, -1 if absent */
+    /* subject public key */
+    int key;
+    unsigned rsa_bits;
+    int rsa_exp_ok, key_malformed;
+    /* prepared extension values */
+    unsigned ku;
+    pol_slice eku[POL_MAX_EKU];
+    uint8_t n_eku;
+    int bc_ca, bc_pathlen;
+    int aki_keyid, aki_issuer_serial;
+    pol_slice aki_keyid_value;
+    pol_gname san[POL_MAX_NAMES];
+    uint8_t n_san;
+    pol_slice policies[POL_MAX_POLICIES];
+    uint8_t n_policies;
+    int cps_bad, unotice_bad;
+    pol_uris crl, ocsp, ca_issuers;
+};
+
+/* pol_tbs.c: decoding. Returns 0, or -1 when the TBS is not well-formed DER
+ * of the X.509 structure (nothing else is judged then). */
+int pol_decode(const uint8_t *tbs, size_t len, pol_eval *e);
+/* Extension helpers for rules. */
+const pol_ext *pol_ext_get(const pol_eval *e, int id);
+int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len);
+
+/* pol_profile.c: profile from the reserved policy OIDs (SBR 7.1.6.1):
+ * 0 with e->type/gen set, -1 none, -2 more than one. */
+int pol_profile(pol_eval *e);
+
+/* The rules, by file (each returns nonzero when violated). */
+extern const pol_rule pol_rules_ext[];
+extern const size_t pol_rules_ext_n;
+extern const pol_rule pol_rules_cert[];
+extern const size_t pol_rules_cert_n;
+extern const pol_rule pol_rules_name[];
+extern const size_t pol_rules_name_n;
+
+#endif
