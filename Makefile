@@ -15,7 +15,7 @@ MBEDTLS_STAMP := $(MBEDTLS)/.extracted
 APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl \
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
-	apt-utils iso-codes publicsuffix python3-cryptography
+	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev
 # Commands whose absence triggers `make deps`.
 DEP_CMDS := gcc pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc python3 bzip2
 DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
@@ -133,6 +133,16 @@ $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl
 
 -include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
+
+# --- benchmarks (measurements, not tests) ------------------------------------
+BENCH_POLICY := $(OUT)/bench/bench_policy
+$(BENCH_POLICY): test/bench/bench_policy.c $(POL_OBJS) $(LIBMBED)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< $(POL_OBJS) $(LIBMBED) -lcrypto
+.PHONY: bench
+bench: deps-check
+	@$(MAKE) --no-print-directory $(BENCH_POLICY)
+	@$(BENCH_POLICY) test/vectors/der test/vectors/smime
 
 # --- firmware for a Cortex-M board -------------------------------------------
 ARM_CC := arm-none-eabi-gcc

@@ -99,6 +99,9 @@ int pol_decode(const uint8_t *tbs, size_t len, pol_eval *e);
 const pol_ext *pol_ext_get(const pol_eval *e, int id);
 int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len);
 
+/* pol_ecpoint.c: 1 if point (04||X||Y) is on the key's NIST curve. */
+int pol_ec_point_valid(int key, const uint8_t *point, size_t len);
+
 /* pol_profile.c: profile from the reserved policy OIDs (SBR 7.1.6.1):
  * 0 with e->type/gen set, -1 none, -2 more than one. */
 int pol_profile(pol_eval *e);

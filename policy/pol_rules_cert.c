@@ -72,6 +72,12 @@ static int rsa_size(const pol_eval *e)
 {
     return e->key == KEY_RSA && !e->key_malformed && (e->rsa_bits < 2048 || e->rsa_bits % 8);
 }
+static int ec_point(const pol_eval *e)
+{
+    if (e->key < KEY_P256 || e->key > KEY_P521 || e->key_malformed)
+        return 0;
+    return !pol_ec_point_valid(e->key, e->spki_key.p + 1, e->spki_key.len - 1);
+}
 static int rsa_exponent(const pol_eval *e) { return e->key == KEY_RSA && !e->key_malformed && !e->rsa_exp_ok; }
 
 /* SBR 7.1.3.2: the byte-exact signature AlgorithmIdentifiers. */
@@ -149,6 +155,7 @@ const pol_rule pol_rules_cert[] = {
     { "sbr.7.1.3.1.spki.encoding", "7.1.3.1", "SubjectPublicKeyInfo AlgorithmIdentifier is not an allowed encoding", spki_encoding },
     { "sbr.6.1.5.key.malformed", "6.1.5", "public key is malformed for its algorithm", key_malformed },
     { "sbr.6.1.5.rsa.size", "6.1.5", "RSA modulus below 2048 bits or not a multiple of 8", rsa_size },
+    { "sbr.6.1.5.ec.point", "6.1.5", "ECDSA public key is not a valid point on its NIST curve", ec_point },
     { "sbr.6.1.6.rsa.exponent", "6.1.6", "RSA public exponent is not odd and at least 3", rsa_exponent },
     { "sbr.7.1.3.2.sigalg.encoding", "7.1.3.2", "signature AlgorithmIdentifier is not an allowed encoding", sig_alg_encoding },
     { "sbr.7.1.2.4.ext.duplicate", "7.1.2.4", "an extension appears more than once (RFC 5280 4.2)", ext_duplicate },

@@ -57,4 +57,11 @@ void fw_no_free(void *p);
 #define MBEDTLS_PK_WRITE_C
 #define MBEDTLS_BASE64_C
 
+/* Host tools only: X.509 parsing, the baseline `make bench` compares the
+ * policy engine against (the firmware never parses certificates with it). */
+#if !defined(SG_FREESTANDING)
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#endif
+
 #endif
