@@ -15,9 +15,10 @@ MBEDTLS_STAMP := $(MBEDTLS)/.extracted
 APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl \
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
-	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev
+	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev \
+	clang libclang-rt-14-dev
 # Commands whose absence triggers `make deps`.
-DEP_CMDS := gcc pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc python3 bzip2
+DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc python3 bzip2
 DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 
@@ -28,6 +29,10 @@ SAN ?=
 ifeq ($(SAN),1)
 OUT := $(B)/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(FUZZ),1)
+OUT := $(B)/fuzz
+CC := clang
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
 OUT := $(B)/host
 SANFLAGS :=
@@ -134,6 +139,17 @@ $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 
 -include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
 
+# --- libFuzzer targets, one per untrusted entry point (make FUZZ=1 fuzzers) ---
+FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame
+.PHONY: fuzzers
+fuzzers: $(FUZZERS)
+$(OUT)/fuzz/fuzz_policy: test/fuzz/fuzz_policy.c $(POL_OBJS) $(LIBMBED)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
+$(OUT)/fuzz/fuzz_frame: test/fuzz/fuzz_frame.c $(FW_CORE_OBJS) $(LIBMBED)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -fsanitize=fuzzer -o $@ $< $(FW_CORE_OBJS) $(LIBMBED)
+
 # --- benchmarks (measurements, not tests) ------------------------------------
 BENCH_POLICY := $(OUT)/bench/bench_policy
 $(BENCH_POLICY): test/bench/bench_policy.c $(POL_OBJS) $(LIBMBED)
@@ -182,6 +198,7 @@ demo: deps-check
 test: deps-check
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory SAN=1 build
+	@$(MAKE) --no-print-directory FUZZ=1 fuzzers
 	@$(MAKE) --no-print-directory firmware BOARD=mps2-an386
 	@bash test/run.sh
 

@@ -37,7 +37,7 @@ typedef struct {
 
 static inline pol_der pol_der_of(pol_slice s)
 {
-    pol_der d = { s.p, s.p + s.len };
+    pol_der d = { s.p, s.len ? s.p + s.len : s.p }; /* no arithmetic on NULL */
     return d;
 }
 static inline int pol_der_more(const pol_der *c) { return c->p < c->end; }

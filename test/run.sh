@@ -35,6 +35,7 @@ for t in build/host/test/test_*; do run "unit $(basename "$t")" "$t"; done
 for t in build/asan/test/test_*; do run "asan $(basename "$t")" "$t"; done
 for t in test/integration/*.sh; do run "$(basename "$t" .sh)" bash "$t"; done
 for t in test/integration/*.py; do run "$(basename "$t" .py)" python3 "$t"; done
+run "fuzz" bash test/fuzz/run.sh
 # Once more against the ASan+UBSan build of the token, module and CLI.
 for t in test/integration/*.sh; do
     run "asan $(basename "$t" .sh)" env BIN=build/asan bash "$t"
