@@ -50,6 +50,7 @@ typedef struct {
     uint8_t *out;
     size_t out_cap, out_len;
     const char *msg; /**< optional detail for an error response */
+    int detail;      /**< on error, out already holds detail TLVs to send (fw_refuse) */
 } fw_req;
 
 /* fw_core.c: frames and dispatch. */
@@ -132,6 +133,40 @@ int fw_cert_spki(const uint8_t *cert, size_t len, const uint8_t **spki, size_t *
 /* fw_keys.c: key generation and signing. */
 int fw_cmd_generate_key(fw_req *r);
 int fw_cmd_sign(fw_req *r);
+
+/* Signature schemes of the mechanisms. */
+enum fw_scheme { FW_SIG_ECDSA = 0, FW_SIG_PKCS1 = 1, FW_SIG_PSS = 2 };
+
+/** A signing request with a CA key, as fw_keys.c resolved it. */
+typedef struct {
+    unsigned key;            /**< key handle */
+    uint32_t key_type;       /**< SG_KEY_* */
+    uint8_t key_id[32];      /**< SHA-256 of the key's SubjectPublicKeyInfo */
+    uint32_t mech;           /**< SG_MECH_* */
+    uint8_t scheme;          /**< FW_SIG_* */
+    int md;                  /**< mbedtls_md_type_t of a hash-and-sign mechanism, else MBEDTLS_MD_NONE */
+    int pss_md;              /**< PSS: hash of the parameters (message and MGF1), else MBEDTLS_MD_NONE */
+    size_t pss_slen;
+    const uint8_t *data;     /**< TBSCertificate (hash-and-sign) or digest / DigestInfo (raw) */
+    size_t data_len;
+} fw_sign_req;
+
+/* fw_authz.c: what a CA key may sign. A refusal (FW_E_POLICY) carries one
+ * SG_T_REASON per finding; an acceptance sets *verdict to POL_ACCEPT. Both
+ * read the store (the CA certificate): reload records afterwards. */
+/** Inline: judges the TBSCertificate q->data against the key's CA binding. */
+int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict);
+/** Raw digest: consumes this channel's authorization if q matches it exactly. */
+int fw_authz_consume(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict);
+/** Records an accepted TBS's authorization for the channel (replaces any). */
+int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_t hlen);
+/** Forgets authorizations: of one channel, or all (chan >= FW_MAX_CHANNELS). */
+void fw_authz_drop(unsigned chan);
+/** Seconds an authorization lives (default SG_AUTHZ_WINDOW; the policy bundle sets it). */
+void fw_authz_set_window(uint32_t seconds);
+/** Appends one SG_T_REASON to an error response (the first also becomes msg). */
+void fw_refuse(fw_req *r, const char *code, const char *section);
+int fw_cmd_authorize(fw_req *r);
 
 /* Record types of objects (= SG_CLASS_*). */
 #define FW_REC_TYPE_KEY SG_CLASS_KEY

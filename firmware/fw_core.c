@@ -24,6 +24,7 @@ static const fw_cmd cmds[] = {
     { SG_CMD_DESTROY_OBJECT, fw_cmd_destroy_object },
     { SG_CMD_RANDOM, fw_cmd_random },
     { SG_CMD_BIND_CA, fw_cmd_bind_ca },
+    { SG_CMD_AUTHORIZE, fw_cmd_authorize },
 };
 
 /* The one place firmware errors become wire statuses. */
@@ -78,6 +79,7 @@ int fw_init(void)
         return rc;
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         fw_logout_channel(c);
+    fw_authz_drop(FW_MAX_CHANNELS);
     booted = 1;
     return FW_OK;
 }
@@ -158,8 +160,10 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
                 rc = cmds[i].fn(&r);
     }
     if (rc != FW_OK) {
-        /* Partial output of a failed command is never sent. */
-        r.out_len = 0;
+        /* Partial output of a failed command is never sent, only the
+         * detail TLVs a refusal wrote on purpose (fw_refuse). */
+        if (!r.detail)
+            r.out_len = 0;
         if (r.msg)
             fw_put(&r, SG_T_MESSAGE, r.msg, strlen(r.msg));
     }
@@ -205,4 +209,8 @@ int fw_put_u(fw_req *r, uint8_t tag, uint64_t v, size_t width)
     return fw_put(r, tag, b, width);
 }
 
-void fw_channel_closed(unsigned chan) { fw_logout_channel(chan); }
+void fw_channel_closed(unsigned chan)
+{
+    fw_logout_channel(chan);
+    fw_authz_drop(chan);
+}

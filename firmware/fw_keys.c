@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Key pairs generated on the token, and signatures. Private keys leave the
- * store only into this file's buffers, which are wiped on one exit path. */
+/* Key pairs generated on the token, and signatures; what a CA key may sign
+ * is decided in fw_authz.c. Private keys leave the store only into this
+ * file's buffers, which are wiped on one exit path. */
 #include <string.h>
 #include "../policy/pol.h"
 #include "fw.h"
@@ -9,6 +10,7 @@
 #include "mbedtls/md.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/rsa.h"
+#include "mbedtls/sha256.h"
 #include "sbrguard/tlv.h"
 
 #define PRIV_DER_MAX 2400 /* RSA-4096 PKCS#1 private key, with margin */
@@ -28,24 +30,23 @@ static const struct {
     { SG_KEY_RSA_4096, 1, 4096, MBEDTLS_ECP_DP_NONE },
 };
 
-enum { S_ECDSA, S_PKCS1, S_PSS };
 static const struct {
     uint32_t mech;
     uint8_t rsa, scheme;
     mbedtls_md_type_t md;
 } mechs[] = {
-    { SG_MECH_ECDSA, 0, S_ECDSA, MBEDTLS_MD_NONE },
-    { SG_MECH_ECDSA_SHA256, 0, S_ECDSA, MBEDTLS_MD_SHA256 },
-    { SG_MECH_ECDSA_SHA384, 0, S_ECDSA, MBEDTLS_MD_SHA384 },
-    { SG_MECH_ECDSA_SHA512, 0, S_ECDSA, MBEDTLS_MD_SHA512 },
-    { SG_MECH_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_NONE },
-    { SG_MECH_SHA256_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_SHA256 },
-    { SG_MECH_SHA384_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_SHA384 },
-    { SG_MECH_SHA512_RSA_PKCS, 1, S_PKCS1, MBEDTLS_MD_SHA512 },
-    { SG_MECH_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_NONE },
-    { SG_MECH_SHA256_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_SHA256 },
-    { SG_MECH_SHA384_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_SHA384 },
-    { SG_MECH_SHA512_RSA_PKCS_PSS, 1, S_PSS, MBEDTLS_MD_SHA512 },
+    { SG_MECH_ECDSA, 0, FW_SIG_ECDSA, MBEDTLS_MD_NONE },
+    { SG_MECH_ECDSA_SHA256, 0, FW_SIG_ECDSA, MBEDTLS_MD_SHA256 },
+    { SG_MECH_ECDSA_SHA384, 0, FW_SIG_ECDSA, MBEDTLS_MD_SHA384 },
+    { SG_MECH_ECDSA_SHA512, 0, FW_SIG_ECDSA, MBEDTLS_MD_SHA512 },
+    { SG_MECH_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_NONE },
+    { SG_MECH_SHA256_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_SHA256 },
+    { SG_MECH_SHA384_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_SHA384 },
+    { SG_MECH_SHA512_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_SHA512 },
+    { SG_MECH_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_NONE },
+    { SG_MECH_SHA256_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_SHA256 },
+    { SG_MECH_SHA384_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_SHA384 },
+    { SG_MECH_SHA512_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_SHA512 },
 };
 
 static int key_type_index(uint32_t t)
@@ -138,28 +139,35 @@ static int ecdsa_raw(const uint8_t *der, size_t len, size_t n, uint8_t *out)
 }
 
 typedef struct {
-    uint32_t key_type, mech, flags;
-    const uint8_t *priv, *data;
-    size_t priv_len, data_len;
+    uint32_t key_type;
+    const uint8_t *priv, *pub;
+    size_t priv_len, pub_len;
 } sign_job;
 
+/* Points j into a key record (the store's buffer). */
 static int key_fields(const uint8_t *b, size_t len, sign_job *j)
 {
     size_t off = 0, vl;
     uint8_t t;
     const uint8_t *v;
-    j->priv = NULL;
+    j->priv = j->pub = NULL;
+    j->key_type = 0;
     while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_KEY_TYPE && vl == 1)
             j->key_type = v[0];
-        else if (t == FW_T_PRIVKEY) {
+        else if (t == SG_T_PUBKEY) {
+            j->pub = v;
+            j->pub_len = vl;
+        } else if (t == FW_T_PRIVKEY) {
             j->priv = v;
             j->priv_len = vl;
         }
     }
-    return j->priv && key_type_index(j->key_type) >= 0 ? FW_OK : FW_E_CORRUPT;
+    return j->priv && j->pub && key_type_index(j->key_type) >= 0 ? FW_OK : FW_E_CORRUPT;
 }
 
+/* PSS parameters of the request: returns the md of hash and MGF1 (mbedTLS
+ * uses one hash for both) or a negative error; *hlen its length. */
 static int pss_params(const fw_req *r, mbedtls_md_type_t md, size_t *hlen, size_t *slen)
 {
     static const struct {
@@ -175,7 +183,6 @@ static int pss_params(const fw_req *r, mbedtls_md_type_t md, size_t *hlen, size_
         fw_arg_u(r, SG_T_PSS_SLEN, 4, &s))
         return FW_E_MECH_PARAM;
     for (size_t i = 0; i < sizeof pss / sizeof *pss; i++)
-        /* mbedTLS uses one hash for the message and MGF1. */
         if (pss[i].hash == h && pss[i].mgf == mgf && (md == MBEDTLS_MD_NONE || md == pss[i].md)) {
             *hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(pss[i].md));
             *slen = s;
@@ -184,40 +191,77 @@ static int pss_params(const fw_req *r, mbedtls_md_type_t md, size_t *hlen, size_
     return FW_E_MECH_PARAM;
 }
 
-static int do_sign(fw_req *r, const sign_job *j, size_t m, volatile uint32_t *allow)
+/* Resolves a SIGN or AUTHORIZE request: key, mechanism, parameters and data
+ * lengths into q, the key record's fields into j (valid until the next
+ * store call). On a CA key q->key_id is its SPKI's SHA-256. */
+static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
 {
-    uint8_t hash[64], sig[512], der[MBEDTLS_ECDSA_MAX_LEN];
-    const uint8_t *h = j->data;
-    size_t hlen = j->data_len, slen = 0, olen;
-    int k = key_type_index(j->key_type), rc = FW_E_CRYPTO;
-    mbedtls_md_type_t md = mechs[m].md;
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
-    if (mechs[m].scheme == S_PSS) {
-        int pmd = pss_params(r, md, &hlen, &slen);
+    const uint8_t *b;
+    size_t len, m, hlen = 0;
+    uint32_t hv;
+    int rc, k;
+    memset(q, 0, sizeof *q);
+    if (fw_arg_u(r, SG_T_HANDLE, 2, &hv) || fw_arg_u(r, SG_T_MECH, 4, &q->mech) ||
+        fw_arg(r, SG_T_DATA, &q->data, &q->data_len))
+        return FW_E_ARGS;
+    if (q->data_len > SG_MAX_SIGN_DATA)
+        return FW_E_DATA_LEN;
+    q->key = hv;
+    if ((rc = fw_object_load(q->key, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, j)))
+        return rc;
+    k = key_type_index(j->key_type);
+    q->key_type = j->key_type;
+    for (m = 0; m < sizeof mechs / sizeof *mechs && mechs[m].mech != q->mech; m++)
+        ;
+    if (m == sizeof mechs / sizeof *mechs || mechs[m].rsa != key_types[k].rsa)
+        return FW_E_MECHANISM;
+    q->scheme = mechs[m].scheme;
+    q->md = mechs[m].md;
+    q->pss_md = MBEDTLS_MD_NONE;
+    if (q->scheme == FW_SIG_PSS) {
+        int pmd = pss_params(r, mechs[m].md, &hlen, &q->pss_slen);
         if (pmd < 0)
             return pmd;
-        if (md == MBEDTLS_MD_NONE && j->data_len != hlen)
-            return FW_E_DATA_LEN;
-        md = (mbedtls_md_type_t)pmd;
-        if (slen + hlen + 2 > (size_t)key_types[k].bits / 8)
+        q->pss_md = pmd;
+        if (q->pss_slen + hlen + 2 > (size_t)key_types[k].bits / 8)
             return FW_E_MECH_PARAM;
     }
-    if (mechs[m].md != MBEDTLS_MD_NONE) {
-        const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(mechs[m].md);
-        if (mbedtls_md(mi, j->data, j->data_len, hash))
-            return FW_E_CRYPTO;
+    if (q->md == MBEDTLS_MD_NONE) {
+        /* Raw: a digest (ECDSA, PSS) or an encoded DigestInfo (PKCS#1 v1.5). */
+        if (q->data_len == 0 || (q->scheme == FW_SIG_ECDSA && q->data_len > 64) ||
+            (q->scheme == FW_SIG_PSS && q->data_len != hlen) ||
+            (q->scheme == FW_SIG_PKCS1 && q->data_len + 11 > (size_t)key_types[k].bits / 8))
+            return FW_E_DATA_LEN;
+    }
+    if (fw_key_is_ca(q->key) && mbedtls_sha256(j->pub, j->pub_len, q->key_id, 0))
+        return FW_E_CRYPTO;
+    return FW_OK;
+}
+
+/* Signs with the key in j. allow and verdict are checked once more right
+ * before the private key is used. */
+static int do_sign(fw_req *r, const sign_job *j, const fw_sign_req *q, const volatile uint32_t *allow,
+                   const volatile uint32_t *verdict)
+{
+    uint8_t hash[64], sig[512], der[MBEDTLS_ECDSA_MAX_LEN];
+    const uint8_t *h = q->data;
+    size_t hlen = q->data_len, olen;
+    int k = key_type_index(j->key_type), rc = FW_E_CRYPTO;
+    mbedtls_md_type_t md = (mbedtls_md_type_t)q->md;
+    mbedtls_pk_context pk;
+    mbedtls_pk_init(&pk);
+    if (md != MBEDTLS_MD_NONE) {
+        const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(md);
+        if (mbedtls_md(mi, q->data, q->data_len, hash))
+            goto out;
         h = hash;
         hlen = mbedtls_md_get_size(mi);
-    } else if (hlen == 0 || (mechs[m].scheme == S_ECDSA && hlen > sizeof hash) ||
-               (mechs[m].scheme == S_PKCS1 && hlen + 11 > (size_t)key_types[k].bits / 8)) {
-        return FW_E_DATA_LEN;
     }
     if (mbedtls_pk_parse_key(&pk, j->priv, j->priv_len, NULL, 0, fw_rng, NULL))
         goto out;
-    if (*allow != SIGN_ALLOWED) /* re-checked right before the key is used */
+    if (*allow != SIGN_ALLOWED || *verdict != POL_ACCEPT) /* re-checked right before the key is used */
         goto out;
-    if (mechs[m].scheme == S_ECDSA) {
+    if (q->scheme == FW_SIG_ECDSA) {
         size_t n = (key_types[k].bits + 7u) / 8u;
         if (mbedtls_pk_sign(&pk, MBEDTLS_MD_NONE, h, hlen, der, sizeof der, &olen, fw_rng, NULL) ||
             ecdsa_raw(der, olen, n, sig))
@@ -226,13 +270,15 @@ static int do_sign(fw_req *r, const sign_job *j, size_t m, volatile uint32_t *al
     } else {
         mbedtls_rsa_context *rsa = mbedtls_pk_rsa(pk);
         olen = mbedtls_rsa_get_len(rsa);
-        if (mechs[m].scheme == S_PKCS1) {
+        if (q->scheme == FW_SIG_PKCS1) {
             if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE) ||
-                mbedtls_rsa_pkcs1_sign(rsa, fw_rng, NULL, mechs[m].md, (unsigned)hlen, h, sig))
+                mbedtls_rsa_pkcs1_sign(rsa, fw_rng, NULL, md, (unsigned)hlen, h, sig))
                 goto out;
-        } else if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, md) ||
-                   mbedtls_rsa_rsassa_pss_sign_ext(rsa, fw_rng, NULL, md, (unsigned)hlen, h, (int)slen, sig)) {
-            goto out;
+        } else {
+            mbedtls_md_type_t pmd = (mbedtls_md_type_t)q->pss_md;
+            if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, pmd) ||
+                mbedtls_rsa_rsassa_pss_sign_ext(rsa, fw_rng, NULL, pmd, (unsigned)hlen, h, (int)q->pss_slen, sig))
+                goto out;
         }
     }
     rc = fw_put(r, SG_T_SIGNATURE, sig, olen);
@@ -244,37 +290,66 @@ out:
 
 int fw_cmd_sign(fw_req *r)
 {
-    volatile uint32_t allow = 0;
+    volatile uint32_t allow = 0, verdict = POL_REFUSE;
     const uint8_t *b;
-    size_t len, m;
-    unsigned h;
-    uint32_t hv;
-    sign_job j = { 0 };
+    size_t len;
+    sign_job j;
+    fw_sign_req q;
     int rc;
     if ((rc = fw_require_user(r)))
         return rc;
-    if (fw_arg_u(r, SG_T_HANDLE, 2, &hv) || fw_arg_u(r, SG_T_MECH, 4, &j.mech) ||
-        fw_arg(r, SG_T_DATA, &j.data, &j.data_len))
-        return FW_E_ARGS;
-    if (j.data_len > SG_MAX_SIGN_DATA)
-        return FW_E_DATA_LEN;
-    h = hv;
-    if ((rc = fw_object_load(h, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, &j)))
-        return rc;
-    for (m = 0; m < sizeof mechs / sizeof *mechs && mechs[m].mech != j.mech; m++)
-        ;
-    if (m == sizeof mechs / sizeof *mechs || mechs[m].rsa != key_types[key_type_index(j.key_type)].rsa)
-        return FW_E_MECHANISM;
-    if (fw_key_is_ca(h)) {
-        /* The policy engine is wired into this path by the sign-path work;
-         * until then a CA key signs nothing. */
-        r->msg = "sbrguard.policy.not-wired";
-        return FW_E_POLICY;
+    /* j.priv points into the store's buffer: every exit below wipes it. */
+    if ((rc = resolve(r, &j, &q)))
+        goto out;
+    if (fw_key_is_ca(q.key)) {
+        /* A CA key signs a whole TBSCertificate the policy accepts, or the
+         * one digest this channel was authorized for. */
+        rc = q.md != MBEDTLS_MD_NONE ? fw_ca_judge(r, &q, &verdict) : fw_authz_consume(r, &q, &verdict);
+        if (rc)
+            goto out;
+        /* The decision read the store: load the key again. */
+        if ((rc = fw_object_load(q.key, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, &j)))
+            goto out;
+    } else {
+        verdict = POL_ACCEPT; /* per-key capabilities: a plain key signs */
     }
-    allow = SIGN_ALLOWED;
-    /* j.priv points into the store's buffer: nothing may read the store
-     * between here and the wipe. */
-    rc = do_sign(r, &j, m, &allow);
+    if (verdict == POL_ACCEPT)
+        allow = SIGN_ALLOWED;
+    rc = do_sign(r, &j, &q, &allow, &verdict);
+out:
     fw_store_wipe();
     return rc;
+}
+
+int fw_cmd_authorize(fw_req *r)
+{
+    volatile uint32_t verdict = POL_REFUSE;
+    uint8_t digest[64];
+    sign_job j;
+    fw_sign_req q;
+    int rc;
+    if ((rc = fw_require_user(r)))
+        return rc;
+    rc = resolve(r, &j, &q);
+    fw_store_wipe(); /* the private key is not needed here */
+    if (rc)
+        return rc;
+    if (!fw_key_is_ca(q.key)) {
+        r->msg = "not a CA key: nothing to authorize";
+        return FW_E_PROHIBITED;
+    }
+    if (q.md == MBEDTLS_MD_NONE) {
+        r->msg = "AUTHORIZE takes the hash-and-sign mechanism that names the hash";
+        return FW_E_MECHANISM;
+    }
+    rc = fw_ca_judge(r, &q, &verdict);
+    fw_store_wipe();
+    if (rc)
+        return rc;
+    if (verdict != POL_ACCEPT)
+        return FW_E_POLICY;
+    const mbedtls_md_info_t *mi = mbedtls_md_info_from_type((mbedtls_md_type_t)q.md);
+    if (mbedtls_md(mi, q.data, q.data_len, digest))
+        return FW_E_CRYPTO;
+    return fw_authz_grant(r, &q, digest, mbedtls_md_get_size(mi));
 }

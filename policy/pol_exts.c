@@ -250,6 +250,55 @@ static int prep_aia(pol_eval *e, pol_slice v)
     return 0;
 }
 
+/* subjectKeyIdentifier ::= OCTET STRING (RFC 5280 4.2.1.2) */
+static int prep_ski(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v);
+    pol_slice k;
+    (void)e;
+    return pol_der_expect(&c, DER_OCTET_STRING, &k, NULL) || pol_der_more(&c) || k.len == 0 ? -1 : 0;
+}
+
+/* SEQUENCE SIZE (1..MAX) OF SEQUENCE { OID, ... }: smimeCapabilities
+ * (RFC 4262), qcStatements (RFC 3739 3.2.6), subjectDirectoryAttributes
+ * (RFC 5280 4.2.1.8: Attribute ::= SEQUENCE { type OID, values SET }). */
+static int seq_of_oid_seqs(pol_slice v, int need_set)
+{
+    pol_der c = pol_der_of(v), s;
+    pol_slice seq, item, oid, rest;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+        return -1;
+    s = pol_der_of(seq);
+    while (pol_der_more(&s)) {
+        pol_der i;
+        uint8_t tag;
+        if (pol_der_expect(&s, DER_SEQUENCE, &item, NULL))
+            return -1;
+        i = pol_der_of(item);
+        if (pol_der_expect(&i, DER_OID, &oid, NULL))
+            return -1;
+        if (need_set && (pol_der_expect(&i, DER_SET, &rest, NULL) || rest.len == 0))
+            return -1;
+        if (!need_set && pol_der_more(&i) && pol_der_next(&i, &tag, &rest, NULL))
+            return -1;
+        if (pol_der_more(&i))
+            return -1;
+    }
+    return 0;
+}
+static int prep_list(pol_eval *e, pol_slice v) { (void)e; return seq_of_oid_seqs(v, 0); }
+static int prep_sda(pol_eval *e, pol_slice v) { (void)e; return seq_of_oid_seqs(v, 1); }
+
+/* LEI, LEI role and Adobe values: one well-formed DER value, nothing after. */
+static int prep_one_value(pol_eval *e, pol_slice v)
+{
+    pol_der c = pol_der_of(v);
+    pol_slice x;
+    uint8_t tag;
+    (void)e;
+    return pol_der_next(&c, &tag, &x, NULL) || pol_der_more(&c) ? -1 : 0;
+}
+
 int pol_prepare(pol_eval *e);
 int pol_prepare(pol_eval *e)
 {
@@ -259,6 +308,9 @@ int pol_prepare(pol_eval *e)
     } preps[] = {
         { EXT_KU, prep_ku }, { EXT_EKU, prep_eku }, { EXT_BC, prep_bc }, { EXT_AKI, prep_aki },
         { EXT_SAN, prep_san }, { EXT_CP, prep_cp }, { EXT_CRLDP, prep_crldp }, { EXT_AIA, prep_aia },
+        { EXT_SKI, prep_ski }, { EXT_SMIMECAP, prep_list }, { EXT_QC, prep_list }, { EXT_SDA, prep_sda },
+        { EXT_LEI, prep_one_value }, { EXT_LEI_ROLE, prep_one_value }, { EXT_ADOBE_TS, prep_one_value },
+        { EXT_ADOBE_ARCHIVE, prep_one_value },
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof preps / sizeof *preps; i++) {

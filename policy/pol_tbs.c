@@ -116,13 +116,20 @@ static void decode_key(pol_eval *e)
             return;
         }
         s = pol_der_of(seq);
+        /* Both positive INTEGERs in minimal form (X.690 8.3.2). */
         if (pol_der_expect(&s, DER_INTEGER, &n, NULL) || pol_der_expect(&s, DER_INTEGER, &x, NULL) ||
-            pol_der_more(&s) || n.len < 2 || n.p[0] != 0 || !(n.p[1] & 0x80) || x.len == 0 || x.p[0] & 0x80 ||
-            (x.len > 1 && x.p[0] == 0 && !(x.p[1] & 0x80))) {
+            pol_der_more(&s) || n.len == 0 || (n.p[0] & 0x80) || (n.len > 1 && n.p[0] == 0 && !(n.p[1] & 0x80)) ||
+            x.len == 0 || (x.p[0] & 0x80) || (x.len > 1 && x.p[0] == 0 && !(x.p[1] & 0x80))) {
             e->key_malformed = 1;
             return;
         }
-        e->rsa_bits = (unsigned)(n.len - 1) * 8; /* the top bit is set */
+        size_t skip = n.p[0] == 0 ? 1 : 0;
+        unsigned top = n.len > skip ? n.p[skip] : 0, bits = 0;
+        while (top) {
+            bits++;
+            top >>= 1;
+        }
+        e->rsa_bits = (unsigned)(n.len - skip - 1) * 8 + bits;
         /* SBR 6.1.6: odd and >= 3. */
         e->rsa_exp_ok = (x.p[x.len - 1] & 1) && (x.len > 1 || x.p[0] >= 3);
     }

@@ -34,6 +34,20 @@ int cli_write_pem(const char *path, const char *label, const uint8_t *der, size_
 int cli_hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *len);
 void cli_hex_print(const uint8_t *p, size_t len);
 
+/** Connects and logs in as the user (--pin or $SBRGUARD_PIN). */
+int cli_open_user(const cli_args *a, sg_client **c);
+/** --key HANDLE value. */
+int cli_parse_handle(const char *s, uint16_t *h);
+/** Mechanism by CLI name; PSS parameters from the name's hash (raw
+ * rsa-pkcs-pss: from data_len) and salt (NULL: the hash length). */
+int cli_mech(const char *name, const char *salt, size_t data_len, sg_mech *m);
+/** r || s to ECDSA-Sig-Value DER (out: at least len + 9 bytes). */
+size_t cli_ecdsa_der(const uint8_t *raw, size_t len, uint8_t *out);
+/** Writes a signature: ECDSA as DER, RSA as is. */
+int cli_write_sig(const char *out, const sg_mech *m, const uint8_t *sig, size_t sl);
+/** After a policy refusal: every reason code with its SBR section, on stderr. */
+void cli_print_reasons(const sg_client *c);
+
 int cmd_token(cli_args *a);
 int cmd_init(cli_args *a);
 int cmd_keygen(cli_args *a);
@@ -41,5 +55,7 @@ int cmd_list(cli_args *a);
 int cmd_cert(cli_args *a);
 int cmd_sign(cli_args *a);
 int cmd_lint(cli_args *a);
+int cmd_authorize(cli_args *a);
+int cmd_cert_assemble(cli_args *a);
 
 #endif

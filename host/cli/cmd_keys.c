@@ -39,7 +39,7 @@ static const char *key_name(int type)
     return "?";
 }
 
-static int open_user(const cli_args *a, sg_client **c)
+int cli_open_user(const cli_args *a, sg_client **c)
 {
     if (cli_connect(c))
         return 1;
@@ -50,7 +50,7 @@ static int open_user(const cli_args *a, sg_client **c)
     return 0;
 }
 
-static int parse_handle(const char *s, uint16_t *h)
+int cli_parse_handle(const char *s, uint16_t *h)
 {
     char *end;
     unsigned long v = s ? strtoul(s, &end, 10) : 0;
@@ -111,7 +111,7 @@ int cmd_keygen(cli_args *a)
         return cli_fail("--label LABEL (at most %u characters) is required", SG_MAX_LABEL);
     if (id && cli_hex_decode(id, idb, sizeof idb, &idl))
         return 1;
-    if (open_user(a, &c))
+    if (cli_open_user(a, &c))
         return 1;
     rc = sg_generate_key(c, kt, idb, idl, label, cli_flag(a, "--ca") ? SG_OBJ_CA : 0, NULL, 0, &h, pub, &publ);
     if (rc)
@@ -169,16 +169,18 @@ int cmd_cert(cli_args *a)
     uint16_t key = 0, h;
     size_t len;
     sg_client *c;
+    if (a->argc >= 1 && !strcmp(a->argv[0], "assemble"))
+        return cmd_cert_assemble(a);
     if (a->argc < 1 || strcmp(a->argv[0], "import"))
-        return cli_fail("usage: sbrguard cert import --key HANDLE --cert FILE");
-    if (cli_check(a, known) || parse_handle(cli_opt(a, "--key"), &key))
+        return cli_fail("usage: sbrguard cert import --key HANDLE --cert FILE | cert assemble --tbs FILE --sig FILE --out FILE");
+    if (cli_check(a, known) || cli_parse_handle(cli_opt(a, "--key"), &key))
         return 1;
     if (!file)
         return cli_fail("--cert FILE is required");
     uint8_t *der = cli_read_der(file, &len);
     if (!der)
         return 1;
-    int rc = open_user(a, &c);
+    int rc = cli_open_user(a, &c);
     if (!rc) {
         rc = sg_bind_ca(c, key, der, len, label ? label : "CA certificate", NULL, 0, &h);
         if (rc)
@@ -192,7 +194,7 @@ int cmd_cert(cli_args *a)
 }
 
 /* r || s to ECDSA-Sig-Value DER. */
-static size_t ecdsa_der(const uint8_t *raw, size_t len, uint8_t *out)
+size_t cli_ecdsa_der(const uint8_t *raw, size_t len, uint8_t *out)
 {
     size_t n = len / 2, off = 2;
     for (int i = 0; i < 2; i++) {
@@ -223,53 +225,67 @@ static size_t ecdsa_der(const uint8_t *raw, size_t len, uint8_t *out)
     return off;
 }
 
+int cli_mech(const char *name, const char *salt, size_t data_len, sg_mech *m)
+{
+    size_t i;
+    memset(m, 0, sizeof *m);
+    for (i = 0; name && i < sizeof mech_names / sizeof *mech_names && strcmp(name, mech_names[i].name); i++)
+        ;
+    if (!name || i == sizeof mech_names / sizeof *mech_names)
+        return cli_fail("--mech: unknown mechanism '%s' (see --help)", name ? name : "");
+    m->mech = mech_names[i].mech;
+    if (m->mech == SG_MECH_RSA_PKCS_PSS || mech_names[i].pss_hash) {
+        uint32_t hl = mech_names[i].hlen ? mech_names[i].hlen : (uint32_t)data_len;
+        m->has_pss = 1;
+        m->pss_hash = hl == 32 ? SG_MECH_SHA256 : hl == 48 ? SG_MECH_SHA384 : SG_MECH_SHA512;
+        m->pss_mgf = hl == 32 ? SG_MGF1_SHA256 : hl == 48 ? SG_MGF1_SHA384 : SG_MGF1_SHA512;
+        m->pss_slen = hl;
+        if (salt) {
+            char *end;
+            unsigned long v = strtoul(salt, &end, 10);
+            if (!*salt || *end || v > 1024)
+                return cli_fail("--salt-len: '%s' is not a salt length in bytes (0..1024)", salt);
+            m->pss_slen = (uint32_t)v;
+        }
+    }
+    return 0;
+}
+
+int cli_write_sig(const char *out, const sg_mech *m, const uint8_t *sig, size_t sl)
+{
+    uint8_t der[160];
+    if (m->mech >= SG_MECH_ECDSA && m->mech <= SG_MECH_ECDSA_SHA512)
+        return sl > 132 ? cli_fail("ECDSA signature too long") : cli_write_file(out, der, cli_ecdsa_der(sig, sl, der));
+    return cli_write_file(out, sig, sl);
+}
+
 int cmd_sign(cli_args *a)
 {
     static const char *const known[] = { "--key", "--mech", "--in", "--out", "--salt-len", "--pin", NULL };
     const char *mname = cli_opt(a, "--mech"), *in = cli_opt(a, "--in"), *out = cli_opt(a, "--out");
-    const char *salt = cli_opt(a, "--salt-len");
-    sg_mech m = { 0 };
+    sg_mech m;
     uint16_t key = 0;
-    size_t i, len, sl = 512;
-    uint8_t sig[512], der[160];
+    size_t len, sl = 512;
+    uint8_t sig[512];
     sg_client *c;
-    if (cli_check(a, known) || parse_handle(cli_opt(a, "--key"), &key))
+    if (cli_check(a, known) || cli_parse_handle(cli_opt(a, "--key"), &key) || cli_mech(mname, NULL, 0, &m))
         return 1;
-    for (i = 0; mname && i < sizeof mech_names / sizeof *mech_names && strcmp(mname, mech_names[i].name); i++)
-        ;
-    if (!mname || i == sizeof mech_names / sizeof *mech_names)
-        return cli_fail("--mech: unknown mechanism '%s' (see --help)", mname ? mname : "");
     if (!in || !out)
         return cli_fail("--in FILE and --out FILE are required");
     uint8_t *data = cli_read_file(in, &len);
     if (!data)
         return 1;
-    m.mech = mech_names[i].mech;
-    if (m.mech == SG_MECH_RSA_PKCS_PSS || mech_names[i].pss_hash) {
-        uint32_t hl = mech_names[i].hlen ? mech_names[i].hlen : (uint32_t)len;
-        m.has_pss = 1;
-        m.pss_hash = hl == 32 ? SG_MECH_SHA256 : hl == 48 ? SG_MECH_SHA384 : SG_MECH_SHA512;
-        m.pss_mgf = hl == 32 ? SG_MGF1_SHA256 : hl == 48 ? SG_MGF1_SHA384 : SG_MGF1_SHA512;
-        m.pss_slen = hl;
-        if (salt) {
-            char *end;
-            unsigned long v = strtoul(salt, &end, 10);
-            if (!*salt || *end || v > 1024) {
-                free(data);
-                return cli_fail("--salt-len: '%s' is not a salt length in bytes (0..1024)", salt);
-            }
-            m.pss_slen = (uint32_t)v;
-        }
-    }
-    int rc = open_user(a, &c);
+    int rc = cli_mech(mname, cli_opt(a, "--salt-len"), len, &m);
+    if (!rc)
+        rc = cli_open_user(a, &c);
     if (!rc) {
         rc = sg_sign(c, key, &m, data, len, sig, &sl);
-        if (rc)
+        if (rc) {
             rc = cli_token_fail(c, rc, "sign");
-        else if (m.mech >= SG_MECH_ECDSA && m.mech <= SG_MECH_ECDSA_SHA512)
-            rc = cli_write_file(out, der, ecdsa_der(sig, sl, der));
-        else
-            rc = cli_write_file(out, sig, sl);
+            cli_print_reasons(c);
+        } else {
+            rc = cli_write_sig(out, &m, sig, sl);
+        }
         if (!rc)
             fprintf(stderr, "signed %zu bytes with key %u (%s): %s\n", len, key, mname, out);
         sg_free(c);

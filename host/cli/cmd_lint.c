@@ -91,6 +91,13 @@ int cmd_lint(cli_args *a)
     size_t ca_len;
     int64_t at_time = 0;
     int json = fmt && !strcmp(fmt, "json"), rc = 0, nfiles = 0;
+    if (cli_flag(a, "--rules")) {
+        for (size_t i = 0; i < pol_rule_count(); i++) {
+            const pol_rule *r = pol_rule_at(i);
+            printf("%-40s SBR %-14s %s\n", r->code, r->section, r->message);
+        }
+        return 0;
+    }
     /* cli_check takes every non-option as unknown: files are checked here. */
     for (int i = 0; i < a->argc; i++) {
         const char *s = a->argv[i];

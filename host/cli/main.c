@@ -32,15 +32,34 @@ static const verb verbs[] = {
       "  Lists the token's objects (private data objects only with a PIN).\n" },
     { "cert", cmd_cert,
       "usage: sbrguard cert import --key HANDLE --cert FILE [--label LABEL] [--pin PIN]\n"
-      "  Binds a CA certificate (PEM or DER) to the key HANDLE: the token checks the\n"
-      "  certificate carries the key's public key, and the key becomes a CA key.\n" },
+      "       sbrguard cert assemble --tbs FILE --sig FILE --out FILE [--alg-from-tbs] [--format pem|der]\n"
+      "  import: binds a CA certificate (PEM or DER) to the key HANDLE: the token checks\n"
+      "  the certificate carries the key's public key, and the key becomes a CA key.\n"
+      "  assemble: builds the Certificate from a TBSCertificate and the token's\n"
+      "  signature over it; signatureAlgorithm is the TBS's own signature field\n"
+      "  (RFC 5280 4.1.1.2). ECDSA signatures may be DER or r || s. Default: PEM.\n" },
     { "sign", cmd_sign,
       "usage: sbrguard sign --key HANDLE --mech MECH --in FILE --out FILE [--salt-len N] [--pin PIN]\n"
       "  Signs FILE's bytes. MECH: ecdsa ecdsa-sha256 ecdsa-sha384 ecdsa-sha512\n"
       "  rsa-pkcs sha256-rsa-pkcs sha384-rsa-pkcs sha512-rsa-pkcs rsa-pkcs-pss\n"
       "  sha256-rsa-pkcs-pss sha384-rsa-pkcs-pss sha512-rsa-pkcs-pss (raw ecdsa,\n"
       "  rsa-pkcs and rsa-pkcs-pss take a digest or DigestInfo). ECDSA signatures\n"
-      "  are written as DER (what openssl verifies), RSA as the raw signature.\n" },
+      "  are written as DER (what openssl verifies), RSA as the raw signature.\n"
+      "  A CA key signs with a hash-and-sign mechanism only a TBSCertificate its\n"
+      "  policy accepts, and a raw digest only once after `sbrguard authorize`;\n"
+      "  a refusal lists every reason code with its SBR section.\n" },
+    { "authorize", cmd_authorize,
+      "usage: sbrguard authorize --key HANDLE --mech MECH --tbs FILE [--digest-out FILE]\n"
+      "                          [--sign DIGEST --out SIG | -- COMMAND ARGS...] [--pin PIN]\n"
+      "  Submits a TBSCertificate (DER) for the CA key HANDLE. MECH is the hash-and-sign\n"
+      "  mechanism its signature field announces (ecdsa-sha256 ... sha512-rsa-pkcs-pss).\n"
+      "  On acceptance the token allows ONE raw signature of exactly its digest (rsa-pkcs:\n"
+      "  its DigestInfo), printed in hex, on this connection, for a short window.\n"
+      "  --sign DIGEST --out SIG makes that signature here (raw ecdsa, rsa-pkcs or\n"
+      "  rsa-pkcs-pss). -- COMMAND runs COMMAND with SBRGUARD_P11_AUTHORIZE=FILE: its\n"
+      "  PKCS#11 module submits the TBS again on its own connection right before its\n"
+      "  raw signature (e.g. openssl pkeyutl -engine pkcs11). A refusal lists every\n"
+      "  reason code with its SBR section.\n" },
     { "lint", cmd_lint,
       "usage: sbrguard lint [--ca CACERT] [--at TIME] [--format text|json] FILE...\n"
       "  Judges certificates (PEM or DER; their TBS is checked) or bare DER\n"
@@ -48,13 +67,15 @@ static const verb verbs[] = {
       "  own policy engine. Effective dates are judged at --at TIME (seconds since\n"
       "  1970 or YYYY-MM-DDTHH:MM:SSZ), by default at each input's notBefore.\n"
       "  --ca adds the CA binding checks (issuer, AKI, signature algorithm).\n"
-      "  Exit 0: all accepted, 1: any refused, 2: unreadable input.\n" },
+      "  Exit 0: all accepted, 1: any refused, 2: unreadable input.\n"
+      "  sbrguard lint --rules lists every rule: code, SBR section, message.\n" },
 };
 
 static void usage(FILE *f)
 {
     fputs("usage: sbrguard VERB [options]   (sbrguard VERB --help for details)\n"
-          "verbs: token start|stop|status, init, keygen, list, cert import, sign, lint\n"
+          "verbs: token start|stop|status, init, keygen, list, cert import|assemble, sign,\n"
+          "       authorize, lint\n"
           "The token's socket: $SBRGUARD_SOCKET, else `socket = PATH` in $SBRGUARD_CONF,\n"
           "~/.config/sbrguard/sbrguard.conf or /etc/sbrguard/sbrguard.conf, else\n"
           "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n",

@@ -117,6 +117,11 @@ uint8_t *cli_read_file(const char *path, size_t *len)
         }
         buf = nb;
     }
+    if (buf && ferror(f)) {
+        cli_fail("%s: cannot read: %s", path, strerror(errno));
+        free(buf);
+        buf = NULL;
+    }
     if (f != stdin)
         fclose(f);
     *len = n;

@@ -2,6 +2,7 @@
 /* libsbrguard: one function per token command. */
 #include <string.h>
 #include "client.h"
+#include "sbrguard/tlv.h"
 
 #define PUT(tag, v, l)                                                     \
     do {                                                                   \
@@ -273,25 +274,19 @@ unsigned sg_key_bits(int key_type)
     return key_type > 0 && key_type <= SG_KEY_RSA_4096 ? bits[key_type] : 0;
 }
 
+static int put_mech(sg_client *c, size_t *offp, const sg_mech *mech);
+
 int sg_sign(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *data,
             size_t data_len, uint8_t *sig, size_t *sig_len)
 {
     size_t off = 0;
-    uint8_t h[2] = { (uint8_t)(key >> 8), (uint8_t)key }, m[4];
+    uint8_t h[2] = { (uint8_t)(key >> 8), (uint8_t)key };
+    int rc;
     PUT(SG_T_HANDLE, h, 2);
-    be(m, mech->mech, 4);
-    PUT(SG_T_MECH, m, 4);
+    if ((rc = put_mech(c, &off, mech)))
+        return rc;
     PUT(SG_T_DATA, data, data_len);
-    if (mech->has_pss) {
-        be(m, mech->pss_hash, 4);
-        PUT(SG_T_PSS_HASH, m, 4);
-        be(m, mech->pss_mgf, 4);
-        PUT(SG_T_PSS_MGF, m, 4);
-        be(m, mech->pss_slen, 4);
-        PUT(SG_T_PSS_SLEN, m, 4);
-    }
-    int rc = sg_call(c, SG_CMD_SIGN, off);
-    if (rc)
+    if ((rc = sg_call(c, SG_CMD_SIGN, off)))
         return rc;
     const uint8_t *s;
     size_t sl;
@@ -324,4 +319,86 @@ int sg_random(sg_client *c, uint8_t *out, size_t len)
         len -= n;
     }
     return SG_OK;
+}
+
+/* MECH and, with PSS, its parameters. */
+static int put_mech(sg_client *c, size_t *offp, const sg_mech *mech)
+{
+    size_t off = *offp;
+    uint8_t m[4];
+    be(m, mech->mech, 4);
+    PUT(SG_T_MECH, m, 4);
+    if (mech->has_pss) {
+        be(m, mech->pss_hash, 4);
+        PUT(SG_T_PSS_HASH, m, 4);
+        be(m, mech->pss_mgf, 4);
+        PUT(SG_T_PSS_MGF, m, 4);
+        be(m, mech->pss_slen, 4);
+        PUT(SG_T_PSS_SLEN, m, 4);
+    }
+    *offp = off;
+    return SG_OK;
+}
+
+int sg_authorize(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *tbs,
+                 size_t tbs_len, sg_authz *out)
+{
+    size_t off = 0;
+    uint8_t h[2] = { (uint8_t)(key >> 8), (uint8_t)key };
+    int rc;
+    if (!mech || (!tbs && tbs_len))
+        return SG_E_ARGS;
+    PUT(SG_T_HANDLE, h, 2);
+    if ((rc = put_mech(c, &off, mech)))
+        return rc;
+    PUT(SG_T_DATA, tbs, tbs_len);
+    if ((rc = sg_call(c, SG_CMD_AUTHORIZE, off)))
+        return rc;
+    if (!out)
+        return SG_OK;
+    const uint8_t *d;
+    size_t dl;
+    uint64_t v;
+    memset(out, 0, sizeof *out);
+    if ((rc = sg_get_u(c->resp, c->resp_len, SG_T_MECH, 4, &v)))
+        return rc;
+    out->raw_mech = (uint32_t)v;
+    if ((rc = sg_get_u(c->resp, c->resp_len, SG_T_EXPIRES, 8, &out->expires)))
+        return rc;
+    if (sg_tlv_find(c->resp, c->resp_len, SG_T_DIGEST, &d, &dl) || dl == 0 || dl > sizeof out->data)
+        return SG_E_PROTOCOL;
+    memcpy(out->data, d, dl);
+    out->data_len = dl;
+    return SG_OK;
+}
+
+/* Copies a printable field of at most cap - 1 characters. */
+static void reason_field(char *dst, size_t cap, const uint8_t *p, size_t n)
+{
+    if (n >= cap)
+        n = cap - 1;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = p[i] >= 0x20 && p[i] < 0x7F ? (char)p[i] : '?';
+    dst[n] = 0;
+}
+
+size_t sg_last_reasons(const sg_client *c, sg_reason *out, size_t cap)
+{
+    size_t off = 0, vl, n = 0;
+    uint8_t t;
+    const uint8_t *v;
+    if (c->last_status == SG_ST_OK)
+        return 0;
+    while (sg_tlv_next(c->resp, c->resp_len, &off, &t, &v, &vl) == 1) {
+        if (t != SG_T_REASON)
+            continue;
+        if (out && n < cap) {
+            const uint8_t *sp = memchr(v, ' ', vl);
+            size_t cl = sp ? (size_t)(sp - v) : vl;
+            reason_field(out[n].code, sizeof out[n].code, v, cl);
+            reason_field(out[n].section, sizeof out[n].section, sp ? sp + 1 : v, sp ? vl - cl - 1 : 0);
+        }
+        n++;
+    }
+    return n;
 }

@@ -68,6 +68,13 @@ CK_RV p11_check(int sgrv, const char *what)
         fprintf(stderr, "sbrguard-pkcs11: %s: %s%s%s -> CKR 0x%lx\n", what,
                 sgrv == SG_E_TOKEN ? sg_status_name(code) : sg_strerror(code),
                 msg && *msg ? ": " : "", msg ? msg : "", (unsigned long)rv);
+        /* A policy refusal: every reason code with its SBR section. */
+        sg_reason r[16];
+        size_t n = sgrv == SG_E_TOKEN && p11_g.client ? sg_last_reasons(p11_g.client, r, 16) : 0;
+        for (size_t i = 0; i < n && i < 16; i++)
+            fprintf(stderr, "sbrguard-pkcs11:   reason %s [SBR %s]\n", r[i].code, *r[i].section ? r[i].section : "-");
+        if (n > 16)
+            fprintf(stderr, "sbrguard-pkcs11:   (%zu more reasons)\n", n - 16);
     }
     if (m && m->link)
         p11_link_lost();

@@ -1,10 +1,63 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C_SignInit/C_Sign/C_SignUpdate/C_SignFinal. Multi-part data is buffered
  * here and goes to the token as one SG_CMD_SIGN, because the token's policy
- * must see a whole TBSCertificate. */
+ * must see a whole TBSCertificate. A CA key's raw-digest signature needs a
+ * pre-authorization on this connection: the vendor mechanism
+ * CKM_SBRGUARD_AUTHORIZE(m), or SBRGUARD_P11_AUTHORIZE (pkcs11_vendor.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mbedtls/base64.h"
 #include "p11.h"
+
+#define P11_AUTHZ_MASK 0xFFFF0000UL
+
+/* Hash-and-sign mechanisms a TBS may announce, with their raw counterpart. */
+static const struct {
+    CK_MECHANISM_TYPE mech, hash, mgf;
+    size_t hlen, out_len; /* what the raw signature is given */
+} p11_authz_targets[] = {
+    {CKM_ECDSA_SHA256, CKM_SHA256, CKG_MGF1_SHA256, 32, 32},
+    {CKM_ECDSA_SHA384, CKM_SHA384, CKG_MGF1_SHA384, 48, 48},
+    {CKM_ECDSA_SHA512, CKM_SHA512, CKG_MGF1_SHA512, 64, 64},
+    {CKM_SHA256_RSA_PKCS, CKM_SHA256, CKG_MGF1_SHA256, 32, 19 + 32},
+    {CKM_SHA384_RSA_PKCS, CKM_SHA384, CKG_MGF1_SHA384, 48, 19 + 48},
+    {CKM_SHA512_RSA_PKCS, CKM_SHA512, CKG_MGF1_SHA512, 64, 19 + 64},
+    {CKM_SHA256_RSA_PKCS_PSS, CKM_SHA256, CKG_MGF1_SHA256, 32, 32},
+    {CKM_SHA384_RSA_PKCS_PSS, CKM_SHA384, CKG_MGF1_SHA384, 48, 48},
+    {CKM_SHA512_RSA_PKCS_PSS, CKM_SHA512, CKG_MGF1_SHA512, 64, 64},
+};
+#define P11_N_TARGETS (sizeof(p11_authz_targets) / sizeof(p11_authz_targets[0]))
+
+static size_t p11_authz_target(CK_MECHANISM_TYPE m)
+{
+    size_t i;
+    for (i = 0; i < P11_N_TARGETS && p11_authz_targets[i].mech != m; i++)
+        ;
+    return i;
+}
+
+static int p11_is_authz(CK_MECHANISM_TYPE m)
+{
+    return (m & P11_AUTHZ_MASK) == (SG_P11_VENDOR_BASE & P11_AUTHZ_MASK);
+}
+
+/* The mechanism and PSS parameters SG_CMD_AUTHORIZE is given for target t:
+ * PSS with the SBR's parameters (salt = hash length) unless given. */
+static void p11_authz_mech(size_t t, const sg_mech *given, sg_mech *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->mech = (uint32_t)p11_authz_targets[t].mech;
+    if (given && given->has_pss) {
+        *out = *given;
+        out->mech = (uint32_t)p11_authz_targets[t].mech;
+    } else if (out->mech >= CKM_SHA256_RSA_PKCS_PSS && out->mech <= CKM_SHA512_RSA_PKCS_PSS) {
+        out->has_pss = 1;
+        out->pss_hash = (uint32_t)p11_authz_targets[t].hash;
+        out->pss_mgf = (uint32_t)p11_authz_targets[t].mgf;
+        out->pss_slen = (uint32_t)p11_authz_targets[t].hlen;
+    }
+}
 
 static CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out)
 {
@@ -49,10 +102,26 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
         return CKR_OPERATION_ACTIVE;
     if (!mech)
         return CKR_ARGUMENTS_BAD;
-    if (!(m = p11_mech_find(mech->mechanism)) || !(m->flags & CKF_SIGN))
-        return CKR_MECHANISM_INVALID;
-    if ((rv = p11_sign_params(m, mech, &op->mech)) != CKR_OK)
-        return rv;
+    size_t t = P11_N_TARGETS;
+    if (p11_is_authz(mech->mechanism)) {
+        /* CKM_SBRGUARD_AUTHORIZE(m): checked as m, output what the raw signature takes. */
+        t = p11_authz_target(mech->mechanism & ~P11_AUTHZ_MASK);
+        if (t == P11_N_TARGETS || !(m = p11_mech_find(p11_authz_targets[t].mech)))
+            return CKR_MECHANISM_INVALID;
+        if ((mech->pParameter || mech->ulParameterLen) && !m->pss)
+            return CKR_MECHANISM_PARAM_INVALID;
+        CK_MECHANISM inner = {m->type, mech->pParameter, mech->ulParameterLen};
+        if (m->pss && mech->pParameter && (rv = p11_sign_params(m, &inner, &op->mech)) != CKR_OK)
+            return rv;
+        if (!mech->pParameter)
+            memset(&op->mech, 0, sizeof(op->mech));
+        op->mech.mech = (uint32_t)mech->mechanism;
+    } else {
+        if (!(m = p11_mech_find(mech->mechanism)) || !(m->flags & CKF_SIGN))
+            return CKR_MECHANISM_INVALID;
+        if ((rv = p11_sign_params(m, mech, &op->mech)) != CKR_OK)
+            return rv;
+    }
     if ((key & P11_H_SESSION) || (key & 3) != P11_K_PRIV || (key >> 2) > 0xFFFF) {
         /* Public keys, certificates and data objects cannot sign. */
         return !(key & P11_H_SESSION) && (key & 3) == P11_K_PUB ? CKR_KEY_FUNCTION_NOT_PERMITTED
@@ -78,6 +147,8 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
         op->len = 0;
         if (op->sig_len == 0)
             rv = CKR_KEY_TYPE_INCONSISTENT;
+        if (t < P11_N_TARGETS)
+            op->sig_len = p11_authz_targets[t].out_len;
     }
     free(o);
     if (rv != CKR_OK)
@@ -95,6 +166,100 @@ CK_RV C_SignInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJ
     if (rv == CKR_OK)
         rv = p11_sign_init(s, pMechanism, hKey);
     p11_leave();
+    return rv;
+}
+
+/* SG_CMD_AUTHORIZE for CKM_SBRGUARD_AUTHORIZE(m): out gets what the one raw
+ * signature must be given. */
+static CK_RV p11_authorize(sg_client *c, const struct p11_sign *op, const uint8_t *tbs, size_t len,
+                           CK_BYTE_PTR out, CK_ULONG_PTR out_len)
+{
+    sg_mech am;
+    sg_authz az;
+    size_t t = p11_authz_target(op->mech.mech & ~P11_AUTHZ_MASK);
+    if (t == P11_N_TARGETS)
+        return CKR_MECHANISM_INVALID;
+    p11_authz_mech(t, &op->mech, &am);
+    CK_RV rv = p11_check(sg_authorize(c, op->key, &am, tbs, len, &az), "authorize");
+    if (rv != CKR_OK)
+        return rv;
+    if (az.data_len > *out_len)
+        return CKR_DEVICE_ERROR; /* the token answered other than the mechanism says */
+    memcpy(out, az.data, az.data_len);
+    *out_len = az.data_len;
+    return CKR_OK;
+}
+
+/* Reads a DER file, or the first PEM block of one, into buf (cap bytes). */
+static int p11_read_der(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+    if (!f)
+        return -1;
+    n = fread(buf, 1, cap, f);
+    int big = n == cap && fgetc(f) != EOF;
+    fclose(f);
+    if (big || n == 0)
+        return -1;
+    const uint8_t *b = memmem(buf, n, "-----BEGIN ", 11);
+    if (!b) {
+        *len = n;
+        return 0;
+    }
+    const uint8_t *s = memchr(b, '\n', n - (size_t)(b - buf));
+    const uint8_t *e = s ? memmem(s, n - (size_t)(s - buf), "-----END ", 9) : NULL;
+    size_t olen = 0;
+    uint8_t *der = e ? malloc(cap) : NULL;
+    int rc = !der || mbedtls_base64_decode(der, cap, &olen, s, (size_t)(e - s)) ? -1 : 0;
+    if (rc == 0) {
+        memcpy(buf, der, olen);
+        *len = olen;
+    }
+    free(der);
+    return rc;
+}
+
+/* SBRGUARD_P11_AUTHORIZE=FILE: for applications that cannot call the vendor
+ * mechanism, the module submits FILE's TBS on this connection right before
+ * the process's first raw signature with a CA key. The token still judges
+ * it and still requires the digest to be that TBS's. */
+static CK_RV p11_env_authorize(sg_client *c, const struct p11_sign *op, size_t len)
+{
+    static int done;
+    const char *path = getenv("SBRGUARD_P11_AUTHORIZE");
+    CK_MECHANISM_TYPE raw = op->mech.mech, target = 0;
+    if (done || !path || !*path || (raw != CKM_ECDSA && raw != CKM_RSA_PKCS && raw != CKM_RSA_PKCS_PSS))
+        return CKR_OK;
+    sg_object *o = malloc(sizeof(*o));
+    uint8_t *tbs = malloc(SG_MAX_SIGN_DATA + 1);
+    size_t tl = 0;
+    CK_RV rv = o && tbs ? CKR_OK : CKR_HOST_MEMORY;
+    if (rv == CKR_OK)
+        rv = p11_check(sg_get_object(c, op->key, o), "get-object");
+    if (rv != CKR_OK || !(o->flags & SG_OBJ_CA))
+        goto out; /* a plain key signs without */
+    done = 1;
+    if (raw == CKM_ECDSA)
+        target = o->key_type == SG_KEY_EC_P256 ? CKM_ECDSA_SHA256
+               : o->key_type == SG_KEY_EC_P384 ? CKM_ECDSA_SHA384 : CKM_ECDSA_SHA512;
+    else if (raw == CKM_RSA_PKCS)
+        target = len == 19 + 32 ? CKM_SHA256_RSA_PKCS : len == 19 + 48 ? CKM_SHA384_RSA_PKCS : CKM_SHA512_RSA_PKCS;
+    else
+        target = op->mech.pss_hash == CKM_SHA256 ? CKM_SHA256_RSA_PKCS_PSS
+               : op->mech.pss_hash == CKM_SHA384 ? CKM_SHA384_RSA_PKCS_PSS : CKM_SHA512_RSA_PKCS_PSS;
+    if (p11_read_der(path, tbs, SG_MAX_SIGN_DATA + 1, &tl) || tl > SG_MAX_SIGN_DATA) {
+        if (p11_debug())
+            fprintf(stderr, "sbrguard-pkcs11: SBRGUARD_P11_AUTHORIZE=%s: not a readable DER or PEM TBS\n", path);
+        rv = CKR_FUNCTION_FAILED;
+        goto out;
+    }
+    sg_mech am;
+    p11_authz_mech(p11_authz_target(target), raw == CKM_RSA_PKCS_PSS ? &op->mech : NULL, &am);
+    rv = p11_check(sg_authorize(c, op->key, &am, tbs, tl, NULL), "authorize (SBRGUARD_P11_AUTHORIZE)");
+out:
+    free(o);
+    free(tbs);
     return rv;
 }
 
@@ -122,7 +287,13 @@ static CK_RV p11_sign_do(struct p11_sign *op, const uint8_t *data, size_t len, C
         goto end;
     }
     size_t n = *sig_len;
-    if ((rv = p11_client(&c)) == CKR_OK)
+    if ((rv = p11_client(&c)) != CKR_OK)
+        goto end;
+    if (p11_is_authz(op->mech.mech)) {
+        rv = p11_authorize(c, op, data, len, sig, sig_len);
+        goto end;
+    }
+    if ((rv = p11_env_authorize(c, op, len)) == CKR_OK)
         rv = p11_check(sg_sign(c, op->key, &op->mech, data, len, sig, &n), "sign");
     if (rv == CKR_OK)
         *sig_len = n;

@@ -33,6 +33,30 @@
 #define CKA_SBRGUARD_BOUND_KEY (SG_P11_VENDOR_BASE | 0x02UL)
 
 /**
+ * Vendor mechanism CKM_SBRGUARD_AUTHORIZE(m): pre-authorizes one raw-digest
+ * signature by a CA key. m is the hash-and-sign mechanism whose signature the
+ * TBSCertificate announces: CKM_ECDSA_SHA256/384/512,
+ * CKM_SHA256/384/512_RSA_PKCS or CKM_SHA256/384/512_RSA_PKCS_PSS (parameter:
+ * NULL, or the CK_RSA_PKCS_PSS_PARAMS the later signature will use).
+ *
+ *     C_SignInit(s, {CKM_SBRGUARD_AUTHORIZE(CKM_ECDSA_SHA256), NULL, 0}, caKey);
+ *     C_Sign(s, tbs, tbsLen, out, &outLen);          // the DER TBSCertificate
+ *     C_SignInit(s, {CKM_ECDSA, NULL, 0}, caKey);
+ *     C_Sign(s, out, outLen, sig, &sigLen);          // signs exactly once
+ *
+ * The first C_Sign submits the TBS to the token's policy (CKR_FUNCTION_REJECTED
+ * on refusal, reasons with SBRGUARD_P11_DEBUG=1) and returns exactly what the
+ * one raw signature must be given: the digest (CKM_ECDSA, CKM_RSA_PKCS_PSS) or
+ * its DigestInfo (CKM_RSA_PKCS). The authorization lives on the module's
+ * connection to the token, i.e. in this application, for SG_AUTHZ_WINDOW
+ * seconds, for one signature of that key; a new one replaces it.
+ * Applications that cannot call this (OpenSSL's engine) can name a DER TBS
+ * file in SBRGUARD_P11_AUTHORIZE: the module then submits it on its own
+ * connection right before its first raw signature with a CA key.
+ */
+#define CKM_SBRGUARD_AUTHORIZE(m) (SG_P11_VENDOR_BASE | ((m) & 0xFFFFUL))
+
+/**
  * Version byte of the host attribute blob the module stores in an object's
  * SG_T_HOST_ATTRS. Layout: this byte, then entries of u32 attribute type
  * (big-endian), u16 value length (big-endian), value. CK_ULONG values are

@@ -34,7 +34,8 @@
 #define SG_MAX_HOST_ATTRS 1024u
 #define SG_MAX_VALUE 3072u     /**< certificate or data object value */
 #define SG_MAX_RANDOM 1024u    /**< per SG_CMD_RANDOM request */
-#define SG_MAX_SIGN_DATA 6144u /**< data of one SG_CMD_SIGN */
+#define SG_MAX_SIGN_DATA 6144u /**< data of one SG_CMD_SIGN or SG_CMD_AUTHORIZE */
+#define SG_AUTHZ_WINDOW 60u    /**< seconds a pre-authorization stays usable */
 #define SG_SERIAL_LEN 16u
 #define SG_USER_MAX_TRIES 3u
 #define SG_SO_MAX_TRIES 5u
@@ -55,6 +56,8 @@ enum sg_cmd {
     SG_CMD_DESTROY_OBJECT = 0x0C,/**< HANDLE */
     SG_CMD_RANDOM = 0x0D,        /**< COUNT -> VALUE */
     SG_CMD_BIND_CA = 0x0E,       /**< HANDLE (key), VALUE (CA cert DER), [LABEL, HOST_ATTRS] -> HANDLE (cert) */
+    /* 0x0F stays unassigned. */
+    SG_CMD_AUTHORIZE = 0x10,     /**< HANDLE (CA key), MECH (hash-and-sign), DATA (TBS), [PSS_*] -> MECH (raw), DIGEST, EXPIRES */
 };
 
 /* Response statuses (one byte on the wire; 0 = success). */
@@ -123,6 +126,9 @@ enum sg_tag {
     SG_T_KEY_BITS = 0x2B,    /**< u16 */
     SG_T_HOST_ATTRS = 0x2F,  /**< opaque: extra attributes kept for the host */
     SG_T_LIST_ENTRY = 0x30,  /**< u16 handle, u8 class, u32 flags */
+    SG_T_REASON = 0x31,      /**< policy refusal, repeated: "CODE SECTION" (printable ASCII, one space) */
+    SG_T_DIGEST = 0x32,      /**< AUTHORIZE: the exact data the one raw signature must be given */
+    SG_T_EXPIRES = 0x33,     /**< u64: token time after which an authorization lapses */
     SG_T_MESSAGE = 0x3F,     /**< error detail, printable ASCII */
 };
 

@@ -146,6 +146,41 @@ int sg_bind_ca(sg_client *c, uint16_t key, const uint8_t *cert, size_t cert_len,
 int sg_sign(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *data,
             size_t data_len, uint8_t *sig, size_t *sig_len);
 
+/** A pre-authorization granted by the token (SG_CMD_AUTHORIZE). */
+typedef struct {
+    uint32_t raw_mech;     /**< the raw mechanism that may sign once: SG_MECH_ECDSA, _RSA_PKCS, _RSA_PKCS_PSS */
+    uint8_t data[96];      /**< exactly what that signature must be given: the TBS's digest,
+                                for SG_MECH_RSA_PKCS its DigestInfo */
+    size_t data_len;
+    uint64_t expires;      /**< token time (seconds since 1970) after which it lapses */
+} sg_authz;
+
+/**
+ * Submits a TBSCertificate for CA key `key` with the hash-and-sign mechanism
+ * whose signature it announces (e.g. SG_MECH_ECDSA_SHA256; PSS with its
+ * parameters). If the policy accepts it, the token allows exactly one raw
+ * signature (out->raw_mech over out->data) with that key, on this connection
+ * only, within SG_AUTHZ_WINDOW seconds; a new authorization replaces it.
+ * A refusal is SG_E_TOKEN with SG_ST_POLICY_REJECTED and sg_last_reasons().
+ * out may be NULL.
+ */
+int sg_authorize(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *tbs,
+                 size_t tbs_len, sg_authz *out);
+
+/** One reason of a policy refusal. */
+typedef struct {
+    char code[96];         /**< stable code, e.g. "sbr.7.1.2.3.eku.prohibited" */
+    char section[32];      /**< SBR section, e.g. "7.1.2.3(f)"; may be "" */
+} sg_reason;
+
+/**
+ * Reasons the token gave for refusing the last request on c (one per policy
+ * finding, SG_T_REASON). Fills at most cap entries of out (may be NULL) and
+ * returns how many the token sent; 0 if the last request was not refused.
+ * Valid until the next request on c.
+ */
+size_t sg_last_reasons(const sg_client *c, sg_reason *out, size_t cap);
+
 /** Signature length for a key type (ECDSA r||s, RSA modulus), 0 if unknown. */
 size_t sg_signature_len(int key_type);
 /** Key size in bits for a key type, 0 if unknown. */

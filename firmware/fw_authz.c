@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What a CA key may sign (DESIGN.md, "Two ways a TBS reaches the policy"):
+ * the policy decision on a whole TBSCertificate against the key's CA
+ * certificate, and pre-authorizations of exactly one raw-digest signature,
+ * one per link channel, short-lived and single-use. */
+#include <string.h>
+#include "../policy/pol.h"
+#include "fw.h"
+#include "mbedtls/md.h"
+#include "sbrguard/hal.h"
+#include "sbrguard/tlv.h"
+
+/* |notBefore - token clock| allowed; the policy bundle will set it. */
+#define NOT_BEFORE_SKEW 3600
+
+/* SBR 7.1.3.2.2: ecdsa-with-SHA256/384/512, no parameters. */
+static const uint8_t alg_ecdsa[3][12] = {
+    { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02 },
+    { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03 },
+    { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04 },
+};
+/* SBR 7.1.3.2.1: sha256/384/512WithRSAEncryption, NULL parameters. */
+static const uint8_t alg_pkcs1[3][15] = {
+    { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00 },
+    { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c, 0x05, 0x00 },
+    { 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d, 0x05, 0x00 },
+};
+/* SBR 7.1.3.2.1: RSASSA-PSS, hash and MGF1 hash alike, salt = hash length. */
+#define PSS(h, s)                                                                                          \
+    { 0x30, 0x41, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x34, 0xa0, 0x0f, \
+      0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, h,    0x05, 0x00, 0xa1, 0x1c, \
+      0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, \
+      0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, h,    0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, s }
+static const uint8_t alg_pss[3][67] = { PSS(0x01, 0x20), PSS(0x02, 0x30), PSS(0x03, 0x40) };
+/* DigestInfo prefixes (RFC 8017 9.2 note 1) for a raw CKM_RSA_PKCS. */
+static const uint8_t digest_info[3][19] = {
+    { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 },
+    { 0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30 },
+    { 0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40 },
+};
+static const uint32_t raw_mech[] = { SG_MECH_ECDSA, SG_MECH_RSA_PKCS, SG_MECH_RSA_PKCS_PSS };
+
+/* SHA-256/384/512 -> 0/1/2, else -1. */
+static int md_index(int md)
+{
+    return md == MBEDTLS_MD_SHA256 ? 0 : md == MBEDTLS_MD_SHA384 ? 1 : md == MBEDTLS_MD_SHA512 ? 2 : -1;
+}
+
+/* The curve's own hash (SBR 7.1.3.2.2): P-256 -> 0 ... P-521 -> 2, RSA -1. */
+static int curve_index(uint32_t key_type)
+{
+    return key_type == SG_KEY_EC_P256 ? 0 : key_type == SG_KEY_EC_P384 ? 1 : key_type == SG_KEY_EC_P521 ? 2 : -1;
+}
+
+void fw_refuse(fw_req *r, const char *code, const char *section)
+{
+    char v[112];
+    size_t n = 0;
+    if (!r->detail) {
+        r->out_len = 0; /* nothing but the reasons goes out */
+        r->detail = 1;
+        r->msg = code;
+    }
+    while (code[n] && n < 80) {
+        v[n] = code[n];
+        n++;
+    }
+    if (section && *section) {
+        v[n++] = ' ';
+        for (size_t i = 0; section[i] && n < sizeof v; i++)
+            v[n++] = section[i];
+    }
+    (void)fw_put(r, SG_T_REASON, v, n); /* a full response keeps the first reasons */
+}
+
+static int refuse(fw_req *r, const char *code, const char *section)
+{
+    fw_refuse(r, code, section);
+    return FW_E_POLICY;
+}
+
+/* ---- inline: the policy decision ---------------------------------------- */
+
+static pol_workspace ws;
+
+/* The certificate bound to key, in the store's buffer: valid until the next
+ * store call, and fw_ca_judge makes none while it uses it (no copy: RAM). */
+static int load_ca(unsigned key, const uint8_t **cert, size_t *cert_len)
+{
+    for (unsigned s = 1; s <= FW_MAX_OBJECTS; s++) {
+        uint32_t ep = 0;
+        const uint8_t *b, *v, *val = NULL;
+        size_t len, off = 0, vl, val_len = 0;
+        uint32_t bound = 0;
+        uint8_t t;
+        if (fw_store_type(s, &ep) != FW_REC_TYPE_CERT || ep != fw_token_epoch() ||
+            fw_object_load(s, FW_REC_TYPE_CERT, &b, &len))
+            continue;
+        while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+            if (t == SG_T_BOUND_KEY && vl == 2)
+                bound = (uint32_t)sg_be_get(v, 2);
+            else if (t == SG_T_VALUE) {
+                val = v;
+                val_len = vl;
+            }
+        }
+        if (bound == key && val) {
+            *cert = val;
+            *cert_len = val_len;
+            return FW_OK;
+        }
+    }
+    return FW_E_NO_OBJECT;
+}
+
+/* The AlgorithmIdentifier this key and mechanism produce (SBR 7.1.3.2). */
+static int sig_alg(fw_req *r, const fw_sign_req *q, const uint8_t **alg, size_t *len)
+{
+    int h = md_index(q->md);
+    if (h < 0)
+        return refuse(r, "sbrguard.sign.hash", "7.1.3.2");
+    if (q->scheme == FW_SIG_ECDSA) {
+        if (curve_index(q->key_type) != h)
+            return refuse(r, "sbrguard.sign.hash-curve", "7.1.3.2.2");
+        *alg = alg_ecdsa[h];
+        *len = sizeof alg_ecdsa[h];
+    } else if (q->scheme == FW_SIG_PKCS1) {
+        *alg = alg_pkcs1[h];
+        *len = sizeof alg_pkcs1[h];
+    } else {
+        if (q->pss_md != q->md || q->pss_slen != 32u + 16u * (unsigned)h)
+            return refuse(r, "sbrguard.sign.pss-params", "7.1.3.2.1");
+        *alg = alg_pss[h];
+        *len = sizeof alg_pss[h];
+    }
+    return FW_OK;
+}
+
+int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
+{
+    pol_ca ca;
+    pol_decision d;
+    const uint8_t *alg = NULL, *cert;
+    size_t alg_len = 0, cert_len;
+    int rc;
+    *verdict = POL_REFUSE;
+    if (load_ca(q->key, &cert, &cert_len))
+        return refuse(r, "sbrguard.ca.unbound", "7.1.4.1");
+    if ((rc = sig_alg(r, q, &alg, &alg_len)))
+        return rc;
+    /* From here to the decision no store call: ca points into cert. */
+    if (pol_ca_from_cert(cert, cert_len, &ws, &ca))
+        return refuse(r, "sbrguard.ca.cert-malformed", "7.1.4.1");
+    ca.sig_alg = alg;
+    ca.sig_alg_len = alg_len;
+    pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = NOT_BEFORE_SKEW };
+    pol_check(q->data, q->data_len, &ctx, &ws, &d);
+    if (d.verdict != POL_ACCEPT || d.n || d.dropped) {
+        for (uint16_t i = 0; i < d.n; i++) {
+            const pol_rule *rule = pol_rule_at(d.findings[i]);
+            if (rule)
+                fw_refuse(r, rule->code, rule->section);
+        }
+        if (d.dropped || !r->detail)
+            fw_refuse(r, "sbrguard.policy.more-findings", NULL);
+        return FW_E_POLICY;
+    }
+    *verdict = d.verdict;
+    return FW_OK;
+}
+
+/* ---- pre-authorizations -------------------------------------------------- */
+
+enum { AZ_FREE = 0, AZ_LIVE = 1, AZ_USED = 2 };
+
+typedef struct {
+    uint8_t state, scheme, hlen;
+    int md;
+    unsigned key;
+    uint8_t key_id[32];
+    uint8_t digest[64];
+    uint64_t granted, expires;
+} authz;
+
+static authz az[FW_MAX_CHANNELS];
+static uint32_t window = SG_AUTHZ_WINDOW;
+
+void fw_authz_set_window(uint32_t seconds) { window = seconds; }
+
+void fw_authz_drop(unsigned chan)
+{
+    if (chan < FW_MAX_CHANNELS)
+        fw_zeroize(&az[chan], sizeof az[chan]);
+    else
+        fw_zeroize(az, sizeof az);
+}
+
+/* What the one raw signature must be given: the digest, or for PKCS#1 v1.5
+ * its DigestInfo. */
+static size_t expected(const authz *a, uint8_t *out)
+{
+    size_t off = 0;
+    int h = md_index(a->md);
+    if (a->scheme == FW_SIG_PKCS1 && h >= 0) {
+        memcpy(out, digest_info[h], sizeof digest_info[h]);
+        off = sizeof digest_info[h];
+    }
+    memcpy(out + off, a->digest, a->hlen);
+    return off + a->hlen;
+}
+
+int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_t hlen)
+{
+    authz *a = &az[r->chan];
+    uint8_t want[19 + 64];
+    if (hlen > sizeof a->digest || q->scheme > FW_SIG_PSS || md_index(q->md) < 0)
+        return FW_E_INTERNAL;
+    fw_authz_drop(r->chan); /* one per channel: a new one replaces the old */
+    a->scheme = q->scheme;
+    a->md = q->md;
+    a->hlen = (uint8_t)hlen;
+    a->key = q->key;
+    memcpy(a->key_id, q->key_id, sizeof a->key_id);
+    memcpy(a->digest, digest, hlen);
+    a->granted = hal_clock_now();
+    a->expires = a->granted + window;
+    a->state = AZ_LIVE;
+    size_t n = expected(a, want);
+    if (fw_put_u(r, SG_T_MECH, raw_mech[q->scheme], 4) || fw_put(r, SG_T_DIGEST, want, n) ||
+        fw_put_u(r, SG_T_EXPIRES, a->expires, 8)) {
+        fw_authz_drop(r->chan);
+        return FW_E_INTERNAL;
+    }
+    return FW_OK;
+}
+
+int fw_authz_consume(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
+{
+    authz *a = &az[r->chan];
+    uint8_t want[19 + 64], diff = 0;
+    uint64_t now = hal_clock_now();
+    *verdict = POL_REFUSE;
+    if (a->state == AZ_FREE)
+        return refuse(r, "sbrguard.authz.none", "4.3.1.2");
+    if (a->state != AZ_LIVE)
+        return refuse(r, "sbrguard.authz.used", "4.3.1.2");
+    if (now < a->granted || now > a->expires)
+        return refuse(r, "sbrguard.authz.expired", "4.3.1.2");
+    if (a->key != q->key || memcmp(a->key_id, q->key_id, sizeof a->key_id))
+        return refuse(r, "sbrguard.authz.key-mismatch", "4.3.1.2");
+    if (a->scheme != q->scheme || (q->scheme == FW_SIG_PSS && (q->pss_md != a->md || q->pss_slen != a->hlen)))
+        return refuse(r, "sbrguard.authz.mechanism-mismatch", "7.1.3.2");
+    size_t n = expected(a, want);
+    if (q->data_len != n)
+        return refuse(r, "sbrguard.authz.digest-mismatch", "4.3.1.2");
+    for (size_t i = 0; i < n; i++)
+        diff |= (uint8_t)(want[i] ^ q->data[i]);
+    if (diff)
+        return refuse(r, "sbrguard.authz.digest-mismatch", "4.3.1.2");
+    /* Spent before the key is used: a failing signature does not give it back. */
+    a->state = AZ_USED;
+    fw_zeroize(a->digest, sizeof a->digest);
+    *verdict = POL_ACCEPT;
+    return FW_OK;
+}

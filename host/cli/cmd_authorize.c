@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sbrguard authorize: a TBSCertificate checked by the token, which then
+ * allows one raw-digest signature of it; and the reasons of a refusal. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../../policy/pol.h"
+#include "cli.h"
+
+/* Codes the token gives outside the policy engine's rule table. */
+static const struct {
+    const char *code, *text;
+} token_reasons[] = {
+    { "sbrguard.ca.unbound", "the CA key has no CA certificate bound: nothing to judge the TBS against" },
+    { "sbrguard.ca.cert-malformed", "the bound CA certificate cannot be read" },
+    { "sbrguard.sign.hash", "the mechanism has no hash the SBR allows" },
+    { "sbrguard.sign.hash-curve", "the ECDSA hash is not the key's curve's (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512)" },
+    { "sbrguard.sign.pss-params", "RSASSA-PSS parameters must be the mechanism's hash, MGF1 with it and a salt of its length" },
+    { "sbrguard.policy.more-findings", "more findings than the token reports" },
+    { "sbrguard.authz.none", "raw digest with a CA key and no authorization on this connection (see sbrguard authorize)" },
+    { "sbrguard.authz.used", "this connection's authorization was already used" },
+    { "sbrguard.authz.expired", "this connection's authorization expired" },
+    { "sbrguard.authz.key-mismatch", "this connection's authorization is for another key" },
+    { "sbrguard.authz.mechanism-mismatch", "this connection's authorization is for another mechanism or PSS parameters" },
+    { "sbrguard.authz.digest-mismatch", "the data is not the authorized TBS's digest (for rsa-pkcs: its DigestInfo)" },
+};
+
+void cli_print_reasons(const sg_client *c)
+{
+    sg_reason r[64];
+    size_t n = sg_last_reasons(c, r, sizeof r / sizeof *r);
+    for (size_t i = 0; i < n && i < sizeof r / sizeof *r; i++) {
+        const char *text = "";
+        int k = pol_rule_find(r[i].code);
+        if (k >= 0)
+            text = pol_rule_at((size_t)k)->message;
+        for (size_t j = 0; k < 0 && j < sizeof token_reasons / sizeof *token_reasons; j++)
+            if (!strcmp(token_reasons[j].code, r[i].code))
+                text = token_reasons[j].text;
+        fprintf(stderr, "  %s [SBR %s] %s\n", r[i].code, *r[i].section ? r[i].section : "-", text);
+    }
+    if (n > sizeof r / sizeof *r)
+        fprintf(stderr, "  (%zu more)\n", n - sizeof r / sizeof *r);
+}
+
+int cmd_authorize(cli_args *a)
+{
+    static const char *const known[] = { "--key", "--mech", "--tbs", "--sign", "--out", "--digest-out", "--pin", NULL };
+    const char *mname, *tbs_file, *sign_file, *out, *dout;
+    char **cmd = NULL;
+    sg_mech m;
+    sg_authz az;
+    uint16_t key = 0;
+    size_t len, dlen = 0;
+    uint8_t *tbs, *digest = NULL;
+    sg_client *c;
+    /* Everything after "--" is a command to run once the TBS is accepted. */
+    for (int i = 0; i < a->argc; i++)
+        if (!strcmp(a->argv[i], "--")) {
+            cmd = a->argv + i + 1;
+            a->argc = i;
+            break;
+        }
+    mname = cli_opt(a, "--mech");
+    tbs_file = cli_opt(a, "--tbs");
+    sign_file = cli_opt(a, "--sign");
+    out = cli_opt(a, "--out");
+    dout = cli_opt(a, "--digest-out");
+    if (cli_check(a, known) || cli_parse_handle(cli_opt(a, "--key"), &key) || cli_mech(mname, NULL, 0, &m))
+        return 1;
+    if (m.mech == SG_MECH_ECDSA || m.mech == SG_MECH_RSA_PKCS || m.mech == SG_MECH_RSA_PKCS_PSS)
+        return cli_fail("--mech names the hash-and-sign mechanism of the TBS's signature (e.g. ecdsa-sha256)");
+    if (!tbs_file)
+        return cli_fail("--tbs FILE (a DER TBSCertificate) is required");
+    if (!sign_file != !out)
+        return cli_fail("--sign DIGEST and --out SIG go together");
+    if (cmd && (!cmd[0] || sign_file || !strcmp(tbs_file, "-")))
+        return cli_fail("-- needs a command, a --tbs file (not stdin) and no --sign");
+    if (!(tbs = cli_read_der(tbs_file, &len)))
+        return 1;
+    if (sign_file && !(digest = cli_read_file(sign_file, &dlen))) {
+        free(tbs);
+        return 1;
+    }
+    int rc = cli_open_user(a, &c);
+    if (rc)
+        goto done;
+    rc = sg_authorize(c, key, &m, tbs, len, &az);
+    if (rc) {
+        rc = cli_token_fail(c, rc, "authorize");
+        cli_print_reasons(c);
+        goto close;
+    }
+    printf("authorized: key %u may sign once, on this connection, until token time %llu, with %s:\n  ", key,
+           (unsigned long long)az.expires, az.raw_mech == SG_MECH_ECDSA ? "ecdsa" : az.raw_mech == SG_MECH_RSA_PKCS ? "rsa-pkcs" : "rsa-pkcs-pss");
+    cli_hex_print(az.data, az.data_len);
+    printf("\n");
+    fflush(stdout);
+    if (dout && (rc = cli_write_file(dout, az.data, az.data_len)))
+        goto close;
+    if (sign_file) {
+        /* The one raw signature, on the connection that holds the authorization. */
+        sg_mech raw = m;
+        uint8_t sig[512];
+        size_t sl = sizeof sig;
+        raw.mech = az.raw_mech;
+        if ((rc = sg_sign(c, key, &raw, digest, dlen, sig, &sl))) {
+            rc = cli_token_fail(c, rc, "sign");
+            cli_print_reasons(c);
+        } else if (!(rc = cli_write_sig(out, &raw, sig, sl))) {
+            fprintf(stderr, "signed the authorized digest with key %u: %s\n", key, out);
+        }
+    }
+close:
+    sg_free(c);
+    if (!rc && cmd) {
+        /* This connection's authorization ends here. The command's PKCS#11
+         * module submits the same TBS on its own connection right before
+         * its raw signature (SBRGUARD_P11_AUTHORIZE, docs/protocol.md). */
+        fflush(NULL);
+        if (setenv("SBRGUARD_P11_AUTHORIZE", tbs_file, 1)) {
+            rc = cli_fail("setenv failed");
+        } else {
+            execvp(cmd[0], cmd);
+            rc = cli_fail("%s: cannot run it", cmd[0]);
+        }
+    }
+done:
+    free(tbs);
+    free(digest);
+    return rc;
+}
