@@ -78,6 +78,8 @@ int hal_rng_fill(void *buf, size_t len)
     return 0;
 }
 
-uint64_t hal_clock_now(void) { return (uint64_t)time(NULL); }
+static uint64_t fixed_clock;
+void sim_clock_set(uint64_t t) { fixed_clock = t; }
+uint64_t hal_clock_now(void) { return fixed_clock ? fixed_clock : (uint64_t)time(NULL); }
 
 void hal_reset(void) { abort(); }

@@ -20,5 +20,7 @@ void sim_flash_cut_at(unsigned long n);
 /** Flash operations since the last sim_flash_cut_at(); nonzero once cut. */
 unsigned long sim_flash_ops(void);
 int sim_flash_was_cut(void);
+/** Sets the token clock (seconds since 1970) for tests; 0: the host's clock. */
+void sim_clock_set(uint64_t t);
 
 #endif
