@@ -42,15 +42,76 @@ static inline pol_der pol_der_of(pol_slice s)
 }
 static inline int pol_der_more(const pol_der *c) { return c->p < c->end; }
 
-/** Reads one TLV: its tag, its value, and (optional) the whole TLV. 0 if ok. */
-int pol_der_next(pol_der *c, uint8_t *tag, pol_slice *val, pol_slice *tlv);
+/* The hot path of every decision: inline. */
+
+/** Reads one TLV: its tag, its value, and (optional) the whole TLV. 0 if ok.
+ * Single-byte tags; definite, minimal lengths of at most 4 octets. */
+static inline int pol_der_next(pol_der *c, uint8_t *tag, pol_slice *val, pol_slice *tlv)
+{
+    const uint8_t *start = c->p;
+    size_t avail = (size_t)(c->end - c->p), len, n;
+    if (avail < 2)
+        return -1;
+    *tag = c->p[0];
+    if ((*tag & 0x1F) == 0x1F) /* high tag numbers: nothing in X.509 needs them */
+        return -1;
+    len = c->p[1];
+    c->p += 2;
+    if (len & 0x80) {
+        n = len & 0x7F;
+        /* Indefinite (0x80) and over-long forms are not DER. */
+        if (n == 0 || n > 4 || (size_t)(c->end - c->p) < n || c->p[0] == 0)
+            return -1;
+        len = 0;
+        for (size_t i = 0; i < n; i++)
+            len = (len << 8) | c->p[i];
+        c->p += n;
+        if (len < 0x80)
+            return -1;
+    }
+    if ((size_t)(c->end - c->p) < len)
+        return -1;
+    val->p = c->p;
+    val->len = len;
+    c->p += len;
+    if (tlv) {
+        tlv->p = start;
+        tlv->len = (size_t)(c->p - start);
+    }
+    return 0;
+}
+
 /** Reads one TLV that must have tag. */
-int pol_der_expect(pol_der *c, uint8_t tag, pol_slice *val, pol_slice *tlv);
+static inline int pol_der_expect(pol_der *c, uint8_t tag, pol_slice *val, pol_slice *tlv)
+{
+    uint8_t t;
+    pol_der save = *c;
+    if (pol_der_next(c, &t, val, tlv) || t != tag) {
+        *c = save;
+        return -1;
+    }
+    return 0;
+}
+
 /** Reads an optional TLV: 1 if present and read, 0 if the next tag differs, -1 on error. */
-int pol_der_optional(pol_der *c, uint8_t tag, pol_slice *val, pol_slice *tlv);
+static inline int pol_der_optional(pol_der *c, uint8_t tag, pol_slice *val, pol_slice *tlv)
+{
+    if (!pol_der_more(c) || c->p[0] != tag)
+        return 0;
+    return pol_der_expect(c, tag, val, tlv) ? -1 : 1;
+}
 
 /** Equal slices (length first, then bytes). */
-int pol_eq(pol_slice a, const uint8_t *b, size_t blen);
+static inline int pol_eq(pol_slice a, const uint8_t *b, size_t blen)
+{
+    if (a.len != blen)
+        return 0;
+    for (size_t i = 0; i < blen; i++)
+        if (a.p[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* Equal to a byte array (not a string literal). */
 #define POL_EQ(s, arr) pol_eq((s), (arr), sizeof(arr))
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* One decision: decode, tell the profile (SBR 7.1.6.1), run every rule,
  * collect every failure. */
+#include <string.h>
 #include "pol_int.h"
 
 typedef char workspace_fits[sizeof(pol_eval) <= sizeof(pol_workspace) ? 1 : -1];
@@ -94,9 +95,7 @@ static void record(pol_decision *d, size_t idx)
 void pol_check(const uint8_t *tbs, size_t len, const pol_ctx *ctx, pol_workspace *w, pol_decision *d)
 {
     pol_eval *e = (pol_eval *)(void *)w->bytes;
-    uint8_t *b = w->bytes;
-    for (size_t i = 0; i < sizeof *e; i++)
-        b[i] = 0;
+    memset(e, 0, POL_EVAL_CLEAR);
     d->verdict = POL_REFUSE;
     d->n = d->dropped = 0;
     e->ctx = ctx;
@@ -136,8 +135,7 @@ int pol_cert_tbs(const uint8_t *cert, size_t len, const uint8_t **tbs, size_t *t
 static pol_eval *fresh(pol_workspace *w, const pol_ctx *ctx)
 {
     pol_eval *e = (pol_eval *)(void *)w->bytes;
-    for (size_t i = 0; i < sizeof *e; i++)
-        w->bytes[i] = 0;
+    memset(e, 0, POL_EVAL_CLEAR);
     e->ctx = ctx;
     return e;
 }

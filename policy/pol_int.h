@@ -67,9 +67,7 @@ struct pol_eval {
     pol_slice serial, sig_alg, issuer, subject, spki_alg, spki_key;
     int64_t not_before, not_after;
     int has_unique_ids;
-    pol_attr attrs[POL_MAX_ATTRS];
     uint8_t n_attrs;
-    pol_ext exts[POL_MAX_EXTS];
     uint8_t n_exts;
     int ext_dup, ext_unknown, ext_malformed;
     int8_t ext[EXT_COUNT]; /* index into exts, -1 if absent */
@@ -79,24 +77,32 @@ struct pol_eval {
     int rsa_exp_ok, key_malformed;
     /* prepared extension values */
     unsigned ku;
-    pol_slice eku[POL_MAX_EKU];
     uint8_t n_eku;
     int bc_ca, bc_pathlen;
     int aki_keyid, aki_issuer_serial;
     pol_slice aki_keyid_value;
-    pol_gname san[POL_MAX_NAMES];
     uint8_t n_san;
-    pol_slice policies[POL_MAX_POLICIES];
     uint8_t n_policies;
     int cps_bad, unotice_bad;
     pol_uris crl, ocsp, ca_issuers;
+    /* Arrays last: only the fields above are cleared per decision; an
+     * array entry is always written before its count covers it. */
+    pol_attr attrs[POL_MAX_ATTRS];
+    pol_ext exts[POL_MAX_EXTS];
+    pol_slice eku[POL_MAX_EKU];
+    pol_gname san[POL_MAX_NAMES];
+    pol_slice policies[POL_MAX_POLICIES];
 };
+#define POL_EVAL_CLEAR (offsetof(pol_eval, attrs))
 
 /* pol_tbs.c: decoding. Returns 0, or -1 when the TBS is not well-formed DER
  * of the X.509 structure (nothing else is judged then). */
 int pol_decode(const uint8_t *tbs, size_t len, pol_eval *e);
 /* Extension helpers for rules. */
-const pol_ext *pol_ext_get(const pol_eval *e, int id);
+static inline const pol_ext *pol_ext_get(const pol_eval *e, int id)
+{
+    return e->ext[id] < 0 ? NULL : &e->exts[e->ext[id]];
+}
 int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len);
 
 /* pol_ecpoint.c: 1 if point (04||X||Y) is on the key's NIST curve. */

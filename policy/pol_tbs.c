@@ -28,11 +28,6 @@ static const struct {
 
 int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len) { return pol_eq(oid, der, len); }
 
-const pol_ext *pol_ext_get(const pol_eval *e, int id)
-{
-    return e->ext[id] < 0 ? NULL : &e->exts[e->ext[id]];
-}
-
 /* Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue) */
 static int decode_name(pol_slice name, pol_eval *e)
 {
@@ -135,6 +130,30 @@ static void decode_key(pol_eval *e)
     }
 }
 
+/* Which SBR extension an OID names, -1 if none. Most are id-ce (2.5.29.x):
+ * decided by their last byte without a table walk. */
+static int ext_id(pol_slice oid)
+{
+    if (oid.len == 3 && oid.p[0] == 0x55 && oid.p[1] == 0x1D) {
+        switch (oid.p[2]) {
+        case 0x20: return EXT_CP;
+        case 0x1F: return EXT_CRLDP;
+        case 0x13: return EXT_BC;
+        case 0x0F: return EXT_KU;
+        case 0x25: return EXT_EKU;
+        case 0x23: return EXT_AKI;
+        case 0x11: return EXT_SAN;
+        case 0x0E: return EXT_SKI;
+        case 0x09: return EXT_SDA;
+        default: return -1;
+        }
+    }
+    for (int k = 0; k < EXT_COUNT; k++)
+        if (ext_oids[k].len > 3 && pol_eq(oid, ext_oids[k].der, ext_oids[k].len))
+            return k;
+    return -1;
+}
+
 static int decode_exts(pol_slice exts, pol_eval *e)
 {
     pol_der c = pol_der_of(exts);
@@ -159,10 +178,7 @@ static int decode_exts(pol_slice exts, pol_eval *e)
             return -1;
         if (pol_der_expect(&x, DER_OCTET_STRING, &xe->value, NULL) || pol_der_more(&x))
             return -1;
-        int id = -1;
-        for (int k = 0; k < EXT_COUNT; k++)
-            if (pol_eq(xe->oid, ext_oids[k].der, ext_oids[k].len))
-                id = k;
+        int id = ext_id(xe->oid);
         for (uint8_t k = 0; k < e->n_exts; k++)
             if (pol_eq(xe->oid, e->exts[k].oid.p, e->exts[k].oid.len))
                 e->ext_dup = 1;

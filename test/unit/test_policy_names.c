@@ -515,7 +515,7 @@ static dbuf tbs;
  * policy 2.23.140.1.5.type.gen. */
 static void build(int type, int gen, const attr *subject, const dbuf *san)
 {
-    pol_slice all = { base, base_len }, t, v, tl, exts, seq, x;
+    pol_slice all = { base, base_len }, t = { 0 }, v = { 0 }, tl = { 0 }, exts = { 0 }, seq = { 0 }, x = { 0 };
     pol_der top = pol_der_of(all), c, e3, s;
     dbuf body = { .n = 0 }, ext = { .n = 0 }, list = { .n = 0 }, w3 = { .n = 0 };
     uint8_t tag;
