@@ -89,8 +89,10 @@ static int prep_eku(pol_eval *e, pol_slice v)
         return -1;
     s = pol_der_of(seq);
     while (pol_der_more(&s))
-        if (e->n_eku == POL_MAX_EKU || pol_der_expect(&s, DER_OID, &e->eku[e->n_eku++], NULL))
+        if (e->n_eku == POL_MAX_EKU || pol_der_expect(&s, DER_OID, &e->eku[e->n_eku], NULL))
             return -1;
+        else
+            e->n_eku++; /* counted only once whole: rules never see a half entry */
     return 0;
 }
 
@@ -140,8 +142,10 @@ static int prep_san(pol_eval *e, pol_slice v)
         return -1;
     s = pol_der_of(seq);
     while (pol_der_more(&s))
-        if (e->n_san == POL_MAX_NAMES || general_name(&s, &e->san[e->n_san++]))
+        if (e->n_san == POL_MAX_NAMES || general_name(&s, &e->san[e->n_san]))
             return -1;
+        else
+            e->n_san++;
     return 0;
 }
 
@@ -171,8 +175,9 @@ static int prep_cp(pol_eval *e, pol_slice v)
         if (e->n_policies == POL_MAX_POLICIES || pol_der_expect(&s, DER_SEQUENCE, &pi, NULL))
             return -1;
         p = pol_der_of(pi);
-        if (pol_der_expect(&p, DER_OID, &e->policies[e->n_policies++], NULL))
+        if (pol_der_expect(&p, DER_OID, &e->policies[e->n_policies], NULL))
             return -1;
+        e->n_policies++;
         if ((r = pol_der_optional(&p, DER_SEQUENCE, &quals, NULL)) < 0 || pol_der_more(&p) ||
             (r == 1 && quals.len == 0))
             return -1;

@@ -53,9 +53,37 @@ step "Bind the CA certificate to the key: from now on it is a CA key"
 "$SG" cert import --key 3 --cert "$W/ca.pem" --label "demo issuing CA" --pin "$PIN"
 "$SG" list --pin "$PIN"
 
-step "A CA key signs only what the S/MIME BR policy accepts; without a decision it refuses"
-if "$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/doc.txt" --out "$W/refused.sig" --pin "$PIN"; then
-    echo "demo: the CA key signed without a policy decision" >&2
+step "A subscriber TBSCertificate (mailbox-validated, strict) for alice@example.com"
+# openssl builds the TBS from a throwaway issuer with the CA's subject and
+# key identifier; only the TBS is kept: the token judges it and signs it.
+openssl ecparam -name prime256v1 -genkey -noout -out "$W/alice.key" 2>/dev/null
+openssl req -new -key "$W/alice.key" -subj "/CN=alice@example.com" -out "$W/alice.csr"
+mk_tbs() { # OUT EXTRA-EKU
+    local ski
+    ski=$(openssl x509 -in "$W/ca.pem" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' :')
+    openssl ecparam -name prime256v1 -genkey -noout -out "$W/shadow.key" 2>/dev/null
+    openssl req -new -x509 -key "$W/shadow.key" -subj "/O=sbrguard demo/CN=Demo S\\/MIME Issuing CA" -days 1 \
+        -addext "subjectKeyIdentifier=$ski" -out "$W/shadow.pem"
+    printf '%s\n' "certificatePolicies=2.23.140.1.5.1.3" "crlDistributionPoints=URI:http://crl.example.com/ca.crl" \
+        "authorityInfoAccess=caIssuers;URI:http://ca.example.com/ca.crt" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=emailProtection$2" "authorityKeyIdentifier=keyid" "subjectKeyIdentifier=hash" \
+        "subjectAltName=email:alice@example.com" > "$W/alice.ext"
+    openssl x509 -req -in "$W/alice.csr" -CA "$W/shadow.pem" -CAkey "$W/shadow.key" -sha384 -days 365 \
+        -set_serial "0x$(openssl rand -hex 16)" -extfile "$W/alice.ext" -outform DER -out "$W/shadow-issued.der" 2>/dev/null
+    openssl asn1parse -inform DER -in "$W/shadow-issued.der" -strparse 4 -noout -out "$1"
+}
+mk_tbs "$W/alice.tbs" ""
+"$SG" lint --ca "$W/ca.pem" "$W/alice.tbs"
+
+step "The token judges the TBS against the S/MIME BRs, signs it, and OpenSSL verifies the certificate"
+"$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/alice.tbs" --out "$W/alice.sig" --pin "$PIN"
+"$SG" cert assemble --tbs "$W/alice.tbs" --sig "$W/alice.sig" --out "$W/alice.pem"
+openssl verify -CAfile "$W/root.pem" -untrusted "$W/ca.pem" "$W/alice.pem"
+
+step "A TBS that breaks the SBR (serverAuth in extKeyUsage): the CA key refuses, naming the rule"
+mk_tbs "$W/bad.tbs" ",serverAuth"
+if "$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/bad.tbs" --out "$W/bad.sig" --pin "$PIN"; then
+    echo "demo: the CA key signed a non-conforming TBS" >&2
     exit 1
 fi
 
@@ -67,6 +95,7 @@ cat <<'EOS'
 What happened: the firmware ran as the sim token, generated three key pairs
 whose private keys never left it, signed a document with ECDSA P-256 and
 RSA-PSS (both verified by OpenSSL), and became the issuing CA's HSM: once the
-CA certificate was bound, the CA key refused to sign anything the policy
-engine had not accepted.
+CA certificate was bound, the CA key signed alice's S/MIME certificate only
+after its own policy engine had judged the TBS against the S/MIME Baseline
+Requirements, and refused the one that broke them.
 EOS
