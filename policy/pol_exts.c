@@ -64,6 +64,17 @@ static int general_name(pol_der *c, pol_gname *g)
     }
 }
 
+/* The value is one non-empty SEQUENCE and nothing else: s walks its body. */
+static int seq_body(pol_slice v, pol_der *s)
+{
+    pol_der c = pol_der_of(v);
+    pol_slice seq;
+    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+        return -1;
+    *s = pol_der_of(seq);
+    return 0;
+}
+
 static int prep_ku(pol_eval *e, pol_slice v)
 {
     pol_der c = pol_der_of(v);
@@ -83,11 +94,9 @@ static int prep_ku(pol_eval *e, pol_slice v)
 
 static int prep_eku(pol_eval *e, pol_slice v)
 {
-    pol_der c = pol_der_of(v), s;
-    pol_slice seq;
-    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+    pol_der s;
+    if (seq_body(v, &s))
         return -1;
-    s = pol_der_of(seq);
     while (pol_der_more(&s))
         if (e->n_eku == POL_MAX_EKU || pol_der_expect(&s, DER_OID, &e->eku[e->n_eku], NULL))
             return -1;
@@ -136,11 +145,9 @@ static int prep_aki(pol_eval *e, pol_slice v)
 
 static int prep_san(pol_eval *e, pol_slice v)
 {
-    pol_der c = pol_der_of(v), s;
-    pol_slice seq;
-    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+    pol_der s;
+    if (seq_body(v, &s))
         return -1;
-    s = pol_der_of(seq);
     while (pol_der_more(&s))
         if (e->n_san == POL_MAX_NAMES || general_name(&s, &e->san[e->n_san]))
             return -1;
@@ -163,11 +170,10 @@ static int user_notice_ok(pol_slice q)
 
 static int prep_cp(pol_eval *e, pol_slice v)
 {
-    pol_der c = pol_der_of(v), s;
-    pol_slice seq, pi;
-    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+    pol_der s;
+    pol_slice pi;
+    if (seq_body(v, &s))
         return -1;
-    s = pol_der_of(seq);
     while (pol_der_more(&s)) {
         pol_der p, qs;
         pol_slice quals, qi;
@@ -202,11 +208,10 @@ static int prep_cp(pol_eval *e, pol_slice v)
 
 static int prep_crldp(pol_eval *e, pol_slice v)
 {
-    pol_der c = pol_der_of(v), s;
-    pol_slice seq, dp;
-    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+    pol_der s;
+    pol_slice dp;
+    if (seq_body(v, &s))
         return -1;
-    s = pol_der_of(seq);
     while (pol_der_more(&s)) {
         pol_der d, n, f;
         pol_slice name, full;
@@ -232,11 +237,10 @@ static int prep_crldp(pol_eval *e, pol_slice v)
 
 static int prep_aia(pol_eval *e, pol_slice v)
 {
-    pol_der c = pol_der_of(v), s;
-    pol_slice seq, ad;
-    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+    pol_der s;
+    pol_slice ad;
+    if (seq_body(v, &s))
         return -1;
-    s = pol_der_of(seq);
     while (pol_der_more(&s)) {
         pol_der a;
         pol_slice method;
@@ -269,11 +273,10 @@ static int prep_ski(pol_eval *e, pol_slice v)
  * (RFC 5280 4.2.1.8: Attribute ::= SEQUENCE { type OID, values SET }). */
 static int seq_of_oid_seqs(pol_slice v, int need_set)
 {
-    pol_der c = pol_der_of(v), s;
-    pol_slice seq, item, oid, rest;
-    if (pol_der_expect(&c, DER_SEQUENCE, &seq, NULL) || pol_der_more(&c) || seq.len == 0)
+    pol_der s;
+    pol_slice item, oid, rest;
+    if (seq_body(v, &s))
         return -1;
-    s = pol_der_of(seq);
     while (pol_der_more(&s)) {
         pol_der i;
         uint8_t tag;
