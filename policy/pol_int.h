@@ -98,6 +98,8 @@ struct pol_eval {
 /* pol_tbs.c: decoding. Returns 0, or -1 when the TBS is not well-formed DER
  * of the X.509 structure (nothing else is judged then). */
 int pol_decode(const uint8_t *tbs, size_t len, pol_eval *e);
+/* A Name's SEQUENCE body into attrs: the count, or -1 if malformed. */
+int pol_decode_name(pol_slice name, pol_attr *attrs, size_t max);
 /* Extension helpers for rules. */
 static inline const pol_ext *pol_ext_get(const pol_eval *e, int id)
 {

@@ -893,36 +893,15 @@ static int subject_mailbox_unrepeated(const pol_eval *e)
     return mailboxes_unrepeated(e, &v);
 }
 
-/* A directoryName's Name, decoded into attrs (as pol_tbs.c does the
- * subject's): the number of attributes, or -1 if it is not a Name. */
+/* A directoryName's Name, decoded into attrs (as the subject's): the
+ * number of attributes, or -1 if it is not a Name. */
 static int dirname_attrs(const pol_gname *g, pol_attr *attrs)
 {
-    pol_der top = pol_der_of(g->value), c, rdn;
-    pol_slice name, set, atv;
-    int n = 0;
-    uint8_t r = 0;
+    pol_der top = pol_der_of(g->value);
+    pol_slice name;
     if (pol_der_expect(&top, DER_SEQUENCE, &name, NULL) || pol_der_more(&top))
         return -1;
-    c = pol_der_of(name);
-    while (pol_der_more(&c)) {
-        if (pol_der_expect(&c, DER_SET, &set, NULL) || set.len == 0)
-            return -1;
-        rdn = pol_der_of(set);
-        while (pol_der_more(&rdn)) {
-            pol_der a;
-            pol_attr *at;
-            if (n == POL_MAX_ATTRS || pol_der_expect(&rdn, DER_SEQUENCE, &atv, NULL))
-                return -1;
-            at = &attrs[n++];
-            a = pol_der_of(atv);
-            if (pol_der_expect(&a, DER_OID, &at->oid, NULL) || pol_der_next(&a, &at->tag, &at->value, NULL) ||
-                pol_der_more(&a))
-                return -1;
-            at->rdn = r;
-        }
-        r++;
-    }
-    return n;
+    return pol_decode_name(name, attrs, POL_MAX_ATTRS);
 }
 
 static int dirname_mailbox_unrepeated(const pol_eval *e)

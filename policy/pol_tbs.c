@@ -28,11 +28,14 @@ static const struct {
 
 int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len) { return pol_eq(oid, der, len); }
 
-/* Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue) */
-static int decode_name(pol_slice name, pol_eval *e)
+/* Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue):
+ * the body of the SEQUENCE into attrs; the count, or -1 if it is not a Name.
+ * An attribute is counted only once decoded whole. */
+int pol_decode_name(pol_slice name, pol_attr *attrs, size_t max)
 {
     pol_der c = pol_der_of(name), rdn;
     pol_slice set, atv;
+    size_t n = 0;
     uint8_t r = 0;
     while (pol_der_more(&c)) {
         if (pol_der_expect(&c, DER_SET, &set, NULL) || set.len == 0)
@@ -40,21 +43,20 @@ static int decode_name(pol_slice name, pol_eval *e)
         rdn = pol_der_of(set);
         while (pol_der_more(&rdn)) {
             pol_der a;
-            pol_attr *at;
-            if (e->n_attrs == POL_MAX_ATTRS || pol_der_expect(&rdn, DER_SEQUENCE, &atv, NULL))
+            pol_attr *at = &attrs[n];
+            if (n == max || pol_der_expect(&rdn, DER_SEQUENCE, &atv, NULL))
                 return -1;
-            at = &e->attrs[e->n_attrs++];
             a = pol_der_of(atv);
             if (pol_der_expect(&a, DER_OID, &at->oid, NULL) || pol_der_next(&a, &at->tag, &at->value, NULL) ||
                 pol_der_more(&a))
                 return -1;
             at->rdn = r;
+            n++;
         }
         r++;
     }
-    return 0;
+    return (int)n;
 }
-
 
 /* SubjectPublicKeyInfo: the key kind by the exact AlgorithmIdentifier
  * encodings of SBR 7.1.3.1; anything else stays KEY_UNKNOWN. */
@@ -228,8 +230,9 @@ int pol_decode(const uint8_t *tbs, size_t len, pol_eval *e)
     if (pol_der_next(&d, &tag, &time, NULL) || pol_der_time(tag, time, &e->not_before) ||
         pol_der_next(&d, &tag, &time, NULL) || pol_der_time(tag, time, &e->not_after) || pol_der_more(&d))
         return -1;
-    if (pol_der_expect(&c, DER_SEQUENCE, &v, &e->subject) || decode_name(v, e))
+    if (pol_der_expect(&c, DER_SEQUENCE, &v, &e->subject) || (r = pol_decode_name(v, e->attrs, POL_MAX_ATTRS)) < 0)
         return -1;
+    e->n_attrs = (uint8_t)r;
     if (pol_der_expect(&c, DER_SEQUENCE, &spki, NULL))
         return -1;
     d = pol_der_of(spki);
