@@ -134,10 +134,10 @@ $(P11): $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED)
 # Unit tests link the firmware core (without the sim main) and the library.
 FW_CORE_OBJS = $(call obj,$(FW_SRCS) $(filter-out boards/sim/main.c,$(SIM_SRCS)))
 $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl
+	@mkdir -p $(dir $@) $(OUT)/dep
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -MMD -MP -MF $(OUT)/dep/$(notdir $@).d -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl
 
--include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(OUT)/obj $(OUT)/dep -name '*.d' 2>/dev/null)
 
 # --- libFuzzer targets, one per untrusted entry point (make FUZZ=1 fuzzers) ---
 FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame

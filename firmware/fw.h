@@ -40,6 +40,9 @@ enum fw_err {
     FW_E_PROHIBITED = -24,
     FW_E_INTERNAL = -25,
     FW_E_CORRUPT = -26, /**< store record failed its integrity check */
+    FW_E_LOG_FULL = -27,    /**< the enforcement log cannot take the entry */
+    FW_E_LOG_PRUNED = -28,  /**< log entries freed by LOG_ACK */
+    FW_E_LOG_CORRUPT = -29, /**< log failed an integrity or consistency check */
 };
 
 /** One request being served: arguments in, TLVs out. */
@@ -80,6 +83,12 @@ int fw_put_u(fw_req *r, uint8_t tag, uint64_t v, size_t width);
 #define FW_REC_TYPE_FREE 0
 #define FW_REC_TYPE_META 0x4D
 #define FW_STORE_SLOTS (FW_MAX_OBJECTS + 1)
+/* One more slot after the objects holds the log's key and state. */
+#define FW_LOG_SLOT FW_STORE_SLOTS
+#define FW_STORE_ALL_SLOTS (FW_STORE_SLOTS + 1)
+#define FW_REC_TYPE_LOG 0x4C
+/** First flash byte after the store (where the log region begins). */
+uint32_t fw_store_end(void);
 int fw_store_mount(void);
 /** Type and epoch of a slot's current record (FREE if none or erased). */
 uint8_t fw_store_type(unsigned slot, uint32_t *epoch);
@@ -101,6 +110,8 @@ void fw_zeroize(void *p, size_t n);
 /* fw_token.c: token metadata, PINs, login state per channel. */
 int fw_token_mount(void);
 uint32_t fw_token_epoch(void);
+/** The token serial: SG_SERIAL_LEN characters, not NUL-terminated. */
+const char *fw_token_serial(void);
 int fw_token_initialized(void);
 int fw_login_state(unsigned chan);
 void fw_logout_channel(unsigned chan);
@@ -164,9 +175,65 @@ int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_
 void fw_authz_drop(unsigned chan);
 /** Seconds an authorization lives (default SG_AUTHZ_WINDOW; the policy bundle sets it). */
 void fw_authz_set_window(uint32_t seconds);
+/** SHA-256 of the TBS behind the channel's last authorization (for the log). */
+void fw_authz_tbs_hash(unsigned chan, uint8_t out[32]);
 /** Appends one SG_T_REASON to an error response (the first also becomes msg). */
 void fw_refuse(fw_req *r, const char *code, const char *section);
 int fw_cmd_authorize(fw_req *r);
+
+/* fw_merkle.c: RFC 9162 tree hashes. */
+#define FW_LOG_MAX_HEIGHT 32 /**< tree sizes below 2^32 */
+/** Frontier of a tree of `size` leaves: h[l] is the root of the perfect
+ * subtree of 2^l leaves that bit l of size stands for. */
+typedef struct {
+    uint64_t size;
+    uint8_t h[FW_LOG_MAX_HEIGHT][32];
+} fw_frontier;
+/** A tree whose leaves below base->size are known only through base. */
+typedef struct {
+    const fw_frontier *base;
+    int (*leaf)(void *ctx, uint64_t i, uint8_t out[32]);
+    void *ctx;
+} fw_tree;
+void fw_mk_leaf(const uint8_t *entry, size_t len, uint8_t out[32]);
+void fw_mk_node(const uint8_t l[32], const uint8_t r[32], uint8_t out[32]);
+int fw_frontier_push(fw_frontier *f, const uint8_t leaf[32]);
+void fw_frontier_root(const fw_frontier *f, uint8_t out[32]);
+/** MTH(D[a:b]); FW_E_LOG_PRUNED if it needs hashes inside the pruned prefix. */
+int fw_mth(const fw_tree *t, uint64_t a, uint64_t b, uint8_t out[32]);
+int fw_inclusion(const fw_tree *t, uint64_t i, uint64_t n, uint8_t (*proof)[32], size_t cap, size_t *len);
+int fw_consistency(const fw_tree *t, uint64_t m, uint64_t n, uint8_t (*proof)[32], size_t cap, size_t *len);
+
+/* fw_log.c: the enforcement log (docs/log.md). */
+/** One event to log; NULL hashes are zeros. */
+typedef struct {
+    uint8_t event, key_type, flags;
+    uint32_t mech;
+    unsigned handle;
+    uint64_t value;
+    const uint8_t *key_id, *policy_hash, *tbs_hash, *evidence_hash, *cert_hash;
+    const fw_req *reasons; /**< take SG_T_REASON TLVs from this response, or NULL */
+} fw_log_ev;
+int fw_log_mount(void);
+/** Creates the log (its key) if the token has none yet. */
+int fw_log_create(void);
+/** FW_OK if an entry of ev's class fits now (checked before costly work). */
+int fw_log_room(uint8_t event);
+/** Appends and commits one entry; FW_OK only once it is in flash. */
+int fw_log_append(const fw_log_ev *ev);
+/** Logs a refusal under the flood rule; never fails the refused command. */
+void fw_log_refusal(const fw_log_ev *ev);
+/** After every command: refusal summaries, batched checkpoints. */
+void fw_log_idle(void);
+/** SHA-256 of the Certificate DER that tbs, its own signature algorithm
+ * and sig (ECDSA: DER ECDSA-Sig-Value) make. */
+int fw_log_cert_hash(const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, size_t sig_len, uint8_t out[32]);
+int fw_cmd_log_info(fw_req *r);
+int fw_cmd_log_read(fw_req *r);
+int fw_cmd_log_checkpoint(fw_req *r);
+int fw_cmd_log_pubkey(fw_req *r);
+int fw_cmd_log_proof(fw_req *r);
+int fw_cmd_log_ack(fw_req *r);
 
 /* Record types of objects (= SG_CLASS_*). */
 #define FW_REC_TYPE_KEY SG_CLASS_KEY

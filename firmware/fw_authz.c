@@ -7,6 +7,7 @@
 #include "../policy/pol.h"
 #include "fw.h"
 #include "mbedtls/md.h"
+#include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
 
@@ -179,6 +180,7 @@ typedef struct {
     unsigned key;
     uint8_t key_id[32];
     uint8_t digest[64];
+    uint8_t tbs_hash[32]; /* SHA-256 of the TBS judged, for the log */
     uint64_t granted, expires;
 } authz;
 
@@ -186,6 +188,11 @@ static authz az[FW_MAX_CHANNELS];
 static uint32_t window = SG_AUTHZ_WINDOW;
 
 void fw_authz_set_window(uint32_t seconds) { window = seconds; }
+
+void fw_authz_tbs_hash(unsigned chan, uint8_t out[32])
+{
+    memcpy(out, az[chan < FW_MAX_CHANNELS ? chan : 0].tbs_hash, 32);
+}
 
 void fw_authz_drop(unsigned chan)
 {
@@ -224,6 +231,19 @@ int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_
     memcpy(a->digest, digest, hlen);
     a->granted = hal_clock_now();
     a->expires = a->granted + window;
+    if (mbedtls_sha256(q->data, q->data_len, a->tbs_hash, 0)) {
+        fw_authz_drop(r->chan);
+        return FW_E_CRYPTO;
+    }
+    /* Logged before it is granted: no log, no authorization. */
+    fw_log_ev ev = { .event = SG_LOG_EV_AUTHZ_ACCEPTED, .mech = q->mech, .handle = q->key,
+                     .key_type = (uint8_t)q->key_type, .value = a->expires, .key_id = q->key_id,
+                     .tbs_hash = a->tbs_hash };
+    int rc = fw_log_append(&ev);
+    if (rc) {
+        fw_authz_drop(r->chan);
+        return rc;
+    }
     a->state = AZ_LIVE;
     size_t n = expected(a, want);
     if (fw_put_u(r, SG_T_MECH, raw_mech[q->scheme], 4) || fw_put(r, SG_T_DIGEST, want, n) ||

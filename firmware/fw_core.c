@@ -25,6 +25,12 @@ static const fw_cmd cmds[] = {
     { SG_CMD_RANDOM, fw_cmd_random },
     { SG_CMD_BIND_CA, fw_cmd_bind_ca },
     { SG_CMD_AUTHORIZE, fw_cmd_authorize },
+    { SG_CMD_LOG_INFO, fw_cmd_log_info },
+    { SG_CMD_LOG_READ, fw_cmd_log_read },
+    { SG_CMD_LOG_CHECKPOINT, fw_cmd_log_checkpoint },
+    { SG_CMD_LOG_PUBKEY, fw_cmd_log_pubkey },
+    { SG_CMD_LOG_PROOF, fw_cmd_log_proof },
+    { SG_CMD_LOG_ACK, fw_cmd_log_ack },
 };
 
 /* The one place firmware errors become wire statuses. */
@@ -59,6 +65,9 @@ static const struct {
     { FW_E_PROHIBITED, SG_ST_PROHIBITED },
     { FW_E_INTERNAL, SG_ST_INTERNAL },
     { FW_E_CORRUPT, SG_ST_FLASH },
+    { FW_E_LOG_FULL, SG_ST_LOG_FULL },
+    { FW_E_LOG_PRUNED, SG_ST_LOG_PRUNED },
+    { FW_E_LOG_CORRUPT, SG_ST_LOG_CORRUPT },
 };
 
 static uint8_t status_of(int err)
@@ -75,7 +84,8 @@ int fw_init(void)
 {
     int rc;
     booted = 0;
-    if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()))
+    if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()) ||
+        (rc = fw_log_mount()))
         return rc;
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         fw_logout_channel(c);
@@ -158,6 +168,9 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
         for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
             if (cmds[i].cmd == in[3])
                 rc = cmds[i].fn(&r);
+        /* Housekeeping once the command is done: refusal summaries,
+         * batched checkpoints (they use the store's buffer). */
+        fw_log_idle();
     }
     if (rc != FW_OK) {
         /* Partial output of a failed command is never sent, only the

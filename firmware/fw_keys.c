@@ -75,7 +75,7 @@ int fw_cmd_generate_key(fw_req *r)
         return FW_E_KEY_TYPE;
     if (fw_arg_opt(r, SG_T_FLAGS, &v, &vl) == FW_OK && (fw_arg_u(r, SG_T_FLAGS, 4, &flags) || flags & ~SG_OBJ_CA))
         return FW_E_ARGS;
-    if ((rc = fw_objects_new_slot(&slot)))
+    if ((rc = fw_objects_new_slot(&slot)) || (rc = fw_log_room(SG_LOG_EV_KEY_GEN)))
         return rc;
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
@@ -105,7 +105,15 @@ int fw_cmd_generate_key(fw_req *r)
         sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m) ||
         sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + sizeof priv_der - n, (size_t)n))
         goto out;
-    if ((rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
+    /* Logged before the key exists: a cut leaves at most an entry for a key
+     * that never was, never a key without its entry. */
+    uint8_t key_id[32];
+    fw_log_ev ev = { .event = SG_LOG_EV_KEY_GEN, .handle = slot, .key_type = kt8, .value = flags, .key_id = key_id };
+    if (mbedtls_sha256(pub + sizeof pub - m, (size_t)m, key_id, 0)) {
+        rc = FW_E_CRYPTO;
+        goto out;
+    }
+    if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
         goto out;
     fw_objects_index();
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m);
@@ -238,18 +246,26 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
     return FW_OK;
 }
 
-/* Signs with the key in j. allow and verdict are checked once more right
- * before the private key is used. */
-static int do_sign(fw_req *r, const sign_job *j, const fw_sign_req *q, const volatile uint32_t *allow,
-                   const volatile uint32_t *verdict)
+/* A signature made but not yet returned: raw as the link carries it, and
+ * for ECDSA the DER ECDSA-Sig-Value the certificate will carry. */
+typedef struct {
+    uint8_t raw[512], der[MBEDTLS_ECDSA_MAX_LEN];
+    size_t raw_len, der_len;
+} sig_out;
+
+/* Signs with the key in j into so. allow and verdict are checked once more
+ * right before the private key is used. */
+static int do_sign(const sign_job *j, const fw_sign_req *q, const volatile uint32_t *allow,
+                   const volatile uint32_t *verdict, sig_out *so)
 {
-    uint8_t hash[64], sig[512], der[MBEDTLS_ECDSA_MAX_LEN];
+    uint8_t hash[64];
     const uint8_t *h = q->data;
     size_t hlen = q->data_len, olen;
     int k = key_type_index(j->key_type), rc = FW_E_CRYPTO;
     mbedtls_md_type_t md = (mbedtls_md_type_t)q->md;
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
+    so->raw_len = so->der_len = 0;
     if (md != MBEDTLS_MD_NONE) {
         const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(md);
         if (mbedtls_md(mi, q->data, q->data_len, hash))
@@ -263,8 +279,8 @@ static int do_sign(fw_req *r, const sign_job *j, const fw_sign_req *q, const vol
         goto out;
     if (q->scheme == FW_SIG_ECDSA) {
         size_t n = (key_types[k].bits + 7u) / 8u;
-        if (mbedtls_pk_sign(&pk, MBEDTLS_MD_NONE, h, hlen, der, sizeof der, &olen, fw_rng, NULL) ||
-            ecdsa_raw(der, olen, n, sig))
+        if (mbedtls_pk_sign(&pk, MBEDTLS_MD_NONE, h, hlen, so->der, sizeof so->der, &so->der_len, fw_rng, NULL) ||
+            ecdsa_raw(so->der, so->der_len, n, so->raw))
             goto out;
         olen = 2 * n;
     } else {
@@ -272,20 +288,59 @@ static int do_sign(fw_req *r, const sign_job *j, const fw_sign_req *q, const vol
         olen = mbedtls_rsa_get_len(rsa);
         if (q->scheme == FW_SIG_PKCS1) {
             if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE) ||
-                mbedtls_rsa_pkcs1_sign(rsa, fw_rng, NULL, md, (unsigned)hlen, h, sig))
+                mbedtls_rsa_pkcs1_sign(rsa, fw_rng, NULL, md, (unsigned)hlen, h, so->raw))
                 goto out;
         } else {
             mbedtls_md_type_t pmd = (mbedtls_md_type_t)q->pss_md;
             if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, pmd) ||
-                mbedtls_rsa_rsassa_pss_sign_ext(rsa, fw_rng, NULL, pmd, (unsigned)hlen, h, (int)q->pss_slen, sig))
+                mbedtls_rsa_rsassa_pss_sign_ext(rsa, fw_rng, NULL, pmd, (unsigned)hlen, h, (int)q->pss_slen, so->raw))
                 goto out;
         }
     }
-    rc = fw_put(r, SG_T_SIGNATURE, sig, olen);
+    so->raw_len = olen;
+    rc = FW_OK;
 out:
     mbedtls_pk_free(&pk);
     fw_zeroize(hash, sizeof hash);
     return rc;
+}
+
+/* The decision entry of a CA key's signature, committed before the
+ * signature leaves (no log, no signature). */
+static int log_issuance(fw_req *r, const fw_sign_req *q, const sig_out *so)
+{
+    uint8_t tbs_hash[32], cert_hash[32];
+    fw_log_ev ev = { .event = SG_LOG_EV_ISSUE_ACCEPTED, .mech = q->mech, .handle = q->key,
+                     .key_type = (uint8_t)q->key_type, .key_id = q->key_id, .tbs_hash = tbs_hash };
+    if (q->md == MBEDTLS_MD_NONE) {
+        ev.flags = SG_LOG_F_PREAUTHORIZED;
+        fw_authz_tbs_hash(r->chan, tbs_hash);
+    } else {
+        const uint8_t *s = q->scheme == FW_SIG_ECDSA ? so->der : so->raw;
+        size_t sl = q->scheme == FW_SIG_ECDSA ? so->der_len : so->raw_len;
+        if (mbedtls_sha256(q->data, q->data_len, tbs_hash, 0) ||
+            fw_log_cert_hash(q->data, q->data_len, s, sl, cert_hash))
+            return FW_E_CRYPTO;
+        ev.cert_hash = cert_hash;
+    }
+    int rc = fw_log_append(&ev);
+    if (rc)
+        r->msg = rc == FW_E_LOG_FULL ? "enforcement log full: export it and have the SO acknowledge it"
+                                     : "enforcement log cannot be written: nothing signed";
+    return rc;
+}
+
+/* A refusal of a CA key's request, under the flood rule. */
+static void log_refusal(fw_req *r, const fw_sign_req *q, uint8_t event)
+{
+    uint8_t tbs_hash[32];
+    fw_log_ev ev = { .event = event, .mech = q->mech, .handle = q->key, .key_type = (uint8_t)q->key_type,
+                     .key_id = q->key_id, .reasons = r };
+    if (q->md != MBEDTLS_MD_NONE && !mbedtls_sha256(q->data, q->data_len, tbs_hash, 0))
+        ev.tbs_hash = tbs_hash;
+    else
+        ev.flags = SG_LOG_F_PREAUTHORIZED;
+    fw_log_refusal(&ev);
 }
 
 int fw_cmd_sign(fw_req *r)
@@ -295,18 +350,29 @@ int fw_cmd_sign(fw_req *r)
     size_t len;
     sign_job j;
     fw_sign_req q;
-    int rc;
+    sig_out so;
+    int rc, ca = 0;
+    so.raw_len = 0;
     if ((rc = fw_require_user(r)))
         return rc;
     /* j.priv points into the store's buffer: every exit below wipes it. */
     if ((rc = resolve(r, &j, &q)))
         goto out;
-    if (fw_key_is_ca(q.key)) {
+    if ((ca = fw_key_is_ca(q.key))) {
+        /* No room for the decision entry: no signature, decided or not. */
+        if ((rc = fw_log_room(SG_LOG_EV_ISSUE_ACCEPTED))) {
+            r->msg = rc == FW_E_LOG_FULL ? "enforcement log full: export it and have the SO acknowledge it"
+                                         : "enforcement log unusable: nothing signed";
+            goto out;
+        }
         /* A CA key signs a whole TBSCertificate the policy accepts, or the
          * one digest this channel was authorized for. */
         rc = q.md != MBEDTLS_MD_NONE ? fw_ca_judge(r, &q, &verdict) : fw_authz_consume(r, &q, &verdict);
-        if (rc)
+        if (rc) {
+            if (rc == FW_E_POLICY)
+                log_refusal(r, &q, SG_LOG_EV_ISSUE_REFUSED);
             goto out;
+        }
         /* The decision read the store: load the key again. */
         if ((rc = fw_object_load(q.key, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, &j)))
             goto out;
@@ -315,8 +381,14 @@ int fw_cmd_sign(fw_req *r)
     }
     if (verdict == POL_ACCEPT)
         allow = SIGN_ALLOWED;
-    rc = do_sign(r, &j, &q, &allow, &verdict);
+    rc = do_sign(&j, &q, &allow, &verdict, &so);
+    fw_store_wipe(); /* the private key is not needed any more */
+    if (rc == FW_OK && ca)
+        rc = log_issuance(r, &q, &so);
+    if (rc == FW_OK)
+        rc = fw_put(r, SG_T_SIGNATURE, so.raw, so.raw_len);
 out:
+    fw_zeroize(&so, sizeof so);
     fw_store_wipe();
     return rc;
 }
@@ -342,10 +414,17 @@ int fw_cmd_authorize(fw_req *r)
         r->msg = "AUTHORIZE takes the hash-and-sign mechanism that names the hash";
         return FW_E_MECHANISM;
     }
+    if ((rc = fw_log_room(SG_LOG_EV_AUTHZ_ACCEPTED))) {
+        r->msg = "enforcement log full: export it and have the SO acknowledge it";
+        return rc;
+    }
     rc = fw_ca_judge(r, &q, &verdict);
     fw_store_wipe();
-    if (rc)
+    if (rc) {
+        if (rc == FW_E_POLICY)
+            log_refusal(r, &q, SG_LOG_EV_AUTHZ_REFUSED);
         return rc;
+    }
     if (verdict != POL_ACCEPT)
         return FW_E_POLICY;
     const mbedtls_md_info_t *mi = mbedtls_md_info_from_type((mbedtls_md_type_t)q.md);

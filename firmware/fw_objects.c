@@ -2,6 +2,7 @@
 /* Object slots: keys, certificates, data objects, and the CA binding. */
 #include <string.h>
 #include "fw.h"
+#include "mbedtls/sha256.h"
 #include "mbedtls/asn1.h"
 #include "sbrguard/tlv.h"
 
@@ -321,7 +322,12 @@ int fw_cmd_bind_ca(fw_req *r)
         sg_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4) ||
         sg_tlv_append(w, cap, &off, SG_T_BOUND_KEY, bk, 2))
         return FW_E_NO_SPACE;
-    if ((rc = fw_store_commit(slot, FW_REC_TYPE_CERT, fw_token_epoch(), off)))
+    /* Logged before the binding exists (it makes the key a CA key). */
+    uint8_t kid[32], ch[32];
+    fw_log_ev ev = { .event = SG_LOG_EV_CA_BIND, .handle = key, .value = slot, .key_id = kid, .cert_hash = ch };
+    if (mbedtls_sha256(spki, spki_len, kid, 0) || mbedtls_sha256(cert, cert_len, ch, 0))
+        return FW_E_CRYPTO;
+    if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_CERT, fw_token_epoch(), off)))
         return rc;
     fw_objects_index();
     return fw_put_u(r, SG_T_HANDLE, slot, 2);

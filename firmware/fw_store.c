@@ -23,7 +23,7 @@ typedef struct {
     uint8_t type, copy; /* copy: 0/1 holds the current record, 2: none */
 } slot_state;
 
-static slot_state slots[FW_STORE_SLOTS];
+static slot_state slots[FW_STORE_ALL_SLOTS];
 static uint8_t rec[FW_REC_SIZE];
 
 static uint32_t area_off(unsigned slot, unsigned copy)
@@ -67,9 +67,9 @@ int fw_store_mount(void)
 {
     uint32_t ss = hal_flash_sector_size();
     if (ss == 0 || FW_REC_SIZE % ss ||
-        (uint64_t)hal_flash_sector_count() * ss < (uint64_t)2 * FW_STORE_SLOTS * FW_REC_SIZE)
+        (uint64_t)hal_flash_sector_count() * ss < (uint64_t)2 * FW_STORE_ALL_SLOTS * FW_REC_SIZE)
         return FW_E_FLASH;
-    for (unsigned s = 0; s < FW_STORE_SLOTS; s++) {
+    for (unsigned s = 0; s < FW_STORE_ALL_SLOTS; s++) {
         slot_state *st = &slots[s];
         uint32_t g0 = 0, g1 = 0;
         int v0 = load_copy(s, 0, &g0) == FW_OK;
@@ -91,7 +91,7 @@ int fw_store_mount(void)
 
 uint8_t fw_store_type(unsigned slot, uint32_t *epoch)
 {
-    if (slot >= FW_STORE_SLOTS || slots[slot].copy == 2)
+    if (slot >= FW_STORE_ALL_SLOTS || slots[slot].copy == 2)
         return FW_REC_TYPE_FREE;
     if (epoch)
         *epoch = slots[slot].epoch;
@@ -101,7 +101,7 @@ uint8_t fw_store_type(unsigned slot, uint32_t *epoch)
 int fw_store_read(unsigned slot, const uint8_t **body, size_t *len)
 {
     uint32_t gen;
-    if (slot >= FW_STORE_SLOTS || slots[slot].copy == 2)
+    if (slot >= FW_STORE_ALL_SLOTS || slots[slot].copy == 2)
         return FW_E_NO_OBJECT;
     /* Re-checked on every read: flash contents are not trusted between boots. */
     int rc = load_copy(slot, slots[slot].copy, &gen);
@@ -120,7 +120,7 @@ uint8_t *fw_store_compose(size_t *cap)
 
 int fw_store_commit(unsigned slot, uint8_t type, uint32_t epoch, size_t len)
 {
-    if (slot >= FW_STORE_SLOTS || len > FW_REC_SIZE - HDR_LEN)
+    if (slot >= FW_STORE_ALL_SLOTS || len > FW_REC_SIZE - HDR_LEN)
         return FW_E_INTERNAL;
     slot_state *st = &slots[slot];
     unsigned copy = st->copy == 0 ? 1 : 0;
@@ -154,7 +154,7 @@ int fw_store_commit(unsigned slot, uint8_t type, uint32_t epoch, size_t len)
 int fw_store_scrub(unsigned slot)
 {
     uint32_t ss = hal_flash_sector_size();
-    if (slot >= FW_STORE_SLOTS || slots[slot].type != FW_REC_TYPE_FREE)
+    if (slot >= FW_STORE_ALL_SLOTS || slots[slot].type != FW_REC_TYPE_FREE)
         return FW_E_INTERNAL;
     /* The current copy is the FREE record itself; erase only the other. */
     unsigned other = slots[slot].copy == 0 ? 1 : 0;
@@ -165,3 +165,5 @@ int fw_store_scrub(unsigned slot)
 }
 
 void fw_store_wipe(void) { fw_zeroize(rec, sizeof rec); }
+
+uint32_t fw_store_end(void) { return 2u * FW_STORE_ALL_SLOTS * FW_REC_SIZE; }

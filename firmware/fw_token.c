@@ -128,6 +128,7 @@ int fw_token_mount(void)
 }
 
 uint32_t fw_token_epoch(void) { return meta.epoch; }
+const char *fw_token_serial(void) { return meta.serial; }
 int fw_token_initialized(void) { return (meta.flags & SG_TF_INITIALIZED) != 0; }
 int fw_login_state(unsigned chan) { return chan < FW_MAX_CHANNELS ? login[chan] : SG_LOGIN_NONE; }
 void fw_logout_channel(unsigned chan)
@@ -194,8 +195,15 @@ static int pin_check(int so, const uint8_t *pin, size_t len)
     for (size_t i = 0; i < PIN_HASH_LEN; i++)
         diff |= h[i] ^ want[i];
     fw_zeroize(h, sizeof h);
-    if (diff)
+    if (diff) {
+        if (*tries == 0) {
+            /* Logged once the counter is committed; a cut in between loses
+             * only this entry, never the lockout. */
+            fw_log_ev ev = { .event = SG_LOG_EV_PIN_LOCKOUT, .value = so ? SG_USER_SO : SG_USER_USER };
+            fw_log_append(&ev);
+        }
         return FW_E_PIN_INCORRECT;
+    }
     *tries = so ? SG_SO_MAX_TRIES : SG_USER_MAX_TRIES;
     return FW_OK;
 }
@@ -235,6 +243,12 @@ int fw_cmd_init_token(fw_req *r)
     } else if ((rc = pin_set(1, pin, pin_len))) {
         return rc;
     }
+    /* The log (and its key) first, then its TOKEN_INIT entry, then the
+     * new epoch: a cut leaves at most an entry for an init that did not
+     * happen. */
+    fw_log_ev ev = { .event = SG_LOG_EV_TOKEN_INIT, .value = meta.epoch + 1u };
+    if ((rc = fw_log_create()) || (rc = fw_log_append(&ev)))
+        return rc;
     /* One commit switches to the new epoch: every older object is gone at
      * once, even if the wipe below is cut short (it resumes at boot). */
     meta.epoch++;

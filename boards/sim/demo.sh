@@ -87,9 +87,18 @@ if "$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/bad.tbs" --out "$W/bad.sig" -
     exit 1
 fi
 
+step "Export the enforcement log: every decision above, as C2SP tlog-tiles with a signed checkpoint"
+"$SG" audit export "$W/log" --pin "$PIN"
+
 step "Token state"
 "$SG" token status
 "$SG" token stop
+
+step "The auditor, offline (token stopped): verify the exported log, and that alice's certificate is in it"
+mkdir -p "$W/issued"
+cp "$W/alice.pem" "$W/issued/"
+"$SG" audit verify "$W/log" --key "$W/log/log.pub" --certs "$W/issued"
+"$SG" audit proof --inclusion "$W/alice.pem" "$W/log" --key "$W/log/log.pub"
 cat <<'EOS'
 
 What happened: the firmware ran as the sim token, generated three key pairs
@@ -97,5 +106,9 @@ whose private keys never left it, signed a document with ECDSA P-256 and
 RSA-PSS (both verified by OpenSSL), and became the issuing CA's HSM: once the
 CA certificate was bound, the CA key signed alice's S/MIME certificate only
 after its own policy engine had judged the TBS against the S/MIME Baseline
-Requirements, and refused the one that broke them.
+Requirements, and refused the one that broke them. Every decision went into
+the token's enforcement log first; the exported log (RFC 9162 Merkle tree,
+C2SP checkpoint signed by the token's log key) was verified offline, with the
+certificate's inclusion proof. (A real auditor takes the log key from the
+token's setup record, not from the export.)
 EOS

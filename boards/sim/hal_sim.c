@@ -22,11 +22,13 @@ unsigned long sim_flash_ops(void) { return ops; }
 int sim_flash_was_cut(void) { return cut; }
 
 uint32_t hal_flash_sector_size(void) { return SIM_SECTOR_SIZE; }
-uint32_t hal_flash_sector_count(void) { return SIM_SECTOR_COUNT; }
+static uint32_t sectors = SIM_SECTOR_COUNT;
+void sim_flash_set_sectors(uint32_t n) { sectors = n && n <= SIM_SECTOR_COUNT ? n : SIM_SECTOR_COUNT; }
+uint32_t hal_flash_sector_count(void) { return sectors; }
 
 int hal_flash_read(uint32_t off, void *buf, size_t len)
 {
-    if (!flash || off > SIM_FLASH_SIZE || len > SIM_FLASH_SIZE - off)
+    if (!flash || off > sectors * SIM_SECTOR_SIZE || len > sectors * SIM_SECTOR_SIZE - off)
         return -1;
     memcpy(buf, flash + off, len);
     return 0;
@@ -48,7 +50,7 @@ static size_t survive(size_t len)
 
 int hal_flash_write(uint32_t off, const void *buf, size_t len)
 {
-    if (!flash || off > SIM_FLASH_SIZE || len > SIM_FLASH_SIZE - off)
+    if (!flash || off > sectors * SIM_SECTOR_SIZE || len > sectors * SIM_SECTOR_SIZE - off)
         return -1;
     size_t n = survive(len);
     const uint8_t *p = buf;
@@ -59,7 +61,7 @@ int hal_flash_write(uint32_t off, const void *buf, size_t len)
 
 int hal_flash_erase(uint32_t sector)
 {
-    if (!flash || sector >= SIM_SECTOR_COUNT)
+    if (!flash || sector >= sectors)
         return -1;
     memset(flash + (size_t)sector * SIM_SECTOR_SIZE, 0xFF, survive(SIM_SECTOR_SIZE));
     return 0;

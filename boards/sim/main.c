@@ -118,16 +118,21 @@ static int open_flash(const char *path)
         fprintf(stderr, "sbrguard-token: %s is in use by another token\n", path);
         return -1;
     }
-    if (st.st_size == 0) {
-        static uint8_t blank[SIM_SECTOR_SIZE];
-        memset(blank, 0xFF, sizeof blank);
-        for (unsigned i = 0; i < SIM_SECTOR_COUNT; i++)
-            if (write(fd, blank, sizeof blank) != (ssize_t)sizeof blank)
-                return -1;
-    } else if (st.st_size != SIM_FLASH_SIZE) {
-        fprintf(stderr, "sbrguard-token: %s: not a sim flash image (%lld bytes, want %u)\n", path,
+    if (st.st_size > SIM_FLASH_SIZE || st.st_size % SIM_SECTOR_SIZE) {
+        fprintf(stderr, "sbrguard-token: %s: not a sim flash image (%lld bytes, want at most %u)\n", path,
                 (long long)st.st_size, SIM_FLASH_SIZE);
         return -1;
+    }
+    /* Blank, or from a firmware with a smaller flash: the sectors it did not
+     * have are erased (0xFF), as on a part that was never written there. */
+    if (st.st_size < SIM_FLASH_SIZE) {
+        static uint8_t blank[SIM_SECTOR_SIZE];
+        memset(blank, 0xFF, sizeof blank);
+        if (lseek(fd, st.st_size, SEEK_SET) < 0)
+            return -1;
+        for (off_t o = st.st_size; o < SIM_FLASH_SIZE; o += SIM_SECTOR_SIZE)
+            if (write(fd, blank, sizeof blank) != (ssize_t)sizeof blank)
+                return -1;
     }
     void *m = mmap(NULL, SIM_FLASH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (m == MAP_FAILED)

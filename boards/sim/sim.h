@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define SIM_SECTOR_SIZE 4096u
-#define SIM_SECTOR_COUNT 80u
+#define SIM_SECTOR_COUNT 128u /* 66 store + 2 log state + 60 log region */
 #define SIM_FLASH_SIZE (SIM_SECTOR_SIZE * SIM_SECTOR_COUNT)
 
 /** Uses mem (SIM_FLASH_SIZE bytes) as the flash. */
@@ -20,6 +20,12 @@ void sim_flash_cut_at(unsigned long n);
 /** Flash operations since the last sim_flash_cut_at(); nonzero once cut. */
 unsigned long sim_flash_ops(void);
 int sim_flash_was_cut(void);
+/**
+ * Emulates a smaller flash part: hal_flash_sector_count() reports n sectors
+ * (at most SIM_SECTOR_COUNT; 0 restores the full size). For tests that fill
+ * the log region.
+ */
+void sim_flash_set_sectors(uint32_t n);
 /** Sets the token clock (seconds since 1970) for tests; 0: the host's clock. */
 void sim_clock_set(uint64_t t);
 

@@ -57,5 +57,6 @@ int cmd_sign(cli_args *a);
 int cmd_lint(cli_args *a);
 int cmd_authorize(cli_args *a);
 int cmd_cert_assemble(cli_args *a);
+int cmd_audit(cli_args *a);
 
 #endif

@@ -69,13 +69,35 @@ static const verb verbs[] = {
       "  --ca adds the CA binding checks (issuer, AKI, signature algorithm).\n"
       "  Exit 0: all accepted, 1: any refused, 2: unreadable input.\n"
       "  sbrguard lint --rules lists every rule: code, SBR section, message.\n" },
+    { "audit", cmd_audit,
+      "usage: sbrguard audit export DIR [--pin PIN] [--prev EARLIER-EXPORT]\n"
+      "       sbrguard audit verify DIR --key LOGKEY [--since CHECKPOINT] [--certs CERTDIR] [--format text|json]\n"
+      "       sbrguard audit proof --inclusion CERT DIR [--key LOGKEY] [--out FILE.tlog-proof]\n"
+      "       sbrguard audit proof --consistency OLD NEW DIR [--key LOGKEY]\n"
+      "  The enforcement log (docs/log.md) for auditors.\n"
+      "  export: reads every entry and a fresh signed checkpoint from the token, checks that\n"
+      "  the tree of the entries has the checkpoint's root, and writes DIR in the C2SP\n"
+      "  tlog-tiles layout (checkpoint, tile/<L>/<N>, tile/entries/<N>, partial tiles as\n"
+      "  .p/<W>) with the log key as DIR/log.pub (PEM) and DIR/log.vkey (signed-note vkey).\n"
+      "  With a PIN the export is itself logged. Entries the token freed after an\n"
+      "  acknowledged export come from that export (--prev).\n"
+      "  verify: offline, no token. Checks the checkpoint (C2SP tlog-checkpoint, signed-note\n"
+      "  type 0x02 signature by LOGKEY: PEM/DER public key or vkey), rebuilds the tree from\n"
+      "  the entry bundles, checks every hash tile, every entry's format, with --since that\n"
+      "  an earlier checkpoint is a prefix of this log, with --certs that every certificate\n"
+      "  in CERTDIR is in an accepted issuance entry. Prints a summary. Exit 0: verified,\n"
+      "  1: an inconsistency (the first failing entry or file is named), 2: usage.\n"
+      "  proof --inclusion: the accepted entry of CERT, its leaf hash and RFC 9162 inclusion\n"
+      "  proof, verified against DIR's checkpoint; --out writes a c2sp.org/tlog-proof@v1.\n"
+      "  proof --consistency: the RFC 9162 consistency proof between two checkpoints,\n"
+      "  computed from DIR's hash tiles and verified.\n" },
 };
 
 static void usage(FILE *f)
 {
     fputs("usage: sbrguard VERB [options]   (sbrguard VERB --help for details)\n"
           "verbs: token start|stop|status, init, keygen, list, cert import|assemble, sign,\n"
-          "       authorize, lint\n"
+          "       authorize, lint, audit export|verify|proof\n"
           "The token's socket: $SBRGUARD_SOCKET, else `socket = PATH` in $SBRGUARD_CONF,\n"
           "~/.config/sbrguard/sbrguard.conf or /etc/sbrguard/sbrguard.conf, else\n"
           "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n",

@@ -45,6 +45,9 @@ static const char *const status_names[] = {
     [SG_ST_PROHIBITED] = "action prohibited",
     [SG_ST_TIMEOUT] = "frame timeout",
     [SG_ST_INTERNAL] = "internal token error",
+    [SG_ST_LOG_FULL] = "enforcement log full",
+    [SG_ST_LOG_PRUNED] = "log entries freed by acknowledgement",
+    [SG_ST_LOG_CORRUPT] = "enforcement log failed its integrity check",
 };
 
 const char *sg_status_name(int status)

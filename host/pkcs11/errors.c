@@ -45,6 +45,9 @@ static const struct p11_errmap p11_errors[] = {
     {SG_ST_CERT_MISMATCH, CKR_ATTRIBUTE_VALUE_INVALID, 0},
     {SG_ST_PROHIBITED, CKR_ACTION_PROHIBITED, 0},
     {SG_ST_INTERNAL, CKR_DEVICE_ERROR, 0},
+    {SG_ST_LOG_FULL, CKR_DEVICE_MEMORY, 0},
+    {SG_ST_LOG_PRUNED, CKR_DATA_INVALID, 0},
+    {SG_ST_LOG_CORRUPT, CKR_DEVICE_ERROR, 0},
 };
 
 CK_RV p11_check(int sgrv, const char *what)

@@ -58,6 +58,7 @@ enum sg_cmd {
     SG_CMD_BIND_CA = 0x0E,       /**< HANDLE (key), VALUE (CA cert DER), [LABEL, HOST_ATTRS] -> HANDLE (cert) */
     /* 0x0F stays unassigned. */
     SG_CMD_AUTHORIZE = 0x10,     /**< HANDLE (CA key), MECH (hash-and-sign), DATA (TBS), [PSS_*] -> MECH (raw), DIGEST, EXPIRES */
+    /* 0x11..0x16: the enforcement log, SG_CMD_LOG_* in sbrguard/log.h. */
 };
 
 /* Response statuses (one byte on the wire; 0 = success). */
@@ -89,6 +90,9 @@ enum sg_status {
     SG_ST_PROHIBITED = 24,      /**< action not allowed on this object */
     SG_ST_TIMEOUT = 25,         /**< frame not completed in time (link layer) */
     SG_ST_INTERNAL = 26,
+    SG_ST_LOG_FULL = 27,        /**< the enforcement log cannot take the entry: nothing was signed */
+    SG_ST_LOG_PRUNED = 28,      /**< the entries asked for were freed by LOG_ACK */
+    SG_ST_LOG_CORRUPT = 29,     /**< the log failed an integrity or consistency check: nothing was signed */
 };
 
 /* TLV tags. */
@@ -130,6 +134,7 @@ enum sg_tag {
     SG_T_DIGEST = 0x32,      /**< AUTHORIZE: the exact data the one raw signature must be given */
     SG_T_EXPIRES = 0x33,     /**< u64: token time after which an authorization lapses */
     SG_T_MESSAGE = 0x3F,     /**< error detail, printable ASCII */
+    /* 0x50..0x62: the enforcement log, SG_T_LOG_* in sbrguard/log.h. */
 };
 
 enum sg_user_type { SG_USER_SO = 0, SG_USER_USER = 1 }; /* = CKU_SO, CKU_USER */
@@ -176,5 +181,7 @@ enum sg_key_type {
 #define SG_MGF1_SHA256 0x00000002u
 #define SG_MGF1_SHA384 0x00000003u
 #define SG_MGF1_SHA512 0x00000004u
+
+#include "sbrguard/log.h"
 
 #endif

@@ -188,6 +188,100 @@ unsigned sg_key_bits(int key_type);
 
 int sg_random(sg_client *c, uint8_t *out, size_t len);
 
+/* ---- the enforcement log (docs/log.md, sbrguard/log.h) ---- */
+
+/** State of the token's enforcement log (SG_CMD_LOG_INFO). */
+typedef struct {
+    uint8_t format;        /**< entry format, SG_LOG_FORMAT */
+    uint64_t size;         /**< tree size: entries ever appended */
+    uint64_t min_index;    /**< first retained entry (earlier ones were freed by sg_log_ack) */
+    uint32_t free_bytes;   /**< room left for accepted issuances */
+    uint32_t capacity;     /**< bytes of the log region */
+    uint32_t folded;       /**< refusals counted in RAM, not yet in a summary entry */
+    uint32_t status;       /**< SG_LOG_ST_* */
+    uint64_t cp_size;      /**< tree size of the last signed checkpoint */
+    int has_cp;            /**< a checkpoint was signed: cp_root and cp_note are set */
+    uint8_t cp_root[32];
+    char cp_note[SG_LOG_MAX_NOTE + 1]; /**< last signed checkpoint, NUL-terminated */
+    size_t cp_note_len;
+} sg_log_state;
+
+int sg_log_info(sg_client *c, sg_log_state *out);
+
+/**
+ * Reads entries index, index+1, ... (as many as one response holds, at most
+ * *count if *count > 0) into buf as a C2SP entry bundle: each entry as a
+ * big-endian uint16 length and its bytes. *len: bytes written; *count: the
+ * number of entries. 0 entries when index is the tree size.
+ * SG_E_BUFFER if buf cannot hold what the token sent.
+ */
+int sg_log_read(sg_client *c, uint64_t index, uint8_t *buf, size_t cap, size_t *len, size_t *count);
+
+/**
+ * The token signs a checkpoint of its current tree (or returns the last one
+ * if the tree did not grow). export_: record an SG_LOG_EV_LOG_EXPORT entry
+ * first (needs a login). note (may be NULL) receives the signed note,
+ * NUL-terminated; size and root (may be NULL) its tree size and root.
+ */
+int sg_log_checkpoint(sg_client *c, int export_, char *note, size_t note_cap, size_t *note_len,
+                      uint64_t *size, uint8_t root[32]);
+
+/** The log's public key (SG_CMD_LOG_PUBKEY). */
+typedef struct {
+    uint8_t spki[128];     /**< ECDSA P-256 SubjectPublicKeyInfo DER */
+    size_t spki_len;
+    char origin[64];       /**< checkpoint origin = note key name */
+    uint8_t key_id[4];     /**< signed-note key ID: SHA-256(spki)[:4] */
+    char vkey[256];        /**< verifier key: origin+hex(key_id)+base64(0x02 || spki) */
+} sg_log_key;
+
+int sg_log_pubkey(sg_client *c, sg_log_key *out);
+
+/** A proof served by the token (SG_CMD_LOG_PROOF). */
+typedef struct {
+    uint8_t root[32];      /**< root at size */
+    uint8_t first[32];     /**< inclusion: leaf hash of index; consistency: root at old size */
+    uint8_t hashes[64][32];
+    size_t n;
+} sg_log_proof_data;
+
+/**
+ * consistency = 0: inclusion proof of entry `a` in the tree of `size`;
+ * consistency = 1: consistency proof from tree size `a` to `size`.
+ * SG_E_TOKEN with SG_ST_LOG_PRUNED when it needs entries already freed.
+ */
+int sg_log_proof(sg_client *c, int consistency, uint64_t a, uint64_t size, sg_log_proof_data *out);
+
+/**
+ * Security officer: acknowledges an exported checkpoint (a signed note the
+ * token made); the token frees the entries below its size. min_index and
+ * free_bytes (may be NULL) receive the new state.
+ */
+int sg_log_ack(sg_client *c, const char *note, size_t note_len, uint64_t *min_index, uint32_t *free_bytes);
+
+/** One entry, parsed (format version 1). Hash pointers point into the entry. */
+typedef struct {
+    uint8_t format, event, key_type, flags;
+    uint64_t seq, time, value;
+    uint32_t mech;
+    uint16_t handle;
+    const uint8_t *key_id, *policy_hash, *tbs_hash, *evidence_hash, *cert_hash;
+    size_t n_reasons;
+    struct {
+        uint32_t count;
+        char code[SG_LOG_MAX_CODE + 1];
+    } reasons[SG_LOG_MAX_REASONS];
+} sg_log_entry;
+
+/**
+ * Parses and checks one entry: known format and event, reason count and
+ * lengths, printable codes, nothing after the last reason. SG_E_PROTOCOL
+ * if malformed.
+ */
+int sg_log_entry_parse(const uint8_t *e, size_t len, sg_log_entry *out);
+/** Name of an SG_LOG_EV_* event ("issue-accepted", ...), NULL if unknown. */
+const char *sg_log_event_name(int event);
+
 /* TLV helpers, shared by the module and the CLI. */
 
 /** Appends tag/len/value at *off; returns SG_E_BUFFER if it does not fit. */
