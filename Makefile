@@ -152,13 +152,18 @@ $(OUT)/fuzz/fuzz_frame: test/fuzz/fuzz_frame.c $(FW_CORE_OBJS) $(LIBMBED)
 
 # --- benchmarks (measurements, not tests) ------------------------------------
 BENCH_POLICY := $(OUT)/bench/bench_policy
+BENCH_ISSUE := $(OUT)/bench/bench_issue
+$(BENCH_ISSUE): test/bench/bench_issue.c $(FW_CORE_OBJS) $(LIBMBED)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBMBED)
 $(BENCH_POLICY): test/bench/bench_policy.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< $(POL_OBJS) $(LIBMBED) -lcrypto
 .PHONY: bench
 bench: deps-check
-	@$(MAKE) --no-print-directory $(BENCH_POLICY)
+	@$(MAKE) --no-print-directory $(BENCH_POLICY) $(BENCH_ISSUE)
 	@$(BENCH_POLICY) test/vectors/der test/vectors/smime
+	@$(BENCH_ISSUE)
 
 # --- firmware for a Cortex-M board -------------------------------------------
 ARM_CC := arm-none-eabi-gcc
