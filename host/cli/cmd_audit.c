@@ -318,10 +318,51 @@ static int audit_proof(const cli_args *a)
 
 int audit_export(const cli_args *a);
 
+/* --- audit ack: the security officer frees log space after an export ----------------- */
+
+/* The export must be verified (audit verify) before it is acknowledged: the
+ * token checks only that the checkpoint is its own and matches its tree. */
+static int audit_ack(const cli_args *a)
+{
+    static const char *const known[] = { "--so-pin", NULL };
+    const char *so = cli_opt(a, "--so-pin");
+    char path[4096];
+    if (a->argc < 1 || a->argv[0][0] == '-')
+        return cli_fail("usage: sbrguard audit ack DIR --so-pin SOPIN") ? EXIT_USAGE : 0;
+    cli_args rest = { a->argc - 1, a->argv + 1 };
+    if (cli_check(&rest, known))
+        return EXIT_USAGE;
+    so = so ? so : getenv("SBRGUARD_SO_PIN");
+    if (!so)
+        return cli_fail("security officer PIN needed: --so-pin PIN or SBRGUARD_SO_PIN") ? EXIT_USAGE : 0;
+    if (snprintf(path, sizeof path, "%s/checkpoint", a->argv[0]) >= (int)sizeof path)
+        return cli_fail("DIR path too long") ? EXIT_USAGE : 0;
+    size_t len;
+    uint8_t *note = cli_read_file(path, &len);
+    if (!note)
+        return 1;
+    sg_client *c;
+    uint64_t min = 0;
+    uint32_t free_bytes = 0;
+    int rc = cli_connect(&c);
+    if (!rc) {
+        if ((rc = sg_login(c, SG_USER_SO, so, strlen(so))))
+            rc = cli_token_fail(c, rc, "SO login");
+        else if ((rc = sg_log_ack(c, (const char *)note, len, &min, &free_bytes)))
+            rc = cli_token_fail(c, rc, "log ack");
+        else
+            printf("acknowledged %s: entries below %llu freed, %u bytes of log free\n", path,
+                   (unsigned long long)min, free_bytes);
+        sg_free(c);
+    }
+    free(note);
+    return rc ? 1 : 0;
+}
+
 int cmd_audit(cli_args *a)
 {
     if (a->argc < 1)
-        return cli_fail("usage: sbrguard audit export|verify|proof ... (see sbrguard audit --help)") ? EXIT_USAGE : 0;
+        return cli_fail("usage: sbrguard audit export|verify|proof|ack ... (see sbrguard audit --help)") ? EXIT_USAGE : 0;
     cli_args rest = { a->argc - 1, a->argv + 1 };
     if (!strcmp(a->argv[0], "export"))
         return audit_export(&rest);
@@ -329,5 +370,7 @@ int cmd_audit(cli_args *a)
         return audit_verify(&rest);
     if (!strcmp(a->argv[0], "proof"))
         return audit_proof(&rest);
-    return cli_fail("unknown audit command '%s': export, verify or proof", a->argv[0]) ? EXIT_USAGE : 0;
+    if (!strcmp(a->argv[0], "ack"))
+        return audit_ack(&rest);
+    return cli_fail("unknown audit command '%s': export, verify, proof or ack", a->argv[0]) ? EXIT_USAGE : 0;
 }

@@ -74,6 +74,7 @@ static const verb verbs[] = {
       "       sbrguard audit verify DIR --key LOGKEY [--since CHECKPOINT] [--certs CERTDIR] [--format text|json]\n"
       "       sbrguard audit proof --inclusion CERT DIR [--key LOGKEY] [--out FILE.tlog-proof]\n"
       "       sbrguard audit proof --consistency OLD NEW DIR [--key LOGKEY]\n"
+      "       sbrguard audit ack DIR --so-pin SOPIN\n"
       "  The enforcement log (docs/log.md) for auditors.\n"
       "  export: reads every entry and a fresh signed checkpoint from the token, checks that\n"
       "  the tree of the entries has the checkpoint's root, and writes DIR in the C2SP\n"
@@ -90,7 +91,9 @@ static const verb verbs[] = {
       "  proof --inclusion: the accepted entry of CERT, its leaf hash and RFC 9162 inclusion\n"
       "  proof, verified against DIR's checkpoint; --out writes a c2sp.org/tlog-proof@v1.\n"
       "  proof --consistency: the RFC 9162 consistency proof between two checkpoints,\n"
-      "  computed from DIR's hash tiles and verified.\n" },
+      "  computed from DIR's hash tiles and verified.\n"
+      "  ack DIR --so-pin SOPIN: the security officer acknowledges DIR's checkpoint after\n"
+      "  verifying the export; the token then frees the log entries it covers.\n" },
 };
 
 static void usage(FILE *f)

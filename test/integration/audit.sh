@@ -415,10 +415,12 @@ B3=tile/entries/001.p/$W3
 edit flip "$TMP/t/$B3" $(($(edit entry_off "$TMP/t/$B3" 5) + 120))
 fails "flipped byte in entry 261 (second bundle): fails, names entry 261" "entry 261 \($B3, position 5\)" \
     verify "$TMP/t" --key "$E1/log.pub"
+fails "audit ack with a wrong SO PIN: refused, nothing freed" 'PIN incorrect' sg audit ack "$E3" --so-pin 87654321
 ack() {
-    tok ack $SO_PIN "$E3/checkpoint" >"$TMP/ack.txt" && cat "$TMP/ack.txt" && grep -qx "min $N3" "$TMP/ack.txt"
+    sg audit ack "$E3" --so-pin $SO_PIN >"$TMP/ack.txt" && cat "$TMP/ack.txt" >&2 &&
+        grep -q "entries below $N3 freed" "$TMP/ack.txt"
 }
-check "LOG_ACK of the third export's checkpoint (SO): the token frees entries 0..$((N3 - 1))" ack
+check "audit ack of the third export's checkpoint (SO): the token frees entries 0..$((N3 - 1))" ack
 check "one more inline issuance after the truncation" issue 6
 fails "export after the truncation without the earlier export: refused, asks for --prev" 'give that export with --prev' \
     sg audit export "$E4" --pin $PIN
