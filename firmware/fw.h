@@ -127,6 +127,8 @@ int fw_cmd_random(fw_req *r);
 /* fw_objects.c: object slots, listing, certificates and data. */
 #define FW_T_PRIVKEY 0x40 /* record-only tag: private key DER, never sent */
 int fw_objects_index(void);
+/** Refreshes the index entry of one slot after its record changed. */
+void fw_objects_reindex(unsigned slot);
 unsigned fw_objects_free(void);
 int fw_object_load(unsigned handle, uint8_t want_type, const uint8_t **body, size_t *len);
 int fw_key_is_ca(unsigned handle);

@@ -115,7 +115,7 @@ int fw_cmd_generate_key(fw_req *r)
     }
     if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
         goto out;
-    fw_objects_index();
+    fw_objects_reindex(slot);
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m);
 out:
     mbedtls_pk_free(&pk);

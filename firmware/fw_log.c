@@ -7,6 +7,7 @@
  * frontier there, last signed checkpoint).
  */
 #include <string.h>
+#include "../policy/pol.h"
 #include "fw_log_int.h"
 #include "mbedtls/ecp.h"
 #include "mbedtls/pk.h"
@@ -741,77 +742,19 @@ int fw_log_truncate(uint64_t k)
 
 /* ---- the certificate hash -------------------------------------------------------- */
 
-static int der_len(const uint8_t **p, const uint8_t *end, size_t *len)
-{
-    size_t n, l = 0;
-    if (*p >= end)
-        return -1;
-    n = *(*p)++;
-    if (n < 0x80) {
-        *len = n;
-    } else {
-        n &= 0x7F;
-        if (n == 0 || n > 3 || (size_t)(end - *p) < n)
-            return -1;
-        while (n--)
-            l = l << 8 | *(*p)++;
-        *len = l;
-    }
-    return *len <= (size_t)(end - *p) ? 0 : -1;
-}
-
-static size_t der_hdr(uint8_t tag, size_t len, uint8_t *out)
-{
-    size_t n = 0;
-    out[n++] = tag;
-    if (len < 0x80) {
-        out[n++] = (uint8_t)len;
-    } else if (len < 0x100) {
-        out[n++] = 0x81;
-        out[n++] = (uint8_t)len;
-    } else if (len < 0x10000) {
-        out[n++] = 0x82;
-        out[n++] = (uint8_t)(len >> 8);
-        out[n++] = (uint8_t)len;
-    } else {
-        out[n++] = 0x83;
-        out[n++] = (uint8_t)(len >> 16);
-        out[n++] = (uint8_t)(len >> 8);
-        out[n++] = (uint8_t)len;
-    }
-    return n;
-}
-
 int fw_log_cert_hash(const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, size_t sig_len, uint8_t out[32])
 {
-    const uint8_t *p = tbs, *end = tbs + tbs_len, *alg;
-    size_t l;
-    uint8_t ch[6], bh[6], zero = 0;
-    /* TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, ... } */
-    if (p >= end || *p++ != 0x30 || der_len(&p, end, &l) || p + l != end)
+    pol_cert_layout cl;
+    uint8_t zero = 0;
+    if (pol_cert_layout_of(tbs, tbs_len, sig_len, &cl))
         return FW_E_ARGS;
-    if (p < end && *p == 0xA0) {
-        p++;
-        if (der_len(&p, end, &l))
-            return FW_E_ARGS;
-        p += l;
-    }
-    if (p >= end || *p++ != 0x02 || der_len(&p, end, &l))
-        return FW_E_ARGS;
-    p += l;
-    alg = p;
-    if (p >= end || *p++ != 0x30 || der_len(&p, end, &l))
-        return FW_E_ARGS;
-    p += l;
-    size_t alg_len = (size_t)(p - alg), bhl = der_hdr(0x03, sig_len + 1, bh);
-    size_t chl = der_hdr(0x30, tbs_len + alg_len + bhl + 1 + sig_len, ch);
     mbedtls_sha256_context h;
     mbedtls_sha256_init(&h);
     mbedtls_sha256_starts(&h, 0);
-    mbedtls_sha256_update(&h, ch, chl);
+    mbedtls_sha256_update(&h, cl.head, cl.head_len);
     mbedtls_sha256_update(&h, tbs, tbs_len);
-    mbedtls_sha256_update(&h, alg, alg_len);
-    mbedtls_sha256_update(&h, bh, bhl);
+    mbedtls_sha256_update(&h, cl.alg, cl.alg_len);
+    mbedtls_sha256_update(&h, cl.bit_head, cl.bit_head_len);
     mbedtls_sha256_update(&h, &zero, 1);
     mbedtls_sha256_update(&h, sig, sig_len);
     mbedtls_sha256_finish(&h, out);

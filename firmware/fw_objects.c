@@ -26,26 +26,31 @@ static uint32_t tlv_u(const uint8_t *b, size_t len, uint8_t tag, size_t width)
     return 0;
 }
 
+/* Rebuilds one slot's index entry from its record. */
+void fw_objects_reindex(unsigned s)
+{
+    uint32_t ep = 0;
+    uint8_t type = fw_store_type(s, &ep);
+    const uint8_t *b;
+    size_t len;
+    memset(&idx[s], 0, sizeof idx[s]);
+    if (type == FW_REC_TYPE_FREE || ep != fw_token_epoch())
+        return;
+    /* A record that fails its check stays out of the index; the slot is
+     * not reused so the damage remains visible rather than overwritten. */
+    if (fw_store_read(s, &b, &len)) {
+        idx[s].type = 0xFF;
+        return;
+    }
+    idx[s].type = type;
+    idx[s].flags = tlv_u(b, len, SG_T_FLAGS, 4);
+    idx[s].bound_key = (uint16_t)tlv_u(b, len, SG_T_BOUND_KEY, 2);
+}
+
 int fw_objects_index(void)
 {
-    memset(idx, 0, sizeof idx);
-    for (unsigned s = 1; s < FW_STORE_SLOTS; s++) {
-        uint32_t ep = 0;
-        uint8_t type = fw_store_type(s, &ep);
-        const uint8_t *b;
-        size_t len;
-        if (type == FW_REC_TYPE_FREE || ep != fw_token_epoch())
-            continue;
-        /* A record that fails its check stays out of the index; the slot is
-         * not reused so the damage remains visible rather than overwritten. */
-        if (fw_store_read(s, &b, &len)) {
-            idx[s].type = 0xFF;
-            continue;
-        }
-        idx[s].type = type;
-        idx[s].flags = tlv_u(b, len, SG_T_FLAGS, 4);
-        idx[s].bound_key = (uint16_t)tlv_u(b, len, SG_T_BOUND_KEY, 2);
-    }
+    for (unsigned s = 1; s < FW_STORE_SLOTS; s++)
+        fw_objects_reindex(s);
     return FW_OK;
 }
 
@@ -210,7 +215,7 @@ int fw_cmd_create_object(fw_req *r)
         return FW_E_NO_SPACE;
     if ((rc = fw_store_commit(slot, (uint8_t)cls, fw_token_epoch(), off)))
         return rc;
-    fw_objects_index();
+    fw_objects_reindex(slot);
     return fw_put_u(r, SG_T_HANDLE, slot, 2);
 }
 
@@ -227,7 +232,7 @@ int fw_cmd_destroy_object(fw_req *r)
     if ((rc = fw_store_commit(h, FW_REC_TYPE_FREE, fw_token_epoch(), 0)))
         return rc;
     rc = fw_store_scrub(h);
-    fw_objects_index();
+    fw_objects_reindex(h);
     return rc;
 }
 
@@ -329,6 +334,6 @@ int fw_cmd_bind_ca(fw_req *r)
         return FW_E_CRYPTO;
     if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_CERT, fw_token_epoch(), off)))
         return rc;
-    fw_objects_index();
+    fw_objects_reindex(slot);
     return fw_put_u(r, SG_T_HANDLE, slot, 2);
 }

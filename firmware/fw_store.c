@@ -43,7 +43,9 @@ static void rec_hash(const uint8_t *r, size_t body_len, uint8_t out[32])
 }
 
 /* Loads one copy into rec and checks it; 0 if valid. */
-static int load_copy(unsigned slot, unsigned copy, uint32_t *gen)
+/* Loads one copy into rec and checks it; 0 if valid, with its header in st
+ * (copy field set too). */
+static int load_copy(unsigned slot, unsigned copy, slot_state *st)
 {
     uint8_t want[32];
     if (hal_flash_read(area_off(slot, copy), rec, HDR_LEN))
@@ -59,7 +61,11 @@ static int load_copy(unsigned slot, unsigned copy, uint32_t *gen)
         diff |= want[i] ^ rec[HASH_OFF + i];
     if (diff)
         return FW_E_CORRUPT;
-    *gen = (uint32_t)sg_be_get(rec + 4, 4);
+    st->gen = (uint32_t)sg_be_get(rec + 4, 4);
+    st->epoch = (uint32_t)sg_be_get(rec + 8, 4);
+    st->len = (uint16_t)len;
+    st->type = rec[14];
+    st->copy = (uint8_t)copy;
     return FW_OK;
 }
 
@@ -70,20 +76,16 @@ int fw_store_mount(void)
         (uint64_t)hal_flash_sector_count() * ss < (uint64_t)2 * FW_STORE_ALL_SLOTS * FW_REC_SIZE)
         return FW_E_FLASH;
     for (unsigned s = 0; s < FW_STORE_ALL_SLOTS; s++) {
-        slot_state *st = &slots[s];
-        uint32_t g0 = 0, g1 = 0;
-        int v0 = load_copy(s, 0, &g0) == FW_OK;
-        int v1 = load_copy(s, 1, &g1) == FW_OK;
-        memset(st, 0, sizeof *st);
-        st->copy = 2;
-        if (!v0 && !v1)
-            continue;
-        st->copy = (v1 && (!v0 || g1 > g0)) ? 1 : 0;
-        if (load_copy(s, st->copy, &st->gen))
-            return FW_E_FLASH;
-        st->epoch = (uint32_t)sg_be_get(rec + 8, 4);
-        st->len = (uint16_t)sg_be_get(rec + 12, 2);
-        st->type = rec[14];
+        /* Each copy is read and checked once; the higher generation wins. */
+        slot_state c0, c1;
+        int v0 = load_copy(s, 0, &c0) == FW_OK;
+        int v1 = load_copy(s, 1, &c1) == FW_OK;
+        if (v1 && (!v0 || c1.gen > c0.gen))
+            slots[s] = c1;
+        else if (v0)
+            slots[s] = c0;
+        else
+            slots[s] = (slot_state){ .copy = 2 };
     }
     fw_zeroize(rec, sizeof rec);
     return FW_OK;
@@ -100,11 +102,11 @@ uint8_t fw_store_type(unsigned slot, uint32_t *epoch)
 
 int fw_store_read(unsigned slot, const uint8_t **body, size_t *len)
 {
-    uint32_t gen;
     if (slot >= FW_STORE_ALL_SLOTS || slots[slot].copy == 2)
         return FW_E_NO_OBJECT;
     /* Re-checked on every read: flash contents are not trusted between boots. */
-    int rc = load_copy(slot, slots[slot].copy, &gen);
+    slot_state check;
+    int rc = load_copy(slot, slots[slot].copy, &check);
     if (rc)
         return rc;
     *body = rec + HDR_LEN;

@@ -93,8 +93,9 @@ static int wipe_stale(void)
         int rc = fw_store_commit(s, FW_REC_TYPE_FREE, meta.epoch, 0);
         if (rc || (rc = fw_store_scrub(s)))
             return rc;
+        fw_objects_reindex(s);
     }
-    return fw_objects_index();
+    return FW_OK;
 }
 
 int fw_token_mount(void)

@@ -67,6 +67,21 @@ typedef union {
 /** Judges a DER TBSCertificate; always fills d (refusal on any doubt). */
 void pol_check(const uint8_t *tbs, size_t len, const pol_ctx *ctx, pol_workspace *w, pol_decision *d);
 
+/**
+ * The DER Certificate that a TBS and a signature of sig_len bytes make
+ * (RFC 5280 4.1): header || tbs || alg || bitstring header || 0x00 || sig,
+ * with alg the TBS's own signature field (4.1.1.2). The token hashes these
+ * parts for its log and `sbrguard cert assemble` writes them: one layout,
+ * the same bytes. 0 on success.
+ */
+typedef struct {
+    uint8_t head[6], bit_head[6];
+    size_t head_len, bit_head_len;
+    const uint8_t *alg; /**< points into the TBS */
+    size_t alg_len;
+} pol_cert_layout;
+int pol_cert_layout_of(const uint8_t *tbs, size_t tbs_len, size_t sig_len, pol_cert_layout *l);
+
 /** Extracts the TBSCertificate from a DER Certificate; 0 on success. */
 int pol_cert_tbs(const uint8_t *cert, size_t len, const uint8_t **tbs, size_t *tbs_len);
 

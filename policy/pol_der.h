@@ -115,6 +115,21 @@ static inline int pol_eq(pol_slice a, const uint8_t *b, size_t blen)
 /* Equal to a byte array (not a string literal). */
 #define POL_EQ(s, arr) pol_eq((s), (arr), sizeof(arr))
 
+/** Writes a DER header (definite length, up to 2^24 - 1); its length. */
+static inline size_t pol_der_hdr(uint8_t tag, size_t len, uint8_t out[5])
+{
+    size_t k = len < 0x80 ? 0 : len < 0x100 ? 1 : len < 0x10000 ? 2 : 3;
+    out[0] = tag;
+    if (k == 0) {
+        out[1] = (uint8_t)len;
+        return 2;
+    }
+    out[1] = (uint8_t)(0x80 | k);
+    for (size_t i = 0; i < k; i++)
+        out[2 + i] = (uint8_t)(len >> (8 * (k - 1 - i)));
+    return 2 + k;
+}
+
 /** DER BOOLEAN value: 0x00 or 0xFF only. */
 int pol_der_bool(pol_slice v, int *out);
 /** Time (UTCTime before 2050, GeneralizedTime from 2050, RFC 5280 4.1.2.5). */

@@ -102,7 +102,7 @@ void pol_check(const uint8_t *tbs, size_t len, const pol_ctx *ctx, pol_workspace
     e->type = e->gen = -1;
     if (pol_decode(tbs, len, e) != 0) {
         /* Only the parse rule speaks about input that is not X.509 DER. */
-        record(d, (size_t)pol_rule_find("sbr.7.1.2.4.der.malformed"));
+        record(d, POL_RULE_DER_MALFORMED);
         d->type = d->gen = -1;
         return;
     }
@@ -116,6 +116,23 @@ void pol_check(const uint8_t *tbs, size_t len, const pol_ctx *ctx, pol_workspace
                 record(d, idx);
     if (d->n == 0 && d->dropped == 0)
         d->verdict = POL_ACCEPT;
+}
+
+int pol_cert_layout_of(const uint8_t *tbs, size_t tbs_len, size_t sig_len, pol_cert_layout *l)
+{
+    pol_slice all = { tbs, tbs_len }, t, v, alg;
+    pol_der top = pol_der_of(all), c;
+    if (pol_der_expect(&top, DER_SEQUENCE, &t, NULL) || pol_der_more(&top))
+        return -1;
+    c = pol_der_of(t);
+    if (pol_der_optional(&c, DER_CTX_C(0), &v, NULL) < 0 || pol_der_expect(&c, DER_INTEGER, &v, NULL) ||
+        pol_der_expect(&c, DER_SEQUENCE, &v, &alg))
+        return -1;
+    l->alg = alg.p;
+    l->alg_len = alg.len;
+    l->bit_head_len = pol_der_hdr(DER_BIT_STRING, sig_len + 1, l->bit_head);
+    l->head_len = pol_der_hdr(DER_SEQUENCE, tbs_len + alg.len + l->bit_head_len + 1 + sig_len, l->head);
+    return 0;
 }
 
 int pol_cert_tbs(const uint8_t *cert, size_t len, const uint8_t **tbs, size_t *tbs_len)

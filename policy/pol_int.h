@@ -114,6 +114,10 @@ int pol_ec_point_valid(int key, const uint8_t *point, size_t len);
  * 0 with e->type/gen set, -1 none, -2 more than one. */
 int pol_profile(pol_eval *e);
 
+/* sbr.7.1.2.4.der.malformed: the first row of the first group, recorded by
+ * the engine itself (no lookup by name on the failure path). */
+#define POL_RULE_DER_MALFORMED 0u
+
 /* The rules, by file (each returns nonzero when violated). */
 extern const pol_rule pol_rules_ext[];
 extern const size_t pol_rules_ext_n;

@@ -200,7 +200,6 @@ int au_summary_add(au_summary *s, const au_entry *e);
 /** Text (indented lines) or a JSON object. */
 void au_summary_print(const au_summary *s, int json);
 /** Prints s as a JSON string (quotes, backslashes and controls escaped). */
-void au_json_str(const char *s);
 /** Token time as YYYY-MM-DDTHH:MM:SSZ (decimal seconds if out of range). */
 const char *au_time_iso(uint64_t t, char *buf, size_t cap);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "audit.h"
+#include "cli.h"
 
 static const struct {
     uint8_t ev;
@@ -253,20 +254,6 @@ int au_summary_add(au_summary *s, const au_entry *e)
     return AU_OK;
 }
 
-void au_json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
-
 static const char *ev_name(unsigned ev)
 {
     const char *n = au_event_name(ev);
@@ -306,7 +293,7 @@ void au_summary_print(const au_summary *s, int json)
                (unsigned long long)authz_refused, (unsigned long long)s->folded);
         for (size_t i = 0; i < s->n_codes; i++) {
             printf("%s", i ? "," : "");
-            au_json_str(s->codes[i].code);
+            cli_json_str(s->codes[i].code);
             printf(":%llu", (unsigned long long)s->codes[i].count);
         }
         printf("},\"policy_loads\":%llu,\"escrow_events\":%llu,\"events\":{", (unsigned long long)s->policy_loads,

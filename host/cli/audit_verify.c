@@ -602,19 +602,19 @@ static void print_json(vctx *v, int cp_ok)
     printf("{\"result\":\"%s\"", v->failed ? "failed" : "ok");
     if (v->failed) {
         printf(",\"failure\":{\"message\":");
-        au_json_str(v->f.msg);
+        cli_json_str(v->f.msg);
         if (v->f.entry >= 0)
             printf(",\"entry\":%lld", (long long)v->f.entry);
         else
             printf(",\"entry\":null");
         printf(",\"file\":");
-        au_json_str(v->f.file);
+        cli_json_str(v->f.file);
         printf("}");
     }
     if (cp_ok) {
         b64s(v->log.cp.root, 32, r64, sizeof r64);
         printf(",\"checkpoint\":{\"origin\":");
-        au_json_str(v->log.cp.origin);
+        cli_json_str(v->log.cp.origin);
         printf(",\"size\":%llu,\"root\":\"%s\",\"key_id\":\"%08x\"}", (unsigned long long)v->log.cp.size, r64,
                (unsigned)v->log.cp.key_id);
     }
@@ -625,7 +625,7 @@ static void print_json(vctx *v, int cp_ok)
         for (size_t i = 0; i < v->ncerts; i++) {
             hexs(v->certs[i].hash, 32, hx);
             printf("%s{\"file\":", i ? "," : "");
-            au_json_str(v->certs[i].file);
+            cli_json_str(v->certs[i].file);
             printf(",\"sha256\":\"%s\",\"entry\":%lld}", hx, (long long)v->certs[i].entry);
         }
         printf("]");

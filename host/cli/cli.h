@@ -33,6 +33,8 @@ uint8_t *cli_read_der(const char *path, size_t *len);
 int cli_write_pem(const char *path, const char *label, const uint8_t *der, size_t len);
 int cli_hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *len);
 void cli_hex_print(const uint8_t *p, size_t len);
+/** Writes s to stdout as a JSON string (quoted, escaped). */
+void cli_json_str(const char *s);
 
 /** Connects and logs in as the user (--pin or $SBRGUARD_PIN). */
 int cli_open_user(const cli_args *a, sg_client **c);

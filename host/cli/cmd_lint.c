@@ -28,20 +28,6 @@ static int parse_time(const char *s, int64_t *out)
     return 0;
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
-
 static void report(const char *file, const pol_decision *d, int json, int first)
 {
     int ok = d->verdict == POL_ACCEPT;
@@ -56,17 +42,17 @@ static void report(const char *file, const pol_decision *d, int json, int first)
         return;
     }
     printf("%s{\"file\":", first ? "" : ",\n ");
-    json_str(file);
+    cli_json_str(file);
     printf(",\"verdict\":\"%s\",\"type\":\"%s\",\"generation\":\"%s\",\"findings\":[", ok ? "accept" : "refuse",
            pol_type_name(d->type), pol_gen_name(d->gen));
     for (uint16_t i = 0; i < d->n; i++) {
         const pol_rule *r = pol_rule_at(d->findings[i]);
         printf("%s{\"code\":", i ? "," : "");
-        json_str(r->code);
+        cli_json_str(r->code);
         printf(",\"section\":");
-        json_str(r->section);
+        cli_json_str(r->section);
         printf(",\"message\":");
-        json_str(r->message);
+        cli_json_str(r->message);
         printf("}");
     }
     printf("],\"dropped\":%u}", d->dropped);

@@ -203,3 +203,17 @@ void cli_hex_print(const uint8_t *p, size_t len)
     for (size_t i = 0; i < len; i++)
         printf("%02x", p[i]);
 }
+
+void cli_json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}

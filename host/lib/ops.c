@@ -10,12 +10,6 @@
             return SG_E_ARGS;                                              \
     } while (0)
 
-static void be(uint8_t *o, uint64_t v, size_t w)
-{
-    for (size_t i = 0; i < w; i++)
-        o[i] = (uint8_t)(v >> (8 * (w - 1 - i)));
-}
-
 int sg_get_u(const uint8_t *p, size_t len, uint8_t tag, size_t width, uint64_t *v)
 {
     const uint8_t *val;
@@ -25,9 +19,7 @@ int sg_get_u(const uint8_t *p, size_t len, uint8_t tag, size_t width, uint64_t *
         return rc == SG_E_ARGS ? SG_E_PROTOCOL : rc;
     if (vl != width)
         return SG_E_PROTOCOL;
-    *v = 0;
-    for (size_t i = 0; i < vl; i++)
-        *v = (*v << 8) | val[i];
+    *v = sg_be_get(val, vl);
     return SG_OK;
 }
 
@@ -124,7 +116,7 @@ int sg_generate_key(sg_client *c, int key_type, const uint8_t *id, size_t id_len
 {
     size_t off = 0;
     uint8_t kt = (uint8_t)key_type, fl[4];
-    be(fl, flags, 4);
+    sg_be_put(fl, flags, 4);
     PUT(SG_T_KEY_TYPE, &kt, 1);
     PUT(SG_T_ID, id, id_len);
     PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
@@ -219,7 +211,7 @@ int sg_create_object(sg_client *c, int cls, const uint8_t *value, size_t value_l
 {
     size_t off = 0;
     uint8_t cl = (uint8_t)cls, fl[4];
-    be(fl, flags, 4);
+    sg_be_put(fl, flags, 4);
     PUT(SG_T_CLASS, &cl, 1);
     PUT(SG_T_VALUE, value, value_len);
     PUT(SG_T_ID, id, id_len);
@@ -326,14 +318,14 @@ static int put_mech(sg_client *c, size_t *offp, const sg_mech *mech)
 {
     size_t off = *offp;
     uint8_t m[4];
-    be(m, mech->mech, 4);
+    sg_be_put(m, mech->mech, 4);
     PUT(SG_T_MECH, m, 4);
     if (mech->has_pss) {
-        be(m, mech->pss_hash, 4);
+        sg_be_put(m, mech->pss_hash, 4);
         PUT(SG_T_PSS_HASH, m, 4);
-        be(m, mech->pss_mgf, 4);
+        sg_be_put(m, mech->pss_mgf, 4);
         PUT(SG_T_PSS_MGF, m, 4);
-        be(m, mech->pss_slen, 4);
+        sg_be_put(m, mech->pss_slen, 4);
         PUT(SG_T_PSS_SLEN, m, 4);
     }
     *offp = off;
@@ -451,10 +443,10 @@ int sg_log_read(sg_client *c, uint64_t index, uint8_t *buf, size_t cap, size_t *
     size_t off = 0, roff = 0, vl, n = 0, w = 0;
     uint8_t ib[8], cb[2], t;
     const uint8_t *v;
-    be(ib, index, 8);
+    sg_be_put(ib, index, 8);
     PUT(SG_T_LOG_INDEX, ib, 8);
     if (count && *count) {
-        be(cb, *count > 0xFFFF ? 0xFFFF : *count, 2);
+        sg_be_put(cb, *count > 0xFFFF ? 0xFFFF : *count, 2);
         PUT(SG_T_COUNT, cb, 2);
     }
     int rc = sg_call(c, SG_CMD_LOG_READ, off);
@@ -489,7 +481,7 @@ int sg_log_checkpoint(sg_client *c, int export_, char *note, size_t note_cap, si
     const uint8_t *v;
     uint64_t sz;
     if (export_) {
-        be(fb, SG_LOG_CP_EXPORT, 4);
+        sg_be_put(fb, SG_LOG_CP_EXPORT, 4);
         PUT(SG_T_FLAGS, fb, 4);
     }
     int rc = sg_call(c, SG_CMD_LOG_CHECKPOINT, off);
@@ -540,8 +532,8 @@ int sg_log_proof(sg_client *c, int consistency, uint64_t a, uint64_t size, sg_lo
     size_t off = 0, l;
     uint8_t nb[8], ab[8];
     const uint8_t *v;
-    be(nb, size, 8);
-    be(ab, a, 8);
+    sg_be_put(nb, size, 8);
+    sg_be_put(ab, a, 8);
     PUT(SG_T_LOG_SIZE, nb, 8);
     PUT(consistency ? SG_T_LOG_OLD_SIZE : SG_T_LOG_INDEX, ab, 8);
     int rc = sg_call(c, SG_CMD_LOG_PROOF, off);
@@ -603,14 +595,6 @@ const char *sg_log_event_name(int event)
     return NULL;
 }
 
-static uint64_t get_be(const uint8_t *p, size_t w)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < w; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 int sg_log_entry_parse(const uint8_t *e, size_t len, sg_log_entry *out)
 {
     size_t off = SG_LOG_OFF_REASONS;
@@ -620,13 +604,13 @@ int sg_log_entry_parse(const uint8_t *e, size_t len, sg_log_entry *out)
         return SG_E_PROTOCOL;
     out->format = e[SG_LOG_OFF_FORMAT];
     out->event = e[SG_LOG_OFF_EVENT];
-    out->seq = get_be(e + SG_LOG_OFF_SEQ, 8);
-    out->time = get_be(e + SG_LOG_OFF_TIME, 8);
-    out->mech = (uint32_t)get_be(e + SG_LOG_OFF_MECH, 4);
-    out->handle = (uint16_t)get_be(e + SG_LOG_OFF_HANDLE, 2);
+    out->seq = sg_be_get(e + SG_LOG_OFF_SEQ, 8);
+    out->time = sg_be_get(e + SG_LOG_OFF_TIME, 8);
+    out->mech = (uint32_t)sg_be_get(e + SG_LOG_OFF_MECH, 4);
+    out->handle = (uint16_t)sg_be_get(e + SG_LOG_OFF_HANDLE, 2);
     out->key_type = e[SG_LOG_OFF_KEY_TYPE];
     out->flags = e[SG_LOG_OFF_FLAGS];
-    out->value = get_be(e + SG_LOG_OFF_VALUE, 8);
+    out->value = sg_be_get(e + SG_LOG_OFF_VALUE, 8);
     out->key_id = e + SG_LOG_OFF_KEY_ID;
     out->policy_hash = e + SG_LOG_OFF_POLICY_HASH;
     out->tbs_hash = e + SG_LOG_OFF_TBS_HASH;
@@ -639,7 +623,7 @@ int sg_log_entry_parse(const uint8_t *e, size_t len, sg_log_entry *out)
         size_t cl = e[off + 4];
         if (cl == 0 || cl > SG_LOG_MAX_CODE || len - off - 5 < cl)
             return SG_E_PROTOCOL;
-        out->reasons[i].count = (uint32_t)get_be(e + off, 4);
+        out->reasons[i].count = (uint32_t)sg_be_get(e + off, 4);
         for (size_t k = 0; k < cl; k++) {
             uint8_t ch = e[off + 5 + k];
             if (ch <= 0x20 || ch >= 0x7F)

@@ -21,38 +21,9 @@
 # line per check on stdout, "ok - what" or "not ok - what"; details go to
 # stderr. Exit status is non-zero if any check failed.
 set -u
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BIN=${BIN:-build/host}
-SG=$ROOT/$BIN/sbrguard
-TOKEN=$ROOT/$BIN/sbrguard-token
+source "$(dirname "$0")/lib/preamble.sh"
 VEC=$ROOT/test/vectors/merkle
-SO_PIN=12345678
-PIN=4321
 
-TMP=$(mktemp -d)
-TOKEN_PID=
-cleanup() {
-    [ -n "$TOKEN_PID" ] && kill "$TOKEN_PID" 2>/dev/null && wait "$TOKEN_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-unset SBRGUARD_CONF SBRGUARD_PIN SBRGUARD_SO_PIN SBRGUARD_P11_AUTHORIZE SBRGUARD_P11_DEBUG
-export SBRGUARD_HOME=$TMP SBRGUARD_SOCKET=$TMP/token.sock HOME=$TMP
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-
-failed=0
-ok() { echo "ok - $*"; }
-notok() {
-    echo "not ok - $*"
-    failed=1
-}
-# check WHAT CMD...: CMD succeeds (its output to stderr).
-check() {
-    local what=$1
-    shift
-    if "$@" >&2 2>&2; then ok "$what"; else notok "$what"; fi
-}
 # fails WHAT PATTERN CMD...: CMD exits 1 and its output matches PATTERN.
 fails() {
     local what=$1 pat=$2
@@ -62,7 +33,6 @@ fails() {
     cat "$TMP/out" >&2
     if [ $rc -eq 1 ] && grep -qE -- "$pat" "$TMP/out"; then ok "$what"; else notok "$what (exit $rc)"; fi
 }
-sg() { "$SG" "$@"; }
 verify() { sg audit verify "$@"; }
 
 # Byte-level edits of exported files: flip FILE OFFSET, entry_off BUNDLE K

@@ -25,47 +25,8 @@
 # line per check on stdout, "ok - what" or "not ok - what"; details go to
 # stderr. Exit status is non-zero if any check failed.
 set -u
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BIN=${BIN:-build/host}
-SG=$ROOT/$BIN/sbrguard
-MOD=$ROOT/$BIN/libsbrguard-pkcs11.so
-TOKEN=$ROOT/$BIN/sbrguard-token
-SO_PIN=12345678
-PIN=4321
+source "$(dirname "$0")/lib/preamble.sh"
 
-TMP=$(mktemp -d)
-TOKEN_PID=
-cleanup() {
-    [ -n "$TOKEN_PID" ] && kill "$TOKEN_PID" 2>/dev/null && wait "$TOKEN_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-unset SBRGUARD_CONF SBRGUARD_PIN SBRGUARD_SO_PIN SBRGUARD_P11_AUTHORIZE SBRGUARD_P11_DEBUG
-export SBRGUARD_HOME=$TMP SBRGUARD_SOCKET=$TMP/token.sock HOME=$TMP
-# Tools built without ASan need its runtime first to load an ASan module;
-# their own leaks are not ours.
-PRELOAD=
-CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror"
-if ldd "$MOD" 2>/dev/null | grep -q libasan; then
-    PRELOAD=$(gcc -print-file-name=libasan.so)
-    CFLAGS="$CFLAGS -fsanitize=address,undefined -fno-omit-frame-pointer"
-fi
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-
-failed=0
-ok() { echo "ok - $*"; }
-notok() {
-    echo "not ok - $*"
-    failed=1
-}
-# check WHAT CMD...: runs CMD (its output to stderr), one line for the result.
-check() {
-    local what=$1
-    shift
-    if "$@" >&2 2>&2; then ok "$what"; else notok "$what"; fi
-}
 # refused WHAT PATTERN CMD...: CMD fails and its output matches PATTERN.
 refused() {
     local what=$1 pat=$2
@@ -75,7 +36,6 @@ refused() {
     cat "$TMP/out" >&2
     if [ $rc -ne 0 ] && grep -qE -- "$pat" "$TMP/out"; then ok "$what"; else notok "$what"; fi
 }
-sg() { "$SG" "$@"; }
 p11() { LD_PRELOAD=$PRELOAD pkcs11-tool --module "$MOD" "$@"; }
 ossl_engine() { OPENSSL_CONF=$TMP/engine.cnf LD_PRELOAD=$PRELOAD openssl "$@"; }
 verify() { openssl verify -CAfile "$1" "$2"; }

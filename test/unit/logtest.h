@@ -7,6 +7,7 @@
 #define LOGTEST_H
 #include <time.h>
 #include "harness.h"
+#include "derbuild.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/sha256.h"
@@ -15,117 +16,41 @@
 #define LT_PIN "user-1234"
 #define LT_NOW 1767225600ull /* 2026-01-01T00:00:00Z */
 
-/* ---- DER ------------------------------------------------------------------ */
-
-typedef struct {
-    uint8_t b[4096];
-    size_t n;
-} lt_buf;
-
-static void lt_put(lt_buf *d, const void *p, size_t n)
-{
-    if (d->n + n > sizeof d->b)
-        abort();
-    memcpy(d->b + d->n, p, n);
-    d->n += n;
-}
-
-static size_t lt_hdr(uint8_t tag, size_t n, uint8_t *h)
-{
-    h[0] = tag;
-    if (n < 0x80) {
-        h[1] = (uint8_t)n;
-        return 2;
-    }
-    if (n < 0x100) {
-        h[1] = 0x81;
-        h[2] = (uint8_t)n;
-        return 3;
-    }
-    h[1] = 0x82;
-    h[2] = (uint8_t)(n >> 8);
-    h[3] = (uint8_t)n;
-    return 4;
-}
-
-static void lt_tlv(lt_buf *d, uint8_t tag, const void *p, size_t n)
-{
-    uint8_t h[4];
-    lt_put(d, h, lt_hdr(tag, n, h));
-    lt_put(d, p, n);
-}
-
-#define LT_BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
-
-static void lt_utc(lt_buf *d, time_t t)
-{
-    struct tm tm;
-    char s[16];
-    gmtime_r(&t, &tm);
-    strftime(s, sizeof s, "%y%m%d%H%M%SZ", &tm);
-    lt_tlv(d, 0x17, s, 13);
-}
-
-static void lt_name(lt_buf *d, const char *o, const char *cn)
-{
-    lt_buf n = { .n = 0 }, set = { .n = 0 }, atv = { .n = 0 };
-    if (o) {
-        lt_put(&atv, LT_BYTES(0x06, 0x03, 0x55, 0x04, 0x0a));
-        lt_tlv(&atv, 0x0c, o, strlen(o));
-        lt_tlv(&set, 0x30, atv.b, atv.n);
-        lt_tlv(&n, 0x31, set.b, set.n);
-    }
-    atv.n = set.n = 0;
-    lt_put(&atv, LT_BYTES(0x06, 0x03, 0x55, 0x04, 0x03));
-    lt_tlv(&atv, 0x0c, cn, strlen(cn));
-    lt_tlv(&set, 0x30, atv.b, atv.n);
-    lt_tlv(&n, 0x31, set.b, set.n);
-    lt_tlv(d, 0x30, n.b, n.n);
-}
+/* ---- DER: derbuild.h --------------------------------------------------- */
 
 static const uint8_t lt_alg_p256[] = { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02 };
 static const uint8_t lt_ca_ski[20] = { 0x5b, 0x1e, 0x0c, 0x77, 0x93, 0x21, 0xaa, 0x10, 0x42, 0x07,
                                        0xde, 0x63, 0xe4, 0xd1, 0x8e, 0x43, 0x1e, 0x7f, 0x79, 0x18 };
 
-static void lt_ext(lt_buf *exts, const uint8_t *oid, size_t oid_len, int critical, const lt_buf *value)
-{
-    lt_buf e = { .n = 0 };
-    lt_tlv(&e, 0x06, oid, oid_len);
-    if (critical)
-        lt_put(&e, LT_BYTES(0x01, 0x01, 0xff));
-    lt_tlv(&e, 0x04, value->b, value->n);
-    lt_tlv(exts, 0x30, e.b, e.n);
-}
-
 /* A CA certificate around spki (ECDSA P-256): O=sbrguard tests, CN=Test Issuing CA. */
 static size_t lt_ca_cert(const uint8_t *spki, size_t spki_len, uint8_t *out)
 {
-    static lt_buf tbs, v, exts, x, cert, val;
+    static dbuf tbs, v, exts, x, cert, val;
     tbs.n = v.n = exts.n = x.n = cert.n = 0;
-    lt_put(&tbs, LT_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
-    lt_put(&tbs, lt_alg_p256, sizeof lt_alg_p256);
-    lt_name(&tbs, "sbrguard tests", "Test Issuing CA");
-    lt_utc(&v, (time_t)LT_NOW - 86400);
-    lt_utc(&v, (time_t)LT_NOW + 3650L * 86400);
-    lt_tlv(&tbs, 0x30, v.b, v.n);
-    lt_name(&tbs, "sbrguard tests", "Test Issuing CA");
-    lt_put(&tbs, spki, spki_len);
+    db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
+    db_put(&tbs, lt_alg_p256, sizeof lt_alg_p256);
+    db_name(&tbs, "sbrguard tests", "Test Issuing CA");
+    db_utc(&v, (time_t)LT_NOW - 86400);
+    db_utc(&v, (time_t)LT_NOW + 3650L * 86400);
+    db_tlv(&tbs, 0x30, v.b, v.n);
+    db_name(&tbs, "sbrguard tests", "Test Issuing CA");
+    db_put(&tbs, spki, spki_len);
     val.n = 0;
-    lt_put(&val, LT_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x13), 1, &val);
+    db_put(&val, DB_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x13), 1, &val);
     val.n = 0;
-    lt_put(&val, LT_BYTES(0x03, 0x02, 0x01, 0x06));
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x0f), 1, &val);
+    db_put(&val, DB_BYTES(0x03, 0x02, 0x01, 0x06));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
     val.n = 0;
-    lt_tlv(&val, 0x04, lt_ca_ski, sizeof lt_ca_ski);
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x0e), 0, &val);
-    lt_tlv(&x, 0x30, exts.b, exts.n);
-    lt_tlv(&tbs, 0xa3, x.b, x.n);
+    db_tlv(&val, 0x04, lt_ca_ski, sizeof lt_ca_ski);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_tlv(&x, 0x30, exts.b, exts.n);
+    db_tlv(&tbs, 0xa3, x.b, x.n);
     x.n = 0;
-    lt_tlv(&x, 0x30, tbs.b, tbs.n);
-    lt_put(&x, lt_alg_p256, sizeof lt_alg_p256);
-    lt_put(&x, LT_BYTES(0x03, 0x03, 0x00, 0x01, 0x02));
-    lt_tlv(&cert, 0x30, x.b, x.n);
+    db_tlv(&x, 0x30, tbs.b, tbs.n);
+    db_put(&x, lt_alg_p256, sizeof lt_alg_p256);
+    db_put(&x, DB_BYTES(0x03, 0x03, 0x00, 0x01, 0x02));
+    db_tlv(&cert, 0x30, x.b, x.n);
     memcpy(out, cert.b, cert.n);
     return cert.n;
 }
@@ -134,62 +59,62 @@ static size_t lt_ca_cert(const uint8_t *spki, size_t spki_len, uint8_t *out)
  * serial makes each one different; bad adds serverAuth (refused). */
 static size_t lt_tbs(const uint8_t *spki, size_t spki_len, unsigned serial, int bad, uint8_t *out)
 {
-    static lt_buf tbs, v, exts, x, val;
+    static dbuf tbs, v, exts, x, val;
     tbs.n = v.n = exts.n = x.n = 0;
-    lt_put(&tbs, LT_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02));
+    db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02));
     uint8_t sn[18] = { 0x02, 0x10, 0x4f, 0x3a, 0x9b, 0x1c, 0x2d, 0x7e, 0x8f, 0x6a,
                        0x5b, 0x4c, 0x3d, 0x2e, 0x1f, 0x0a, 0x9b, 0x8c };
     sn[14] = (uint8_t)(serial >> 8);
     sn[15] = (uint8_t)serial;
-    lt_put(&tbs, sn, sizeof sn);
-    lt_put(&tbs, lt_alg_p256, sizeof lt_alg_p256);
-    lt_name(&tbs, "sbrguard tests", "Test Issuing CA");
-    lt_utc(&v, (time_t)LT_NOW);
-    lt_utc(&v, (time_t)LT_NOW + 365L * 86400);
-    lt_tlv(&tbs, 0x30, v.b, v.n);
-    lt_name(&tbs, NULL, "alice@example.com");
-    lt_put(&tbs, spki, spki_len);
+    db_put(&tbs, sn, sizeof sn);
+    db_put(&tbs, lt_alg_p256, sizeof lt_alg_p256);
+    db_name(&tbs, "sbrguard tests", "Test Issuing CA");
+    db_utc(&v, (time_t)LT_NOW);
+    db_utc(&v, (time_t)LT_NOW + 365L * 86400);
+    db_tlv(&tbs, 0x30, v.b, v.n);
+    db_name(&tbs, NULL, "alice@example.com");
+    db_put(&tbs, spki, spki_len);
     val.n = 0;
-    lt_put(&val, LT_BYTES(0x30, 0x0b, 0x30, 0x09, 0x06, 0x07, 0x67, 0x81, 0x0c, 0x01, 0x05, 0x01, 0x03));
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x20), 0, &val);
+    db_put(&val, DB_BYTES(0x30, 0x0b, 0x30, 0x09, 0x06, 0x07, 0x67, 0x81, 0x0c, 0x01, 0x05, 0x01, 0x03));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x20), 0, &val);
     val.n = 0;
     static const char crl[] = "http://crl.example.com/ca.crl";
-    lt_put(&val, LT_BYTES(0x30, 0x25, 0x30, 0x23, 0xa0, 0x21, 0xa0, 0x1f, 0x86, 0x1d));
-    lt_put(&val, crl, sizeof crl - 1);
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x1f), 0, &val);
+    db_put(&val, DB_BYTES(0x30, 0x25, 0x30, 0x23, 0xa0, 0x21, 0xa0, 0x1f, 0x86, 0x1d));
+    db_put(&val, crl, sizeof crl - 1);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x1f), 0, &val);
     val.n = 0;
     static const char ca_url[] = "http://ca.example.com/ca.crt";
-    lt_put(&val, LT_BYTES(0x30, 0x2a, 0x30, 0x28, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02, 0x86,
+    db_put(&val, DB_BYTES(0x30, 0x2a, 0x30, 0x28, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02, 0x86,
                           0x1c));
-    lt_put(&val, ca_url, sizeof ca_url - 1);
-    lt_ext(&exts, LT_BYTES(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01), 0, &val);
+    db_put(&val, ca_url, sizeof ca_url - 1);
+    db_ext(&exts, DB_BYTES(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01), 0, &val);
     val.n = 0;
-    lt_put(&val, LT_BYTES(0x03, 0x02, 0x07, 0x80));
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x0f), 1, &val);
+    db_put(&val, DB_BYTES(0x03, 0x02, 0x07, 0x80));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
     val.n = 0;
     if (bad)
-        lt_put(&val, LT_BYTES(0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04, 0x06, 0x08,
+        db_put(&val, DB_BYTES(0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04, 0x06, 0x08,
                               0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01));
     else
-        lt_put(&val, LT_BYTES(0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04));
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x25), 0, &val);
+        db_put(&val, DB_BYTES(0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x25), 0, &val);
     val.n = 0;
-    lt_put(&val, LT_BYTES(0x30, 0x16, 0x80, 0x14));
-    lt_put(&val, lt_ca_ski, sizeof lt_ca_ski);
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x23), 0, &val);
+    db_put(&val, DB_BYTES(0x30, 0x16, 0x80, 0x14));
+    db_put(&val, lt_ca_ski, sizeof lt_ca_ski);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x23), 0, &val);
     val.n = 0;
-    lt_put(&val, LT_BYTES(0x04, 0x14, 0x7a, 0x2f, 0x78, 0x43, 0x0a, 0xf9, 0xae, 0x2e, 0xb2, 0xdc, 0x32, 0x43, 0x66,
+    db_put(&val, DB_BYTES(0x04, 0x14, 0x7a, 0x2f, 0x78, 0x43, 0x0a, 0xf9, 0xae, 0x2e, 0xb2, 0xdc, 0x32, 0x43, 0x66,
                           0x4a, 0x1a, 0xc8, 0xa5, 0x80, 0x7b, 0xa4));
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
     val.n = 0;
     static const char mbox[] = "alice@example.com";
-    lt_put(&val, LT_BYTES(0x30, 0x13, 0x81, 0x11));
-    lt_put(&val, mbox, sizeof mbox - 1);
-    lt_ext(&exts, LT_BYTES(0x55, 0x1d, 0x11), 0, &val);
-    lt_tlv(&x, 0x30, exts.b, exts.n);
-    lt_tlv(&tbs, 0xa3, x.b, x.n);
+    db_put(&val, DB_BYTES(0x30, 0x13, 0x81, 0x11));
+    db_put(&val, mbox, sizeof mbox - 1);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x11), 0, &val);
+    db_tlv(&x, 0x30, exts.b, exts.n);
+    db_tlv(&tbs, 0xa3, x.b, x.n);
     x.n = 0;
-    lt_tlv(&x, 0x30, tbs.b, tbs.n);
+    db_tlv(&x, 0x30, tbs.b, tbs.n);
     memcpy(out, x.b, x.n);
     return x.n;
 }
@@ -198,9 +123,9 @@ static size_t lt_tbs(const uint8_t *spki, size_t spki_len, unsigned serial, int 
  * hashed: SEQUENCE { tbs, alg, BIT STRING { 0, ECDSA-Sig-Value } }. */
 static void lt_cert_hash(const uint8_t *tbs, size_t tbs_len, const uint8_t *rs, size_t rs_len, uint8_t out[32])
 {
-    static lt_buf sig, body, cert;
+    static dbuf sig, body, cert;
     sig.n = body.n = cert.n = 0;
-    lt_buf ints = { .n = 0 };
+    dbuf ints = { .n = 0 };
     size_t n = rs_len / 2;
     for (int i = 0; i < 2; i++) {
         const uint8_t *p = rs + i * n;
@@ -209,18 +134,18 @@ static void lt_cert_hash(const uint8_t *tbs, size_t tbs_len, const uint8_t *rs, 
             p++;
             l--;
         }
-        lt_buf in = { .n = 0 };
+        dbuf in = { .n = 0 };
         if (*p & 0x80)
-            lt_put(&in, "\0", 1);
-        lt_put(&in, p, l);
-        lt_tlv(&ints, 0x02, in.b, in.n);
+            db_put(&in, "\0", 1);
+        db_put(&in, p, l);
+        db_tlv(&ints, 0x02, in.b, in.n);
     }
-    lt_put(&sig, "\0", 1);
-    lt_tlv(&sig, 0x30, ints.b, ints.n);
-    lt_put(&body, tbs, tbs_len);
-    lt_put(&body, lt_alg_p256, sizeof lt_alg_p256);
-    lt_tlv(&body, 0x03, sig.b, sig.n);
-    lt_tlv(&cert, 0x30, body.b, body.n);
+    db_put(&sig, "\0", 1);
+    db_tlv(&sig, 0x30, ints.b, ints.n);
+    db_put(&body, tbs, tbs_len);
+    db_put(&body, lt_alg_p256, sizeof lt_alg_p256);
+    db_tlv(&body, 0x03, sig.b, sig.n);
+    db_tlv(&cert, 0x30, body.b, body.n);
     mbedtls_sha256(cert.b, cert.n, out, 0);
 }
 

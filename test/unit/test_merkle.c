@@ -14,6 +14,7 @@
 #include "../../host/cli/audit_tiles.c"
 #include "../../host/cli/audit_note.c"
 #include "../../host/cli/audit_entry.c"
+#include "../../host/cli/util.c"
 #include "sbrguard/log.h"
 #include "mbedtls/ecp.h"
 #include "mbedtls/hmac_drbg.h"

@@ -10,6 +10,8 @@
 #include "../../policy/pol.h"
 #include "check.h"
 #include "harness.h"
+#include "derbuild.h"
+#include "sigcheck.h"
 #include "mbedtls/md.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/rsa.h"
@@ -17,99 +19,23 @@
 #define SO "so-pin-1"
 #define PIN "user-1234"
 
-/* ---- a small DER builder ------------------------------------------------- */
-
-typedef struct {
-    uint8_t b[4096];
-    size_t n;
-} dbuf;
-
-static void put(dbuf *d, const void *p, size_t n)
-{
-    if (d->n + n > sizeof d->b)
-        abort();
-    memcpy(d->b + d->n, p, n);
-    d->n += n;
-}
-
-static void tlv(dbuf *d, uint8_t tag, const void *p, size_t n)
-{
-    uint8_t h[4] = { tag };
-    size_t hl = 2;
-    if (n < 0x80) {
-        h[1] = (uint8_t)n;
-    } else if (n < 0x100) {
-        h[1] = 0x81;
-        h[2] = (uint8_t)n;
-        hl = 3;
-    } else {
-        h[1] = 0x82;
-        h[2] = (uint8_t)(n >> 8);
-        h[3] = (uint8_t)n;
-        hl = 4;
-    }
-    put(d, h, hl);
-    put(d, p, n);
-}
-
-static void wrap(dbuf *d, uint8_t tag, const dbuf *in) { tlv(d, tag, in->b, in->n); }
-
-#define BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
-
-static void utc(dbuf *d, time_t t)
-{
-    struct tm tm;
-    char s[16];
-    gmtime_r(&t, &tm);
-    strftime(s, sizeof s, "%y%m%d%H%M%SZ", &tm);
-    tlv(d, 0x17, s, 13);
-}
-
-static void name(dbuf *d, const char *o, const char *cn)
-{
-    dbuf n = { .n = 0 }, set, atv;
-    if (o) {
-        atv.n = set.n = 0;
-        put(&atv, BYTES(0x06, 0x03, 0x55, 0x04, 0x0a));
-        tlv(&atv, 0x0c, o, strlen(o));
-        wrap(&set, 0x30, &atv);
-        wrap(&n, 0x31, &set);
-    }
-    atv.n = set.n = 0;
-    put(&atv, BYTES(0x06, 0x03, 0x55, 0x04, 0x03));
-    tlv(&atv, 0x0c, cn, strlen(cn));
-    wrap(&set, 0x30, &atv);
-    wrap(&n, 0x31, &set);
-    wrap(d, 0x30, &n);
-}
-
 /* Signature AlgorithmIdentifiers of SBR 7.1.3.2. */
 enum { ALG_ECDSA256, ALG_ECDSA384, ALG_RSA256, ALG_PSS256 };
 static void sig_alg(dbuf *d, int alg)
 {
     switch (alg) {
-    case ALG_ECDSA256: put(d, BYTES(0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02)); break;
-    case ALG_ECDSA384: put(d, BYTES(0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03)); break;
+    case ALG_ECDSA256: db_put(d, DB_BYTES(0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02)); break;
+    case ALG_ECDSA384: db_put(d, DB_BYTES(0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03)); break;
     case ALG_RSA256:
-        put(d, BYTES(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00));
+        db_put(d, DB_BYTES(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00));
         break;
     default:
-        put(d, BYTES(0x30, 0x41, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x34, 0xa0,
+        db_put(d, DB_BYTES(0x30, 0x41, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x34, 0xa0,
                      0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
                      0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30,
                      0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0xa2, 0x03,
                      0x02, 0x01, 0x20));
     }
-}
-
-static void ext(dbuf *exts, const uint8_t *oid, size_t oid_len, int critical, const dbuf *value)
-{
-    dbuf e = { .n = 0 };
-    tlv(&e, 0x06, oid, oid_len);
-    if (critical)
-        put(&e, BYTES(0x01, 0x01, 0xff));
-    wrap(&e, 0x04, value);
-    wrap(exts, 0x30, &e);
 }
 
 static const uint8_t ca_ski[20] = { 0x5b, 0x1e, 0x0c, 0x77, 0x93, 0x21, 0xaa, 0x10, 0x42, 0x07,
@@ -122,30 +48,30 @@ static size_t ca_cert(const uint8_t *spki, size_t spki_len, int alg, uint8_t *ou
     static dbuf tbs, v, exts, x, cert, val;
     time_t now = time(NULL);
     tbs.n = v.n = exts.n = x.n = cert.n = 0;
-    put(&tbs, BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
+    db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
     sig_alg(&tbs, alg);
-    name(&tbs, "sbrguard tests", "Test Issuing CA");
-    utc(&v, now - 86400);
-    utc(&v, now + 3650L * 86400);
-    wrap(&tbs, 0x30, &v);
-    name(&tbs, "sbrguard tests", "Test Issuing CA");
-    put(&tbs, spki, spki_len);
+    db_name(&tbs, "sbrguard tests", "Test Issuing CA");
+    db_utc(&v, now - 86400);
+    db_utc(&v, now + 3650L * 86400);
+    db_wrap(&tbs, 0x30, &v);
+    db_name(&tbs, "sbrguard tests", "Test Issuing CA");
+    db_put(&tbs, spki, spki_len);
     val.n = 0;
-    put(&val, BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
-    ext(&exts, BYTES(0x55, 0x1d, 0x13), 1, &val);
+    db_put(&val, DB_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x13), 1, &val);
     val.n = 0;
-    put(&val, BYTES(0x03, 0x02, 0x01, 0x06));
-    ext(&exts, BYTES(0x55, 0x1d, 0x0f), 1, &val);
+    db_put(&val, DB_BYTES(0x03, 0x02, 0x01, 0x06));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
     val.n = 0;
-    tlv(&val, 0x04, ca_ski, sizeof ca_ski);
-    ext(&exts, BYTES(0x55, 0x1d, 0x0e), 0, &val);
-    wrap(&x, 0x30, &exts);
-    wrap(&tbs, 0xa3, &x);
+    db_tlv(&val, 0x04, ca_ski, sizeof ca_ski);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_wrap(&x, 0x30, &exts);
+    db_wrap(&tbs, 0xa3, &x);
     x.n = 0;
-    wrap(&x, 0x30, &tbs);
+    db_wrap(&x, 0x30, &tbs);
     sig_alg(&x, alg);
-    put(&x, BYTES(0x03, 0x03, 0x00, 0x01, 0x02));
-    wrap(&cert, 0x30, &x);
+    db_put(&x, DB_BYTES(0x03, 0x03, 0x00, 0x01, 0x02));
+    db_wrap(&cert, 0x30, &x);
     memcpy(out, cert.b, cert.n);
     return cert.n;
 }
@@ -163,96 +89,62 @@ static size_t make_tbs(const uint8_t *spki, size_t spki_len, const tbs_opts *o, 
     static dbuf tbs, v, exts, x, val;
     time_t now = time(NULL) + o->nb_offset;
     tbs.n = v.n = exts.n = x.n = 0;
-    put(&tbs, BYTES(0xa0, 0x03, 0x02, 0x01, 0x02));
-    put(&tbs, BYTES(0x02, 0x10, 0x4f, 0x3a, 0x9b, 0x1c, 0x2d, 0x7e, 0x8f, 0x6a, 0x5b, 0x4c, 0x3d, 0x2e, 0x1f, 0x0a,
+    db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02));
+    db_put(&tbs, DB_BYTES(0x02, 0x10, 0x4f, 0x3a, 0x9b, 0x1c, 0x2d, 0x7e, 0x8f, 0x6a, 0x5b, 0x4c, 0x3d, 0x2e, 0x1f, 0x0a,
                     0x9b, 0x8c));
     sig_alg(&tbs, o->alg);
-    name(&tbs, "sbrguard tests", "Test Issuing CA");
-    utc(&v, now);
-    utc(&v, now + 365L * 86400);
-    wrap(&tbs, 0x30, &v);
-    name(&tbs, NULL, "alice@example.com");
-    put(&tbs, spki, spki_len);
+    db_name(&tbs, "sbrguard tests", "Test Issuing CA");
+    db_utc(&v, now);
+    db_utc(&v, now + 365L * 86400);
+    db_wrap(&tbs, 0x30, &v);
+    db_name(&tbs, NULL, "alice@example.com");
+    db_put(&tbs, spki, spki_len);
     val.n = 0;
-    put(&val, BYTES(0x30, 0x0b, 0x30, 0x09, 0x06, 0x07, 0x67, 0x81, 0x0c, 0x01, 0x05, 0x01, 0x03));
-    ext(&exts, BYTES(0x55, 0x1d, 0x20), 0, &val);
+    db_put(&val, DB_BYTES(0x30, 0x0b, 0x30, 0x09, 0x06, 0x07, 0x67, 0x81, 0x0c, 0x01, 0x05, 0x01, 0x03));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x20), 0, &val);
     val.n = 0;
     static const char crl[] = "http://crl.example.com/ca.crl";
-    put(&val, BYTES(0x30, 0x25, 0x30, 0x23, 0xa0, 0x21, 0xa0, 0x1f, 0x86, 0x1d));
-    put(&val, crl, sizeof crl - 1);
-    ext(&exts, BYTES(0x55, 0x1d, 0x1f), 0, &val);
+    db_put(&val, DB_BYTES(0x30, 0x25, 0x30, 0x23, 0xa0, 0x21, 0xa0, 0x1f, 0x86, 0x1d));
+    db_put(&val, crl, sizeof crl - 1);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x1f), 0, &val);
     val.n = 0;
     static const char ca_url[] = "http://ca.example.com/ca.crt";
-    put(&val, BYTES(0x30, 0x2a, 0x30, 0x28, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02, 0x86, 0x1c));
-    put(&val, ca_url, sizeof ca_url - 1);
-    ext(&exts, BYTES(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01), 0, &val);
+    db_put(&val, DB_BYTES(0x30, 0x2a, 0x30, 0x28, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02, 0x86, 0x1c));
+    db_put(&val, ca_url, sizeof ca_url - 1);
+    db_ext(&exts, DB_BYTES(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01), 0, &val);
     val.n = 0;
-    put(&val, BYTES(0x03, 0x02, 0x07, 0x80)); /* digitalSignature: the subscriber key is EC */
-    ext(&exts, BYTES(0x55, 0x1d, 0x0f), 1, &val);
+    db_put(&val, DB_BYTES(0x03, 0x02, 0x07, 0x80)); /* digitalSignature: the subscriber key is EC */
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
     val.n = 0;
     if (o->server_auth)
-        put(&val, BYTES(0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04, 0x06, 0x08, 0x2b, 0x06,
+        db_put(&val, DB_BYTES(0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04, 0x06, 0x08, 0x2b, 0x06,
                         0x01, 0x05, 0x05, 0x07, 0x03, 0x01));
     else
-        put(&val, BYTES(0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04));
-    ext(&exts, BYTES(0x55, 0x1d, 0x25), 0, &val);
+        db_put(&val, DB_BYTES(0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04));
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x25), 0, &val);
     val.n = 0;
-    put(&val, BYTES(0x30, 0x16, 0x80, 0x14));
-    put(&val, ca_ski, sizeof ca_ski);
-    ext(&exts, BYTES(0x55, 0x1d, 0x23), 0, &val);
+    db_put(&val, DB_BYTES(0x30, 0x16, 0x80, 0x14));
+    db_put(&val, ca_ski, sizeof ca_ski);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x23), 0, &val);
     val.n = 0;
-    put(&val, BYTES(0x04, 0x14, 0x7a, 0x2f, 0x78, 0x43, 0x0a, 0xf9, 0xae, 0x2e, 0xb2, 0xdc, 0x32, 0x43, 0x66, 0x4a,
+    db_put(&val, DB_BYTES(0x04, 0x14, 0x7a, 0x2f, 0x78, 0x43, 0x0a, 0xf9, 0xae, 0x2e, 0xb2, 0xdc, 0x32, 0x43, 0x66, 0x4a,
                     0x1a, 0xc8, 0xa5, 0x80, 0x7b, 0xa4));
-    ext(&exts, BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
     val.n = 0;
     static const char mbox[] = "alice@example.com";
-    put(&val, BYTES(0x30, 0x13, 0x81, 0x11));
-    put(&val, mbox, sizeof mbox - 1);
-    ext(&exts, BYTES(0x55, 0x1d, 0x11), 0, &val);
-    wrap(&x, 0x30, &exts);
+    db_put(&val, DB_BYTES(0x30, 0x13, 0x81, 0x11));
+    db_put(&val, mbox, sizeof mbox - 1);
+    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x11), 0, &val);
+    db_wrap(&x, 0x30, &exts);
     if (!o->no_exts)
-        wrap(&tbs, 0xa3, &x);
+        db_wrap(&tbs, 0xa3, &x);
     x.n = 0;
-    wrap(&x, 0x30, &tbs);
+    db_wrap(&x, 0x30, &tbs);
     memcpy(out, x.b, x.n);
     return x.n;
 }
 
 /* ---- token helpers -------------------------------------------------------- */
-
-static int verify(const uint8_t *spki, size_t spki_len, mbedtls_md_type_t md, const uint8_t *hash,
-                  const uint8_t *sig, size_t sig_len, int pss_slen)
-{
-    mbedtls_pk_context pk;
-    uint8_t der[160];
-    size_t hl = mbedtls_md_get_size(mbedtls_md_info_from_type(md));
-    int ok = 0;
-    mbedtls_pk_init(&pk);
-    if (mbedtls_pk_parse_public_key(&pk, spki, spki_len) == 0) {
-        if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_ECKEY) {
-            size_t n = sig_len / 2, off = 3;
-            der[0] = 0x30;
-            der[1] = 0x81;
-            for (int i = 0; i < 2; i++) {
-                der[off++] = 0x02;
-                der[off++] = (uint8_t)(n + 1);
-                der[off++] = 0;
-                memcpy(der + off, sig + i * n, n);
-                off += n;
-            }
-            der[2] = (uint8_t)(off - 3);
-            ok = mbedtls_pk_verify(&pk, md, hash, hl, der, off) == 0;
-        } else if (pss_slen >= 0) {
-            mbedtls_rsa_context *rsa = mbedtls_pk_rsa(pk);
-            mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, md);
-            ok = mbedtls_rsa_rsassa_pss_verify_ext(rsa, md, (unsigned)hl, hash, md, pss_slen, sig) == 0;
-        } else {
-            ok = mbedtls_pk_verify(&pk, md, hash, hl, sig, sig_len) == 0;
-        }
-    }
-    mbedtls_pk_free(&pk);
-    return ok;
-}
 
 static void sha(mbedtls_md_type_t md, const uint8_t *p, size_t n, uint8_t *out)
 {
@@ -363,7 +255,7 @@ static void inline_ec(void)
     th_resp r = th_sign(0, ca.h, SG_MECH_ECDSA_SHA256, tbs, tbs_len);
     const uint8_t *s = th_get(r, SG_T_SIGNATURE, &sl);
     sha(MBEDTLS_MD_SHA256, tbs, tbs_len, hash);
-    CHECK(r.status == SG_ST_OK && s && sl == 64 && verify(ca.spki, ca.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
+    CHECK(r.status == SG_ST_OK && s && sl == 64 && sig_verify_hash(ca.spki, ca.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
           "inline: a conforming TBS is signed by the CA key (ECDSA P-256, SHA-256), signature verifies");
 
     r = th_sign(0, ca.h, SG_MECH_ECDSA_SHA384, tbs, tbs_len);
@@ -431,14 +323,14 @@ static void inline_rsa(void)
     th_resp r = th_sign(0, rsa.h, SG_MECH_SHA256_RSA_PKCS, rt, rl);
     const uint8_t *s = th_get(r, SG_T_SIGNATURE, &sl);
     sha(MBEDTLS_MD_SHA256, rt, rl, hash);
-    CHECK(r.status == SG_ST_OK && s && verify(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
+    CHECK(r.status == SG_ST_OK && s && sig_verify_hash(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
           "inline RSA: sha256WithRSAEncryption TBS signed with SHA256-RSA-PKCS, verifies");
     r = th_sign(0, rsa.h, SG_MECH_SHA256_RSA_PKCS, pt, pl);
     CHECK(refused(r, "sbr.7.1.3.2.sigalg.ca-mismatch"), "inline RSA: a PSS TBS under PKCS#1 v1.5 is refused");
     r = sign_pss(0, rsa.h, SG_MECH_SHA256_RSA_PKCS_PSS, pt, pl, 32);
     s = th_get(r, SG_T_SIGNATURE, &sl);
     sha(MBEDTLS_MD_SHA256, pt, pl, hash);
-    CHECK(r.status == SG_ST_OK && s && verify(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, 32),
+    CHECK(r.status == SG_ST_OK && s && sig_verify_hash(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, 32),
           "inline RSA: RSASSA-PSS TBS signed with SHA256-RSA-PKCS-PSS, salt 32, verifies");
     r = sign_pss(0, rsa.h, SG_MECH_SHA256_RSA_PKCS_PSS, pt, pl, 20);
     CHECK(refused(r, "sbrguard.sign.pss-params") && has_reason(r, "sbrguard.sign.pss-params", "7.1.3.2.1"),
@@ -479,7 +371,7 @@ static void preauthorized(void)
           "the digest with another CA key: refused (key-mismatch)");
     r = th_sign(0, ca.h, SG_MECH_ECDSA, hash, 32);
     const uint8_t *s = th_get(r, SG_T_SIGNATURE, &sl);
-    CHECK(r.status == SG_ST_OK && s && verify(ca.spki, ca.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
+    CHECK(r.status == SG_ST_OK && s && sig_verify_hash(ca.spki, ca.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
           "raw ECDSA of exactly the authorized digest: signed, verifies");
     CHECK(refused(th_sign(0, ca.h, SG_MECH_ECDSA, hash, 32), "sbrguard.authz.used"),
           "the same digest a second time: refused (authz.used)");
@@ -528,7 +420,7 @@ static void preauthorized_rsa(void)
           "raw PSS under a PKCS#1 authorization: refused (mechanism-mismatch)");
     r = th_sign(0, rsa.h, SG_MECH_RSA_PKCS, info, sizeof info);
     const uint8_t *s = th_get(r, SG_T_SIGNATURE, &sl);
-    CHECK(r.status == SG_ST_OK && s && verify(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
+    CHECK(r.status == SG_ST_OK && s && sig_verify_hash(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, -1),
           "raw RSA-PKCS of exactly the DigestInfo: signed, verifies");
 
     sha(MBEDTLS_MD_SHA256, pt, pl, hash);
@@ -538,7 +430,7 @@ static void preauthorized_rsa(void)
           "raw PSS with salt 20 under a salt-32 authorization: refused");
     r = sign_pss(0, rsa.h, SG_MECH_RSA_PKCS_PSS, hash, 32, 32);
     s = th_get(r, SG_T_SIGNATURE, &sl);
-    CHECK(r.status == SG_ST_OK && s && verify(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, 32),
+    CHECK(r.status == SG_ST_OK && s && sig_verify_hash(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, 32),
           "raw PSS with the authorized digest and parameters: signed, verifies");
 }
 

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A small DER builder for tests that make certificates and TBSs from parts. */
+#ifndef DERBUILD_H
+#define DERBUILD_H
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    uint8_t b[4096];
+    size_t n;
+} dbuf;
+
+#define DB_BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
+
+static inline void db_put(dbuf *d, const void *p, size_t n)
+{
+    if (d->n + n > sizeof d->b)
+        abort();
+    memcpy(d->b + d->n, p, n);
+    d->n += n;
+}
+
+/* Tag, definite length (up to 0xFFFF), value. */
+static inline void db_tlv(dbuf *d, uint8_t tag, const void *p, size_t n)
+{
+    uint8_t h[4] = { tag };
+    size_t hl = 2;
+    if (n < 0x80) {
+        h[1] = (uint8_t)n;
+    } else if (n < 0x100) {
+        h[1] = 0x81;
+        h[2] = (uint8_t)n;
+        hl = 3;
+    } else {
+        h[1] = 0x82;
+        h[2] = (uint8_t)(n >> 8);
+        h[3] = (uint8_t)n;
+        hl = 4;
+    }
+    db_put(d, h, hl);
+    db_put(d, p, n);
+}
+
+static inline void db_wrap(dbuf *d, uint8_t tag, const dbuf *in) { db_tlv(d, tag, in->b, in->n); }
+
+static inline void db_utc(dbuf *d, time_t t)
+{
+    struct tm tm;
+    char s[16];
+    gmtime_r(&t, &tm);
+    strftime(s, sizeof s, "%y%m%d%H%M%SZ", &tm);
+    db_tlv(d, 0x17, s, 13);
+}
+
+/* Name: [O=o,] CN=cn, UTF8Strings. */
+static inline void db_name(dbuf *d, const char *o, const char *cn)
+{
+    dbuf n = { .n = 0 }, set, atv;
+    if (o) {
+        atv.n = set.n = 0;
+        db_put(&atv, DB_BYTES(0x06, 0x03, 0x55, 0x04, 0x0a));
+        db_tlv(&atv, 0x0c, o, strlen(o));
+        db_wrap(&set, 0x30, &atv);
+        db_wrap(&n, 0x31, &set);
+    }
+    atv.n = set.n = 0;
+    db_put(&atv, DB_BYTES(0x06, 0x03, 0x55, 0x04, 0x03));
+    db_tlv(&atv, 0x0c, cn, strlen(cn));
+    db_wrap(&set, 0x30, &atv);
+    db_wrap(&n, 0x31, &set);
+    db_wrap(d, 0x30, &n);
+}
+
+/* Extension { OID, [critical TRUE], OCTET STRING value } appended to exts. */
+static inline void db_ext(dbuf *exts, const uint8_t *oid, size_t oid_len, int critical, const dbuf *value)
+{
+    dbuf e = { .n = 0 };
+    db_tlv(&e, 0x06, oid, oid_len);
+    if (critical)
+        db_put(&e, DB_BYTES(0x01, 0x01, 0xff));
+    db_wrap(&e, 0x04, value);
+    db_wrap(exts, 0x30, &e);
+}
+
+#endif
