@@ -95,6 +95,27 @@ int pol_ca_from_cert(const uint8_t *cert, size_t len, pol_workspace *w, pol_ca *
 /** notBefore of a DER TBSCertificate, for defaults; 0 on success. */
 int pol_tbs_not_before(const uint8_t *tbs, size_t len, pol_workspace *w, int64_t *nb);
 
+/** Signature AlgorithmIdentifiers of SBR 7.1.3.2, byte-exact (pol_sig.c). */
+enum pol_sig_alg {
+    POL_SIG_RSA_SHA256, POL_SIG_RSA_SHA384, POL_SIG_RSA_SHA512,
+    POL_SIG_PSS_SHA256, POL_SIG_PSS_SHA384, POL_SIG_PSS_SHA512,
+    POL_SIG_ECDSA_SHA256, POL_SIG_ECDSA_SHA384, POL_SIG_ECDSA_SHA512,
+    POL_SIG_ED25519, POL_SIG_ED448, POL_SIG_MLDSA44, POL_SIG_MLDSA65, POL_SIG_MLDSA87,
+};
+/** POL_SIG_* of a full AlgorithmIdentifier TLV, or -1 if not one of them. */
+int pol_sig_alg_id(const uint8_t *alg, size_t len);
+/** The full AlgorithmIdentifier TLV of a POL_SIG_*; NULL if out of range. */
+const uint8_t *pol_sig_alg_der(int id, size_t *len);
+/**
+ * Verifies sig over msg with the key of a DER SubjectPublicKeyInfo, under
+ * the AlgorithmIdentifier alg (RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA with
+ * SHA-256/384/512, encoded as SBR 7.1.3.2 requires; ECDSA sig is a DER
+ * Ecdsa-Sig-Value, as in X.509). The key must suit the algorithm; RSA keys
+ * below 2048 bits are refused. 0 if valid; mbedTLS allocates from its arena.
+ */
+int pol_sig_verify(const uint8_t *spki, size_t spki_len, const uint8_t *alg, size_t alg_len,
+                   const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
 /** The rule table. */
 size_t pol_rule_count(void);
 const pol_rule *pol_rule_at(size_t i);
