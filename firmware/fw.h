@@ -162,6 +162,9 @@ typedef struct {
     size_t pss_slen;
     const uint8_t *data;     /**< TBSCertificate (hash-and-sign) or digest / DigestInfo (raw) */
     size_t data_len;
+    const uint8_t *evidence; /**< signed validation evidence (SG_T_EVIDENCE), or NULL */
+    size_t evidence_len;
+    uint8_t evidence_hash[32]; /**< its SHA-256, for the decision and the log */
 } fw_sign_req;
 
 /* fw_authz.c: what a CA key may sign. A refusal (FW_E_POLICY) carries one
@@ -179,6 +182,8 @@ void fw_authz_drop(unsigned chan);
 void fw_authz_set_window(uint32_t seconds);
 /** SHA-256 of the TBS behind the channel's last authorization (for the log). */
 void fw_authz_tbs_hash(unsigned chan, uint8_t out[32]);
+/** SHA-256 of the evidence it was judged with (zeros: none). */
+void fw_authz_evidence_hash(unsigned chan, uint8_t out[32]);
 /** Appends one SG_T_REASON to an error response (the first also becomes msg). */
 void fw_refuse(fw_req *r, const char *code, const char *section);
 int fw_cmd_authorize(fw_req *r);

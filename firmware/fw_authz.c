@@ -181,6 +181,7 @@ typedef struct {
     uint8_t key_id[32];
     uint8_t digest[64];
     uint8_t tbs_hash[32]; /* SHA-256 of the TBS judged, for the log */
+    uint8_t evidence_hash[32]; /* and of the evidence it was judged with */
     uint64_t granted, expires;
 } authz;
 
@@ -192,6 +193,11 @@ void fw_authz_set_window(uint32_t seconds) { window = seconds; }
 void fw_authz_tbs_hash(unsigned chan, uint8_t out[32])
 {
     memcpy(out, az[chan < FW_MAX_CHANNELS ? chan : 0].tbs_hash, 32);
+}
+
+void fw_authz_evidence_hash(unsigned chan, uint8_t out[32])
+{
+    memcpy(out, az[chan < FW_MAX_CHANNELS ? chan : 0].evidence_hash, 32);
 }
 
 void fw_authz_drop(unsigned chan)
@@ -235,10 +241,12 @@ int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_
         fw_authz_drop(r->chan);
         return FW_E_CRYPTO;
     }
+    if (q->evidence_len)
+        memcpy(a->evidence_hash, q->evidence_hash, sizeof a->evidence_hash);
     /* Logged before it is granted: no log, no authorization. */
     fw_log_ev ev = { .event = SG_LOG_EV_AUTHZ_ACCEPTED, .mech = q->mech, .handle = q->key,
                      .key_type = (uint8_t)q->key_type, .value = a->expires, .key_id = q->key_id,
-                     .tbs_hash = a->tbs_hash };
+                     .tbs_hash = a->tbs_hash, .evidence_hash = q->evidence_len ? a->evidence_hash : NULL };
     int rc = fw_log_append(&ev);
     if (rc) {
         fw_authz_drop(r->chan);

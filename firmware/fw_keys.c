@@ -214,6 +214,11 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
         return FW_E_ARGS;
     if (q->data_len > SG_MAX_SIGN_DATA)
         return FW_E_DATA_LEN;
+    (void)fw_arg_opt(r, SG_T_EVIDENCE, &q->evidence, &q->evidence_len); /* optional */
+    if (q->evidence_len > SG_MAX_EVIDENCE)
+        return FW_E_DATA_LEN;
+    if (q->evidence_len && mbedtls_sha256(q->evidence, q->evidence_len, q->evidence_hash, 0))
+        return FW_E_CRYPTO;
     q->key = hv;
     if ((rc = fw_object_load(q->key, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, j)))
         return rc;
@@ -309,12 +314,15 @@ out:
  * signature leaves (no log, no signature). */
 static int log_issuance(fw_req *r, const fw_sign_req *q, const sig_out *so)
 {
-    uint8_t tbs_hash[32], cert_hash[32];
+    uint8_t tbs_hash[32], cert_hash[32], ev_hash[32];
     fw_log_ev ev = { .event = SG_LOG_EV_ISSUE_ACCEPTED, .mech = q->mech, .handle = q->key,
-                     .key_type = (uint8_t)q->key_type, .key_id = q->key_id, .tbs_hash = tbs_hash };
+                     .key_type = (uint8_t)q->key_type, .key_id = q->key_id, .tbs_hash = tbs_hash,
+                     .evidence_hash = q->evidence_len ? q->evidence_hash : NULL };
     if (q->md == MBEDTLS_MD_NONE) {
         ev.flags = SG_LOG_F_PREAUTHORIZED;
         fw_authz_tbs_hash(r->chan, tbs_hash);
+        fw_authz_evidence_hash(r->chan, ev_hash);
+        ev.evidence_hash = ev_hash;
     } else {
         const uint8_t *s = q->scheme == FW_SIG_ECDSA ? so->der : so->raw;
         size_t sl = q->scheme == FW_SIG_ECDSA ? so->der_len : so->raw_len;
@@ -335,7 +343,7 @@ static void log_refusal(fw_req *r, const fw_sign_req *q, uint8_t event)
 {
     uint8_t tbs_hash[32];
     fw_log_ev ev = { .event = event, .mech = q->mech, .handle = q->key, .key_type = (uint8_t)q->key_type,
-                     .key_id = q->key_id, .reasons = r };
+                     .key_id = q->key_id, .reasons = r, .evidence_hash = q->evidence_len ? q->evidence_hash : NULL };
     if (q->md != MBEDTLS_MD_NONE && !mbedtls_sha256(q->data, q->data_len, tbs_hash, 0))
         ev.tbs_hash = tbs_hash;
     else

@@ -38,6 +38,8 @@ void cli_json_str(const char *s);
 
 /** Connects and logs in as the user (--pin or $SBRGUARD_PIN). */
 int cli_open_user(const cli_args *a, sg_client **c);
+/** Attaches --evidence FILE (DER or PEM) to the connection, if given. */
+int cli_attach_evidence(const cli_args *a, sg_client *c);
 /** --key HANDLE value. */
 int cli_parse_handle(const char *s, uint16_t *h);
 /** Mechanism by CLI name; PSS parameters from the name's hash (raw

@@ -46,7 +46,7 @@ void cli_print_reasons(const sg_client *c)
 
 int cmd_authorize(cli_args *a)
 {
-    static const char *const known[] = { "--key", "--mech", "--tbs", "--sign", "--out", "--digest-out", "--pin", NULL };
+    static const char *const known[] = { "--key", "--mech", "--tbs", "--sign", "--out", "--digest-out", "--evidence", "--pin", NULL };
     const char *mname, *tbs_file, *sign_file, *out, *dout;
     char **cmd = NULL;
     sg_mech m;
@@ -86,6 +86,8 @@ int cmd_authorize(cli_args *a)
     int rc = cli_open_user(a, &c);
     if (rc)
         goto done;
+    if ((rc = cli_attach_evidence(a, c)))
+        goto close;
     rc = sg_authorize(c, key, &m, tbs, len, &az);
     if (rc) {
         rc = cli_token_fail(c, rc, "authorize");
@@ -118,8 +120,9 @@ close:
         /* This connection's authorization ends here. The command's PKCS#11
          * module submits the same TBS on its own connection right before
          * its raw signature (SBRGUARD_P11_AUTHORIZE, docs/protocol.md). */
+        const char *ev = cli_opt(a, "--evidence");
         fflush(NULL);
-        if (setenv("SBRGUARD_P11_AUTHORIZE", tbs_file, 1)) {
+        if (setenv("SBRGUARD_P11_AUTHORIZE", tbs_file, 1) || (ev && setenv("SBRGUARD_P11_EVIDENCE", ev, 1))) {
             rc = cli_fail("setenv failed");
         } else {
             execvp(cmd[0], cmd);

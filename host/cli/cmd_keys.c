@@ -261,7 +261,7 @@ int cli_write_sig(const char *out, const sg_mech *m, const uint8_t *sig, size_t 
 
 int cmd_sign(cli_args *a)
 {
-    static const char *const known[] = { "--key", "--mech", "--in", "--out", "--salt-len", "--pin", NULL };
+    static const char *const known[] = { "--key", "--mech", "--in", "--out", "--salt-len", "--evidence", "--pin", NULL };
     const char *mname = cli_opt(a, "--mech"), *in = cli_opt(a, "--in"), *out = cli_opt(a, "--out");
     sg_mech m;
     uint16_t key = 0;
@@ -278,6 +278,8 @@ int cmd_sign(cli_args *a)
     int rc = cli_mech(mname, cli_opt(a, "--salt-len"), len, &m);
     if (!rc)
         rc = cli_open_user(a, &c);
+    if (!rc && (rc = cli_attach_evidence(a, c)))
+        sg_free(c);
     if (!rc) {
         rc = sg_sign(c, key, &m, data, len, sig, &sl);
         if (rc) {

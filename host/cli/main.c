@@ -39,7 +39,8 @@ static const verb verbs[] = {
       "  signature over it; signatureAlgorithm is the TBS's own signature field\n"
       "  (RFC 5280 4.1.1.2). ECDSA signatures may be DER or r || s. Default: PEM.\n" },
     { "sign", cmd_sign,
-      "usage: sbrguard sign --key HANDLE --mech MECH --in FILE --out FILE [--salt-len N] [--pin PIN]\n"
+      "usage: sbrguard sign --key HANDLE --mech MECH --in FILE --out FILE [--salt-len N]\n"
+      "                     [--evidence FILE] [--pin PIN]\n"
       "  Signs FILE's bytes. MECH: ecdsa ecdsa-sha256 ecdsa-sha384 ecdsa-sha512\n"
       "  rsa-pkcs sha256-rsa-pkcs sha384-rsa-pkcs sha512-rsa-pkcs rsa-pkcs-pss\n"
       "  sha256-rsa-pkcs-pss sha384-rsa-pkcs-pss sha512-rsa-pkcs-pss (raw ecdsa,\n"
@@ -47,10 +48,12 @@ static const verb verbs[] = {
       "  are written as DER (what openssl verifies), RSA as the raw signature.\n"
       "  A CA key signs with a hash-and-sign mechanism only a TBSCertificate its\n"
       "  policy accepts, and a raw digest only once after `sbrguard authorize`;\n"
-      "  a refusal lists every reason code with its SBR section.\n" },
+      "  a refusal lists every reason code with its SBR section. --evidence FILE\n"
+      "  sends the signed validation evidence for the TBS (docs/evidence.md).\n" },
     { "authorize", cmd_authorize,
       "usage: sbrguard authorize --key HANDLE --mech MECH --tbs FILE [--digest-out FILE]\n"
-      "                          [--sign DIGEST --out SIG | -- COMMAND ARGS...] [--pin PIN]\n"
+      "                          [--evidence FILE] [--sign DIGEST --out SIG | -- COMMAND ARGS...]\n"
+      "                          [--pin PIN]\n"
       "  Submits a TBSCertificate (DER) for the CA key HANDLE. MECH is the hash-and-sign\n"
       "  mechanism its signature field announces (ecdsa-sha256 ... sha512-rsa-pkcs-pss).\n"
       "  On acceptance the token allows ONE raw signature of exactly its digest (rsa-pkcs:\n"
@@ -58,8 +61,9 @@ static const verb verbs[] = {
       "  --sign DIGEST --out SIG makes that signature here (raw ecdsa, rsa-pkcs or\n"
       "  rsa-pkcs-pss). -- COMMAND runs COMMAND with SBRGUARD_P11_AUTHORIZE=FILE: its\n"
       "  PKCS#11 module submits the TBS again on its own connection right before its\n"
-      "  raw signature (e.g. openssl pkeyutl -engine pkcs11). A refusal lists every\n"
-      "  reason code with its SBR section.\n" },
+      "  raw signature (e.g. openssl pkeyutl -engine pkcs11), with the evidence too\n"
+      "  (SBRGUARD_P11_EVIDENCE=FILE). A refusal lists every reason code with its\n"
+      "  SBR section.\n" },
     { "lint", cmd_lint,
       "usage: sbrguard lint [--ca CACERT] [--at TIME] [--format text|json] FILE...\n"
       "  Judges certificates (PEM or DER; their TBS is checked) or bare DER\n"

@@ -217,3 +217,17 @@ void cli_json_str(const char *s)
     }
     putchar('"');
 }
+
+int cli_attach_evidence(const cli_args *a, sg_client *c)
+{
+    const char *path = cli_opt(a, "--evidence");
+    size_t len;
+    uint8_t *ev;
+    if (!path)
+        return 0;
+    if (!(ev = cli_read_der(path, &len)))
+        return 1;
+    int rc = sg_set_evidence(c, ev, len) ? cli_fail("--evidence %s: larger than %u bytes", path, SG_MAX_EVIDENCE) : 0;
+    free(ev);
+    return rc;
+}

@@ -11,6 +11,8 @@ struct sg_client {
     size_t resp_len;
     uint8_t req[SG_MAX_PAYLOAD];
     uint8_t resp[SG_MAX_PAYLOAD];
+    size_t evidence_len; /* sg_set_evidence: sent with SIGN and AUTHORIZE */
+    uint8_t evidence[SG_MAX_EVIDENCE];
 };
 
 int sg_call(sg_client *c, uint8_t cmd, size_t req_len);

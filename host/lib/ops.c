@@ -268,6 +268,16 @@ unsigned sg_key_bits(int key_type)
 
 static int put_mech(sg_client *c, size_t *offp, const sg_mech *mech);
 
+int sg_set_evidence(sg_client *c, const uint8_t *ev, size_t len)
+{
+    if (!c || len > sizeof c->evidence || (!ev && len))
+        return SG_E_ARGS;
+    if (len)
+        memcpy(c->evidence, ev, len);
+    c->evidence_len = len;
+    return SG_OK;
+}
+
 int sg_sign(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *data,
             size_t data_len, uint8_t *sig, size_t *sig_len)
 {
@@ -278,6 +288,8 @@ int sg_sign(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *data
     if ((rc = put_mech(c, &off, mech)))
         return rc;
     PUT(SG_T_DATA, data, data_len);
+    if (c->evidence_len)
+        PUT(SG_T_EVIDENCE, c->evidence, c->evidence_len);
     if ((rc = sg_call(c, SG_CMD_SIGN, off)))
         return rc;
     const uint8_t *s;
@@ -344,6 +356,8 @@ int sg_authorize(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t 
     if ((rc = put_mech(c, &off, mech)))
         return rc;
     PUT(SG_T_DATA, tbs, tbs_len);
+    if (c->evidence_len)
+        PUT(SG_T_EVIDENCE, c->evidence, c->evidence_len);
     if ((rc = sg_call(c, SG_CMD_AUTHORIZE, off)))
         return rc;
     if (!out)

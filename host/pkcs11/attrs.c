@@ -247,6 +247,16 @@ static int p11_view_data(struct p11_view *v, const struct p11_rec *r)
     return e;
 }
 
+static int p11_view_evidence(struct p11_view *v, const struct p11_rec *r)
+{
+    int e = 0;
+    e |= p11_put_ulong(v, CKA_CLASS, CKO_SBRGUARD_EVIDENCE);
+    e |= p11_put_bool(v, CKA_PRIVATE, 0);
+    e |= p11_put_bool(v, CKA_DESTROYABLE, 1);
+    e |= p11_put(v, CKA_VALUE, r->value, r->value_len);
+    return e;
+}
+
 CK_RV p11_view_build(struct p11_view *v, const struct p11_rec *r, unsigned kind, int token,
                      CK_OBJECT_HANDLE bound_key)
 {
@@ -263,6 +273,8 @@ CK_RV p11_view_build(struct p11_view *v, const struct p11_rec *r, unsigned kind,
         e |= p11_view_cert(v, r, bound_key);
     else if (r->cls == SG_CLASS_DATA && kind == P11_K_OTHER)
         e |= p11_view_data(v, r);
+    else if (r->cls == P11_CLS_EVIDENCE && kind == P11_K_OTHER && !token)
+        e |= p11_view_evidence(v, r);
     else
         return CKR_OBJECT_HANDLE_INVALID;
     e |= p11_put_hattrs(v, r);

@@ -134,6 +134,30 @@ static CK_RV p11_create_session(struct p11_session *s, const struct p11_newobj *
     return CKR_OK;
 }
 
+/* Evidence lives in the module's session only: the token sees it with
+ * each TBS it judges (sign.c). */
+static CK_RV p11_create_evidence(struct p11_session *s, CK_ATTRIBUTE_PTR a, CK_ULONG n,
+                                 CK_OBJECT_HANDLE *out)
+{
+    struct p11_tmpl t;
+    struct p11_newobj no;
+    CK_RV rv = p11_tmpl_parse(&t, a, n, P11_C_EVIDENCE);
+    if (rv != CKR_OK)
+        return rv;
+    memset(&no, 0, sizeof(no));
+    no.cls = P11_CLS_EVIDENCE;
+    no.value = p11_tmpl_get(&t, CKA_VALUE);
+    if (p11_tmpl_bool(&t, CKA_TOKEN, CK_FALSE) || p11_tmpl_bool(&t, CKA_PRIVATE, CK_FALSE))
+        return CKR_TEMPLATE_INCONSISTENT;
+    if (!p11_len(no.value))
+        return CKR_TEMPLATE_INCOMPLETE;
+    if (p11_len(no.value) > SG_MAX_EVIDENCE)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    if ((rv = p11_tmpl_label(&t, no.label, &no.has_label)) != CKR_OK)
+        return rv;
+    return p11_create_session(s, &no, out);
+}
+
 static CK_RV p11_create(struct p11_session *s, CK_ATTRIBUTE_PTR a, CK_ULONG n,
                         CK_OBJECT_HANDLE *out)
 {
@@ -147,6 +171,8 @@ static CK_RV p11_create(struct p11_session *s, CK_ATTRIBUTE_PTR a, CK_ULONG n,
             memcpy(&cls, a[i].pValue, sizeof(cls));
     if (cls == (CK_OBJECT_CLASS)-1)
         return CKR_TEMPLATE_INCOMPLETE;
+    if (cls == CKO_SBRGUARD_EVIDENCE)
+        return p11_create_evidence(s, a, n, out);
     if (cls != CKO_CERTIFICATE && cls != CKO_DATA)
         return CKR_ATTRIBUTE_VALUE_INVALID; /* keys are generated, never imported */
     rv = p11_tmpl_parse(&t, a, n, cls == CKO_CERTIFICATE ? P11_C_CERT : P11_C_DATA);

@@ -27,7 +27,7 @@ static int p11_kind_fits(uint8_t cls, unsigned kind)
 {
     if (cls == SG_CLASS_KEY)
         return kind == P11_K_PRIV || kind == P11_K_PUB;
-    return (cls == SG_CLASS_CERT || cls == SG_CLASS_DATA) && kind == P11_K_OTHER;
+    return (cls == SG_CLASS_CERT || cls == SG_CLASS_DATA || cls == P11_CLS_EVIDENCE) && kind == P11_K_OTHER;
 }
 
 static int p11_split(CK_OBJECT_HANDLE h, uint16_t *th, unsigned *kind)

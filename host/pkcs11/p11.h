@@ -20,6 +20,7 @@
 #define P11_K_PRIV 1u  /* private half of a token key */
 #define P11_K_PUB 2u   /* public half of a token key */
 #define P11_K_OTHER 3u /* certificate or data object */
+#define P11_CLS_EVIDENCE 0xE5u /* module-only record class: CKO_SBRGUARD_EVIDENCE */
 #define P11_H_SESSION 0x80000000UL
 #define P11_HANDLE(h, kind) ((((CK_OBJECT_HANDLE)(h)) << 2) | (kind))
 
@@ -27,6 +28,7 @@
 
 struct p11_sign {
     int active, multipart;
+    CK_SESSION_HANDLE owner; /* whose evidence objects go with the TBS */
     uint16_t key;        /* token handle */
     int key_type;        /* SG_KEY_* */
     size_t sig_len;
@@ -136,7 +138,7 @@ int p11_view_match(const struct p11_view *v, const CK_ATTRIBUTE *t, CK_ULONG n);
 void p11_rec_from_sg(struct p11_rec *r, const sg_object *o);
 
 /* ---- templates (tmpl.c) ------------------------------------------------ */
-enum p11_ctx { P11_C_CERT = 1, P11_C_DATA = 2, P11_C_PUB = 4, P11_C_PRIV = 8 };
+enum p11_ctx { P11_C_CERT = 1, P11_C_DATA = 2, P11_C_PUB = 4, P11_C_PRIV = 8, P11_C_EVIDENCE = 16 };
 #define P11_TMPL_ROWS 48
 struct p11_tmpl {
     const CK_ATTRIBUTE *at[P11_TMPL_ROWS]; /* by row of the attribute table */

@@ -141,6 +141,7 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
     if (rv == CKR_OK) {
         op->active = 1;
         op->multipart = 0;
+        op->owner = s->handle;
         op->key = o->handle;
         op->key_type = o->key_type;
         op->sig_len = sg_signature_len(o->key_type);
@@ -248,6 +249,16 @@ static CK_RV p11_env_authorize(sg_client *c, const struct p11_sign *op, size_t l
     else
         target = op->mech.pss_hash == CKM_SHA256 ? CKM_SHA256_RSA_PKCS_PSS
                : op->mech.pss_hash == CKM_SHA384 ? CKM_SHA384_RSA_PKCS_PSS : CKM_SHA512_RSA_PKCS_PSS;
+    const char *evp = getenv("SBRGUARD_P11_EVIDENCE");
+    size_t el = 0;
+    if (evp && *evp && (p11_read_der(evp, tbs, SG_MAX_EVIDENCE + 1, &el) || el > SG_MAX_EVIDENCE)) {
+        if (p11_debug())
+            fprintf(stderr, "sbrguard-pkcs11: SBRGUARD_P11_EVIDENCE=%s: not a readable DER or PEM file\n", evp);
+        rv = CKR_FUNCTION_FAILED;
+        goto out;
+    }
+    if (el && (rv = p11_check(sg_set_evidence(c, tbs, el), "evidence")) != CKR_OK)
+        goto out;
     if (p11_read_der(path, tbs, SG_MAX_SIGN_DATA + 1, &tl) || tl > SG_MAX_SIGN_DATA) {
         if (p11_debug())
             fprintf(stderr, "sbrguard-pkcs11: SBRGUARD_P11_AUTHORIZE=%s: not a readable DER or PEM TBS\n", path);
@@ -257,10 +268,22 @@ static CK_RV p11_env_authorize(sg_client *c, const struct p11_sign *op, size_t l
     sg_mech am;
     p11_authz_mech(p11_authz_target(target), raw == CKM_RSA_PKCS_PSS ? &op->mech : NULL, &am);
     rv = p11_check(sg_authorize(c, op->key, &am, tbs, tl, NULL), "authorize (SBRGUARD_P11_AUTHORIZE)");
+    (void)sg_set_evidence(c, NULL, 0);
 out:
     free(o);
     free(tbs);
     return rv;
+}
+
+/* The session's newest evidence object goes with a TBS the token judges
+ * (hash-and-sign, authorization); nothing goes with a raw digest. */
+static CK_RV p11_attach_evidence(sg_client *c, const struct p11_sign *op, int judged)
+{
+    const struct p11_sobj *ev = NULL;
+    for (const struct p11_sobj *o = p11_g.objs; judged && o && !ev; o = o->next)
+        if (o->owner == op->owner && o->rec.cls == P11_CLS_EVIDENCE)
+            ev = o;
+    return p11_check(sg_set_evidence(c, ev ? ev->rec.value : NULL, ev ? ev->rec.value_len : 0), "evidence");
 }
 
 /* Signs data; keeps the operation for a length query or a short buffer,
@@ -288,6 +311,9 @@ static CK_RV p11_sign_do(struct p11_sign *op, const uint8_t *data, size_t len, C
     }
     size_t n = *sig_len;
     if ((rv = p11_client(&c)) != CKR_OK)
+        goto end;
+    int raw = op->mech.mech == CKM_ECDSA || op->mech.mech == CKM_RSA_PKCS || op->mech.mech == CKM_RSA_PKCS_PSS;
+    if ((rv = p11_attach_evidence(c, op, !raw)) != CKR_OK)
         goto end;
     if (p11_is_authz(op->mech.mech)) {
         rv = p11_authorize(c, op, data, len, sig, sig_len);

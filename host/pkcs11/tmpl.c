@@ -10,7 +10,7 @@ enum p11_kind { K_BOOL, K_ULONG, K_BYTES, K_DATE };
 enum p11_must { M_ANY, M_FALSE, M_TRUE };
 
 #define C_KEYS (P11_C_PUB | P11_C_PRIV)
-#define C_ALL (P11_C_CERT | P11_C_DATA | C_KEYS)
+#define C_ALL (P11_C_CERT | P11_C_DATA | C_KEYS | P11_C_EVIDENCE)
 
 struct p11_arow {
     CK_ATTRIBUTE_TYPE type;
@@ -31,7 +31,7 @@ static const struct p11_arow p11_arows[] = {
     {CKA_DESTROYABLE, K_BOOL, C_ALL, M_TRUE, 0},
     {CKA_LABEL, K_BYTES, C_ALL, M_ANY, 0},
     {CKA_ID, K_BYTES, P11_C_CERT | C_KEYS, M_ANY, 0},
-    {CKA_VALUE, K_BYTES, P11_C_CERT | P11_C_DATA, M_ANY, 0},
+    {CKA_VALUE, K_BYTES, P11_C_CERT | P11_C_DATA | P11_C_EVIDENCE, M_ANY, 0},
     {CKA_APPLICATION, K_BYTES, P11_C_DATA, M_ANY, 0},
     {CKA_OBJECT_ID, K_BYTES, P11_C_DATA, M_ANY, 1},
     {CKA_CERTIFICATE_TYPE, K_ULONG, P11_C_CERT, M_ANY, 0},

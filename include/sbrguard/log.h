@@ -21,7 +21,7 @@
  *     34   32   key_id        SHA-256 of the key's SubjectPublicKeyInfo, else zeros
  *     66   32   policy_hash   policy bundle hash (zeros until bundles exist)
  *     98   32   tbs_hash      SHA-256 of the DER TBSCertificate, else zeros
- *     130  32   evidence_hash evidence hash (zeros until evidence exists)
+ *     130  32   evidence_hash SHA-256 of the evidence DER the decision used, else zeros
  *     162  32   cert_hash     SHA-256 of the DER Certificate (accepted issuance),
  *                             SHA-256 of the CA certificate (CA_BIND),
  *                             root hash of the acknowledged tree (LOG_ACK), else zeros

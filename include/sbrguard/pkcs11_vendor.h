@@ -33,6 +33,27 @@
 #define CKA_SBRGUARD_BOUND_KEY (SG_P11_VENDOR_BASE | 0x02UL)
 
 /**
+ * Vendor object class (CKA_CLASS): signed validation evidence for the TBS
+ * certificates this session submits (docs/evidence.md). A session object
+ * only (CKA_TOKEN = FALSE) with CKA_VALUE = the DER evidence (at most
+ * SG_MAX_EVIDENCE bytes) and an optional CKA_LABEL:
+ *
+ *     CK_OBJECT_CLASS cls = CKO_SBRGUARD_EVIDENCE;
+ *     CK_ATTRIBUTE t[] = { {CKA_CLASS, &cls, sizeof cls}, {CKA_VALUE, ev, evLen} };
+ *     C_CreateObject(s, t, 2, &hEvidence);
+ *     C_SignInit(s, {CKM_ECDSA_SHA256, NULL, 0}, caKey);
+ *     C_Sign(s, tbs, tbsLen, sig, &sigLen);   // judged with the evidence
+ *
+ * The newest evidence object of the session goes with each of its
+ * hash-and-sign C_Sign and CKM_SBRGUARD_AUTHORIZE calls, until it is
+ * destroyed. The token hashes it into the decision and the log.
+ * Applications that cannot create objects (OpenSSL's engine) name a DER or
+ * PEM evidence file in SBRGUARD_P11_EVIDENCE, used with
+ * SBRGUARD_P11_AUTHORIZE.
+ */
+#define CKO_SBRGUARD_EVIDENCE (SG_P11_VENDOR_BASE | 0x10UL)
+
+/**
  * Vendor mechanism CKM_SBRGUARD_AUTHORIZE(m): pre-authorizes one raw-digest
  * signature by a CA key. m is the hash-and-sign mechanism whose signature the
  * TBSCertificate announces: CKM_ECDSA_SHA256/384/512,

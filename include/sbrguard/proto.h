@@ -35,6 +35,7 @@
 #define SG_MAX_VALUE 3072u     /**< certificate or data object value */
 #define SG_MAX_RANDOM 1024u    /**< per SG_CMD_RANDOM request */
 #define SG_MAX_SIGN_DATA 6144u /**< data of one SG_CMD_SIGN or SG_CMD_AUTHORIZE */
+#define SG_MAX_EVIDENCE 3072u  /**< signed evidence of one SIGN or AUTHORIZE (docs/evidence.md) */
 #define SG_AUTHZ_WINDOW 60u    /**< seconds a pre-authorization stays usable */
 #define SG_SERIAL_LEN 16u
 #define SG_USER_MAX_TRIES 3u
@@ -51,13 +52,13 @@ enum sg_cmd {
     SG_CMD_GENERATE_KEY = 0x07,  /**< KEY_TYPE, ID, LABEL, [FLAGS, HOST_ATTRS] -> HANDLE, PUBKEY */
     SG_CMD_LIST = 0x08,          /**< -> LIST_ENTRY* */
     SG_CMD_GET_OBJECT = 0x09,    /**< HANDLE -> object TLVs */
-    SG_CMD_SIGN = 0x0A,          /**< HANDLE, MECH, DATA, [PSS_*] -> SIGNATURE */
+    SG_CMD_SIGN = 0x0A,          /**< HANDLE, MECH, DATA, [PSS_*, EVIDENCE] -> SIGNATURE */
     SG_CMD_CREATE_OBJECT = 0x0B, /**< CLASS, VALUE, [ID, LABEL, APPLICATION, FLAGS, HOST_ATTRS] -> HANDLE */
     SG_CMD_DESTROY_OBJECT = 0x0C,/**< HANDLE */
     SG_CMD_RANDOM = 0x0D,        /**< COUNT -> VALUE */
     SG_CMD_BIND_CA = 0x0E,       /**< HANDLE (key), VALUE (CA cert DER), [LABEL, HOST_ATTRS] -> HANDLE (cert) */
     /* 0x0F stays unassigned. */
-    SG_CMD_AUTHORIZE = 0x10,     /**< HANDLE (CA key), MECH (hash-and-sign), DATA (TBS), [PSS_*] -> MECH (raw), DIGEST, EXPIRES */
+    SG_CMD_AUTHORIZE = 0x10,     /**< HANDLE (CA key), MECH (hash-and-sign), DATA (TBS), [PSS_*, EVIDENCE] -> MECH (raw), DIGEST, EXPIRES */
     /* 0x11..0x16: the enforcement log, SG_CMD_LOG_* in sbrguard/log.h. */
 };
 
@@ -115,6 +116,7 @@ enum sg_tag {
     SG_T_PSS_SLEN = 0x10,    /**< u32 */
     SG_T_FLAGS = 0x11,       /**< u32: SG_OBJ_* */
     SG_T_APPLICATION = 0x12,
+    SG_T_EVIDENCE = 0x13,    /**< signed validation evidence for the TBS (docs/evidence.md) */
     SG_T_COUNT = 0x14,       /**< u16 */
     SG_T_FW_VERSION = 0x20,  /**< u8 major, u8 minor */
     SG_T_SERIAL = 0x21,      /**< SG_SERIAL_LEN printable characters */

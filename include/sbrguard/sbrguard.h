@@ -146,6 +146,13 @@ int sg_bind_ca(sg_client *c, uint16_t key, const uint8_t *cert, size_t cert_len,
 int sg_sign(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *data,
             size_t data_len, uint8_t *sig, size_t *sig_len);
 
+/**
+ * Attaches signed validation evidence (docs/evidence.md) to the following
+ * sg_sign and sg_authorize calls of this connection, until replaced;
+ * NULL or 0 detaches it. The token judges a CA key's TBS with it.
+ */
+int sg_set_evidence(sg_client *c, const uint8_t *ev, size_t len);
+
 /** A pre-authorization granted by the token (SG_CMD_AUTHORIZE). */
 typedef struct {
     uint32_t raw_mech;     /**< the raw mechanism that may sign once: SG_MECH_ECDSA, _RSA_PKCS, _RSA_PKCS_PSS */
