@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include "check.h"
+#include "sbrguard/pkcs11_vendor.h"
 #include "token_proc.h"
 
 #define THREADS 4
@@ -143,6 +144,41 @@ static void token_restart(pid_t *pid)
     f->C_CloseSession(s2);
 }
 
+/* CKO_SBRGUARD_EVIDENCE: a session object the module keeps and sends with
+ * the session's TBS (pkcs11_vendor.h). */
+static void evidence_objects(void)
+{
+    CK_SESSION_HANDLE s;
+    CK_OBJECT_CLASS cls = CKO_SBRGUARD_EVIDENCE, got_cls = 0;
+    CK_BBOOL yes = CK_TRUE, tok = CK_TRUE;
+    static CK_BYTE ev[SG_MAX_EVIDENCE + 1];
+    CK_BYTE back[16];
+    CK_OBJECT_HANDLE h = 0, found[4];
+    CK_ULONG n = 0, len;
+    memset(ev, 0x30, sizeof ev);
+    CHECK(login_session(&s) == CKR_OK, "evidence: user session");
+    CK_ATTRIBUTE t[] = { { CKA_CLASS, &cls, sizeof cls }, { CKA_VALUE, ev, 16 }, { CKA_TOKEN, &yes, sizeof yes } };
+    CHECK(f->C_CreateObject(s, t, 3, &h) == CKR_TEMPLATE_INCONSISTENT, "evidence on the token (CKA_TOKEN = TRUE): refused");
+    CHECK(f->C_CreateObject(s, t, 1, &h) == CKR_TEMPLATE_INCOMPLETE, "evidence without CKA_VALUE: incomplete");
+    t[1].ulValueLen = SG_MAX_EVIDENCE + 1;
+    CHECK(f->C_CreateObject(s, t, 2, &h) == CKR_ATTRIBUTE_VALUE_INVALID, "evidence over SG_MAX_EVIDENCE bytes: refused");
+    t[1].ulValueLen = 16;
+    CHECK(f->C_CreateObject(s, t, 2, &h) == CKR_OK && h != 0, "evidence session object created");
+    CK_ATTRIBUTE q[] = { { CKA_CLASS, &got_cls, sizeof got_cls }, { CKA_VALUE, back, sizeof back },
+                         { CKA_TOKEN, &tok, sizeof tok } };
+    CHECK(f->C_GetAttributeValue(s, h, q, 3) == CKR_OK && got_cls == CKO_SBRGUARD_EVIDENCE &&
+              q[1].ulValueLen == 16 && memcmp(back, ev, 16) == 0 && tok == CK_FALSE,
+          "evidence reads back: class, value, CKA_TOKEN = FALSE");
+    CHECK(f->C_FindObjectsInit(s, t, 1) == CKR_OK && f->C_FindObjects(s, found, 4, &n) == CKR_OK &&
+              f->C_FindObjectsFinal(s) == CKR_OK && n == 1 && found[0] == h,
+          "C_FindObjects by CKO_SBRGUARD_EVIDENCE finds it");
+    CHECK(sign_once(s, &len) == CKR_OK && len == 64, "a plain key signs with evidence attached");
+    CHECK(f->C_DestroyObject(s, h) == CKR_OK &&
+              f->C_GetAttributeValue(s, h, q, 1) == CKR_OBJECT_HANDLE_INVALID,
+          "C_DestroyObject removes the evidence");
+    f->C_CloseSession(s);
+}
+
 int main(void)
 {
     char mod[PATH_MAX];
@@ -161,6 +197,7 @@ int main(void)
     CHECK(f->C_Initialize(&args) == CKR_OK, "C_Initialize with CKF_OS_LOCKING_OK");
     setup();
     length_rules();
+    evidence_objects();
     threads();
     token_restart(&pid);
     CHECK(f->C_Finalize(NULL) == CKR_OK, "C_Finalize");
