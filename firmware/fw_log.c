@@ -190,7 +190,8 @@ static uint32_t class_limit(int cls)
 
 static int ev_class(uint8_t ev)
 {
-    if (ev == SG_LOG_EV_ISSUE_REFUSED || ev == SG_LOG_EV_AUTHZ_REFUSED || ev == SG_LOG_EV_REFUSAL_SUMMARY)
+    if (ev == SG_LOG_EV_ISSUE_REFUSED || ev == SG_LOG_EV_AUTHZ_REFUSED || ev == SG_LOG_EV_REFUSAL_SUMMARY ||
+        ev == SG_LOG_EV_ESCROW_REFUSED)
         return CLASS_REFUSAL;
     if (ev == SG_LOG_EV_LOG_ACK || ev == SG_LOG_EV_TOKEN_INIT || ev == SG_LOG_EV_PIN_LOCKOUT)
         return CLASS_SYSTEM;

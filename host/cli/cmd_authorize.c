@@ -12,6 +12,8 @@
 static const struct {
     const char *code, *text;
 } token_reasons[] = {
+    { "sbrguard.bundle.none", "no policy bundle is loaded: CA keys sign nothing (sbrguard policy load)" },
+    { "sbrguard.bundle.no-entry", "the loaded policy bundle has no entry for this CA key" },
     { "sbrguard.ca.unbound", "the CA key has no CA certificate bound: nothing to judge the TBS against" },
     { "sbrguard.ca.cert-malformed", "the bound CA certificate cannot be read" },
     { "sbrguard.sign.hash", "the mechanism has no hash the SBR allows" },

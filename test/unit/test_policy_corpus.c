@@ -227,7 +227,8 @@ int main(void)
     char no_fail[4096] = "", no_pass[4096] = "";
     for (size_t r = 0; r < pol_rule_count() && r < MAX_RULES; r++) {
         const char *code = pol_rule_at(r)->code;
-        if (!fired[r]) {
+        /* The CA's own rules need a bundle: test_bundle.c fails and passes each. */
+        if (!fired[r] && strncmp(code, "sbrguard.bundle.", 16)) {
             size_t l = strlen(no_fail);
             snprintf(no_fail + l, sizeof no_fail - l, " %s", code);
         }
