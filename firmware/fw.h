@@ -170,6 +170,18 @@ int fw_cert_spki(const uint8_t *cert, size_t len, const uint8_t **spki, size_t *
 /* fw_keys.c: key generation and signing. */
 int fw_cmd_generate_key(fw_req *r);
 int fw_cmd_sign(fw_req *r);
+struct mbedtls_pk_context;
+/** A key pair of type SG_KEY_* into pk (initialized by the caller). */
+int fw_keys_generate(uint32_t key_type, struct mbedtls_pk_context *pk);
+/** The one buffer a private key is written to in clear; callers wipe it. */
+uint8_t *fw_keys_scratch(size_t *cap);
+
+/* fw_escrow.c: key escrow under the CA's bundle (docs/bundle.md). */
+int fw_cmd_escrow_generate(fw_req *r);
+int fw_cmd_escrow_deliver(fw_req *r);
+int fw_cmd_escrow_recover(fw_req *r);
+/** FW_E_PROHIBITED while an escrow record's period runs. */
+int fw_escrow_may_destroy(unsigned handle);
 
 /* Signature schemes of the mechanisms. */
 enum fw_scheme { FW_SIG_ECDSA = 0, FW_SIG_PKCS1 = 1, FW_SIG_PSS = 2 };

@@ -33,6 +33,9 @@ static const fw_cmd cmds[] = {
     { SG_CMD_LOG_ACK, fw_cmd_log_ack },
     { SG_CMD_POLICY_LOAD, fw_cmd_policy_load },
     { SG_CMD_POLICY_INFO, fw_cmd_policy_info },
+    { SG_CMD_ESCROW_GENERATE, fw_cmd_escrow_generate },
+    { SG_CMD_ESCROW_DELIVER, fw_cmd_escrow_deliver },
+    { SG_CMD_ESCROW_RECOVER, fw_cmd_escrow_recover },
 };
 
 /* The one place firmware errors become wire statuses. */

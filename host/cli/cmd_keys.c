@@ -137,7 +137,7 @@ int cmd_keygen(cli_args *a)
 int cmd_list(cli_args *a)
 {
     static const char *const known[] = { "--pin", NULL };
-    static const char *const cls[] = { "?", "key", "cert", "data" };
+    static const char *const cls[] = { "?", "key", "cert", "data", "escrow" };
     sg_list_entry e[64];
     size_t n = 64;
     sg_client *c;
@@ -160,7 +160,7 @@ int cmd_list(cli_args *a)
             rc = cli_token_fail(c, rc, "get object");
             break;
         }
-        printf("%-6u %-5s %-9s ", o.handle, cls[o.cls <= 3 ? o.cls : 0], o.cls == SG_CLASS_KEY ? key_name(o.key_type) : "-");
+        printf("%-6u %-5s %-9s ", o.handle, cls[o.cls <= 4 ? o.cls : 0], o.cls == SG_CLASS_KEY || o.cls == SG_CLASS_ESCROW ? key_name(o.key_type) : "-");
         cli_hex_print(o.id, o.id_len > 8 ? 8 : o.id_len);
         printf("%*s %-5s %.*s\n", (int)(16 - 2 * (o.id_len > 8 ? 8 : o.id_len)), "",
                o.flags & SG_OBJ_CA ? "ca" : o.flags & SG_OBJ_CA_CERT ? "ca-crt" : o.flags & SG_OBJ_PRIVATE ? "priv" : "-",
