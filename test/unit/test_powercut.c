@@ -9,6 +9,7 @@
 #include "harness.h"
 #include "sigcheck.h"
 #include "bundle_fixture.h"
+#include "ca_cert.h"
 
 #define SO "so-pin-1"
 #define PIN "user-1234"
@@ -182,6 +183,48 @@ static void step_destroy(void)
 }
 static void step_reinit(void) { th_init_token(SO, "reinit"); }
 
+/* A CA key whose bundle entry lets mailbox-strict keys be escrowed. */
+static unsigned escrow_ca;
+static int escrow_setup(void)
+{
+    static const uint8_t subject[] = { 0x30, 0x00 }, ski[20] = { 1 };
+    static uint8_t spki[200], cert[1024];
+    pol_ca pc = { subject, sizeof subject, ski, sizeof ski, NULL, 0 };
+    size_t l = 0;
+    th_login(0, SG_USER_USER, PIN);
+    th_resp r = th_keygen(0, SG_KEY_EC_P256, "ca", 0);
+    const uint8_t *p = th_get(r, SG_T_PUBKEY, &l);
+    if (r.status || !p || l > sizeof spki)
+        return -1;
+    memcpy(spki, p, l);
+    escrow_ca = (unsigned)th_get_u(r, SG_T_HANDLE);
+    size_t cl = make_ca(&pc, spki, l, cert);
+    th_begin();
+    th_put_u(SG_T_HANDLE, escrow_ca, 2);
+    th_put(SG_T_VALUE, cert, cl);
+    if (th_send(0, SG_CMD_BIND_CA).status)
+        return -1;
+    const uint8_t *k = spki;
+    uint8_t st = bf_load(SO, &k, &l, 1, "[escrow]\nprofiles = mailbox-strict\nperiod-days = 365\nwrap = token-aes256\n"
+                                          "recovery = yes\nencryption-only = no\n");
+    th_begin();
+    th_send(0, SG_CMD_LOGOUT);
+    th_boot();
+    return st ? -1 : 0;
+}
+static void step_escrow(void)
+{
+    static const uint8_t consent[32] = { 0xC0 }, prof[2] = { POL_MAILBOX, POL_STRICT };
+    th_login(0, SG_USER_USER, PIN);
+    th_begin();
+    th_put_u(SG_T_HANDLE, escrow_ca, 2);
+    th_put(SG_T_PROFILE, prof, 2);
+    th_put_u(SG_T_KEY_TYPE, SG_KEY_EC_P256, 1);
+    th_put_u(SG_T_ESCROW_USAGE, SG_ESCROW_USE_ENCRYPT, 1);
+    th_put(SG_T_CONSENT, consent, 32);
+    th_send(0, SG_CMD_ESCROW_GENERATE);
+}
+
 /* A PIN change: after the cut exactly one of the two PINs works. */
 static int pin_judge(const char *old, const char *nw)
 {
@@ -283,6 +326,8 @@ int main(void)
     th_send(0, SG_CMD_LOGOUT);
     step_set_pin_back();
 
+    CHECK(escrow_setup() == 0, "CA key bound, bundle with an escrow rule loaded");
+    exercise("ESCROW_GENERATE (escrow record)", step_escrow);
     exercise("re-initialization", step_reinit);
     CHECK(cuts_total > 40, "%lu cut points exercised in all", cuts_total);
     return CHECK_DONE();
