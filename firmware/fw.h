@@ -43,6 +43,12 @@ enum fw_err {
     FW_E_LOG_FULL = -27,    /**< the enforcement log cannot take the entry */
     FW_E_LOG_PRUNED = -28,  /**< log entries freed by LOG_ACK */
     FW_E_LOG_CORRUPT = -29, /**< log failed an integrity or consistency check */
+    FW_E_BUNDLE_SIG = -30,       /**< policy bundle signature does not verify */
+    FW_E_BUNDLE_ROLLBACK = -31,  /**< policy bundle version not above the loaded one */
+    FW_E_BUNDLE_MALFORMED = -32, /**< policy bundle structure or values */
+    FW_E_NO_POLICY_KEY = -33,    /**< token initialized without a policy key */
+    FW_E_ESCROW = -34,           /**< escrow, delivery or recovery refused (REASONs attached) */
+    FW_E_BUNDLE_TOO_LARGE = -35, /**< policy bundle above SG_BUNDLE_MAX */
 };
 
 /** One request being served: arguments in, TLVs out. */
@@ -87,6 +93,11 @@ int fw_put_u(fw_req *r, uint8_t tag, uint64_t v, size_t width);
 #define FW_LOG_SLOT FW_STORE_SLOTS
 #define FW_STORE_ALL_SLOTS (FW_STORE_SLOTS + 1)
 #define FW_REC_TYPE_LOG 0x4C
+/* And one more the CA's policy bundle (fw_policy.c); the log region follows. */
+#define FW_POLICY_SLOT (FW_STORE_SLOTS + 1)
+#define FW_REC_TYPE_POLICY 0x50
+#undef FW_STORE_ALL_SLOTS
+#define FW_STORE_ALL_SLOTS (FW_STORE_SLOTS + 2)
 /** First flash byte after the store (where the log region begins). */
 uint32_t fw_store_end(void);
 int fw_store_mount(void);
@@ -123,6 +134,19 @@ int fw_cmd_logout(fw_req *r);
 int fw_cmd_init_pin(fw_req *r);
 int fw_cmd_set_pin(fw_req *r);
 int fw_cmd_random(fw_req *r);
+/** The policy key (SPKI DER) INIT_TOKEN was given, in the store's buffer
+ * (valid until the next store call); FW_E_NO_POLICY_KEY if none. */
+int fw_token_policy_key(const uint8_t **spki, size_t *len);
+/** The token's escrow KEK (AES-256), created on first use; never exported. */
+int fw_token_escrow_kek(uint8_t kek[32]);
+
+/* fw_policy.c: the CA's signed policy bundle (docs/bundle.md). */
+int fw_policy_mount(void);
+/** SHA-256 of the loaded bundle, or NULL when none is loaded. */
+const uint8_t *fw_policy_hash(void);
+/* fw_policy_ca: in fw_policy.h (it speaks pol_bundle_ca). */
+int fw_cmd_policy_load(fw_req *r);
+int fw_cmd_policy_info(fw_req *r);
 
 /* fw_objects.c: object slots, listing, certificates and data. */
 #define FW_T_PRIVKEY 0x40 /* record-only tag: private key DER, never sent */
@@ -146,6 +170,18 @@ int fw_cert_spki(const uint8_t *cert, size_t len, const uint8_t **spki, size_t *
 /* fw_keys.c: key generation and signing. */
 int fw_cmd_generate_key(fw_req *r);
 int fw_cmd_sign(fw_req *r);
+struct mbedtls_pk_context;
+/** A key pair of type SG_KEY_* into pk (initialized by the caller). */
+int fw_keys_generate(uint32_t key_type, struct mbedtls_pk_context *pk);
+/** The one buffer a private key is written to in clear; callers wipe it. */
+uint8_t *fw_keys_scratch(size_t *cap);
+
+/* fw_escrow.c: key escrow under the CA's bundle (docs/bundle.md). */
+int fw_cmd_escrow_generate(fw_req *r);
+int fw_cmd_escrow_deliver(fw_req *r);
+int fw_cmd_escrow_recover(fw_req *r);
+/** FW_E_PROHIBITED while an escrow record's period runs. */
+int fw_escrow_may_destroy(unsigned handle);
 
 /* Signature schemes of the mechanisms. */
 enum fw_scheme { FW_SIG_ECDSA = 0, FW_SIG_PKCS1 = 1, FW_SIG_PSS = 2 };
@@ -246,5 +282,6 @@ int fw_cmd_log_ack(fw_req *r);
 #define FW_REC_TYPE_KEY SG_CLASS_KEY
 #define FW_REC_TYPE_CERT SG_CLASS_CERT
 #define FW_REC_TYPE_DATA SG_CLASS_DATA
+#define FW_REC_TYPE_ESCROW SG_CLASS_ESCROW
 
 #endif

@@ -5,14 +5,11 @@
  * one per link channel, short-lived and single-use. */
 #include <string.h>
 #include "../policy/pol.h"
-#include "fw.h"
+#include "fw_policy.h"
 #include "mbedtls/md.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
-
-/* |notBefore - token clock| allowed; the policy bundle will set it. */
-#define NOT_BEFORE_SKEW 3600
 
 /* SBR 7.1.3.2.2: ecdsa-with-SHA256/384/512, no parameters. */
 static const uint8_t alg_ecdsa[3][12] = {
@@ -84,6 +81,39 @@ static int refuse(fw_req *r, const char *code, const char *section)
 
 static pol_workspace ws;
 
+/* The CA's bundle rules for one decision: its scalars and URL prefixes
+ * copied, since the CA certificate is read from the store next. */
+static struct {
+    pol_ca_rules rules;
+    uint32_t skew;
+    uint8_t crldp[SG_BUNDLE_MAX_PREFIX_BYTES], aia[SG_BUNDLE_MAX_PREFIX_BYTES];
+} cr;
+
+/* With no bundle, or none for this CA key, the CA key refuses (DESIGN.md
+ * rule 6: the CA's own policy is part of every decision). */
+static int bundle_rules(fw_req *r, const fw_sign_req *q)
+{
+    pol_bundle_ca ca;
+    int rc = fw_policy_ca(q->key_id, &ca);
+    if (rc == FW_E_NO_OBJECT || rc == FW_E_CORRUPT)
+        return refuse(r, "sbrguard.bundle.none", "4.3.1");
+    if (rc)
+        return refuse(r, "sbrguard.bundle.no-entry", "4.3.1");
+    if (ca.crldp_prefixes.len > sizeof cr.crldp || ca.aia_prefixes.len > sizeof cr.aia)
+        return refuse(r, "sbrguard.bundle.none", "4.3.1"); /* the parser bounds them: never */
+    memcpy(cr.crldp, ca.crldp_prefixes.p, ca.crldp_prefixes.len);
+    memcpy(cr.aia, ca.aia_prefixes.p, ca.aia_prefixes.len);
+    cr.rules.profiles = ca.profiles;
+    cr.rules.max_validity_days = ca.max_validity_days;
+    cr.rules.crldp_prefixes = cr.crldp;
+    cr.rules.crldp_prefixes_len = ca.crldp_prefixes.len;
+    cr.rules.aia_prefixes = cr.aia;
+    cr.rules.aia_prefixes_len = ca.aia_prefixes.len;
+    cr.skew = ca.skew_seconds;
+    fw_authz_set_window(ca.authz_seconds);
+    return FW_OK;
+}
+
 /* The certificate bound to key, in the store's buffer: valid until the next
  * store call, and fw_ca_judge makes none while it uses it (no copy: RAM). */
 static int load_ca(unsigned key, const uint8_t **cert, size_t *cert_len)
@@ -145,6 +175,8 @@ int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
     size_t alg_len = 0, cert_len;
     int rc;
     *verdict = POL_REFUSE;
+    if ((rc = bundle_rules(r, q)))
+        return rc;
     if (load_ca(q->key, &cert, &cert_len))
         return refuse(r, "sbrguard.ca.unbound", "7.1.4.1");
     if ((rc = sig_alg(r, q, &alg, &alg_len)))
@@ -154,7 +186,7 @@ int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
         return refuse(r, "sbrguard.ca.cert-malformed", "7.1.4.1");
     ca.sig_alg = alg;
     ca.sig_alg_len = alg_len;
-    pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = NOT_BEFORE_SKEW };
+    pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = cr.skew, .rules = &cr.rules };
     pol_check(q->data, q->data_len, &ctx, &ws, &d);
     if (d.verdict != POL_ACCEPT || d.n || d.dropped) {
         for (uint16_t i = 0; i < d.n; i++) {

@@ -31,6 +31,11 @@ static const fw_cmd cmds[] = {
     { SG_CMD_LOG_PUBKEY, fw_cmd_log_pubkey },
     { SG_CMD_LOG_PROOF, fw_cmd_log_proof },
     { SG_CMD_LOG_ACK, fw_cmd_log_ack },
+    { SG_CMD_POLICY_LOAD, fw_cmd_policy_load },
+    { SG_CMD_POLICY_INFO, fw_cmd_policy_info },
+    { SG_CMD_ESCROW_GENERATE, fw_cmd_escrow_generate },
+    { SG_CMD_ESCROW_DELIVER, fw_cmd_escrow_deliver },
+    { SG_CMD_ESCROW_RECOVER, fw_cmd_escrow_recover },
 };
 
 /* The one place firmware errors become wire statuses. */
@@ -68,6 +73,12 @@ static const struct {
     { FW_E_LOG_FULL, SG_ST_LOG_FULL },
     { FW_E_LOG_PRUNED, SG_ST_LOG_PRUNED },
     { FW_E_LOG_CORRUPT, SG_ST_LOG_CORRUPT },
+    { FW_E_BUNDLE_SIG, SG_ST_BUNDLE_SIGNATURE },
+    { FW_E_BUNDLE_ROLLBACK, SG_ST_BUNDLE_ROLLBACK },
+    { FW_E_BUNDLE_MALFORMED, SG_ST_BUNDLE_MALFORMED },
+    { FW_E_NO_POLICY_KEY, SG_ST_NO_POLICY_KEY },
+    { FW_E_ESCROW, SG_ST_ESCROW_REFUSED },
+    { FW_E_BUNDLE_TOO_LARGE, SG_ST_BUNDLE_TOO_LARGE },
 };
 
 static uint8_t status_of(int err)
@@ -85,7 +96,7 @@ int fw_init(void)
     int rc;
     booted = 0;
     if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()) ||
-        (rc = fw_log_mount()))
+        (rc = fw_policy_mount()) || (rc = fw_log_mount()))
         return rc;
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         fw_logout_channel(c);

@@ -13,7 +13,7 @@
 #include "mbedtls/sha256.h"
 #include "sbrguard/tlv.h"
 
-#define PRIV_DER_MAX 2400 /* RSA-4096 PKCS#1 private key, with margin */
+#define PRIV_DER_MAX 2464 /* RSA-4096 PKCS#1 private key in a PKCS#8 wrapper, with margin */
 #define PUB_DER_MAX 600   /* RSA-4096 SubjectPublicKeyInfo */
 #define SIGN_ALLOWED 0x5AA53CC3u
 
@@ -59,6 +59,28 @@ static int key_type_index(uint32_t t)
 
 static uint8_t priv_der[PRIV_DER_MAX];
 
+uint8_t *fw_keys_scratch(size_t *cap)
+{
+    *cap = sizeof priv_der;
+    return priv_der;
+}
+
+int fw_keys_generate(uint32_t kt, mbedtls_pk_context *pk)
+{
+    int k = key_type_index(kt);
+    if (k < 0)
+        return FW_E_KEY_TYPE;
+    if (key_types[k].rsa)
+        return mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) ||
+                       mbedtls_rsa_gen_key(mbedtls_pk_rsa(*pk), fw_rng, NULL, key_types[k].bits, 65537)
+                   ? FW_E_CRYPTO
+                   : FW_OK;
+    return mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
+                   mbedtls_ecp_gen_key(key_types[k].grp, mbedtls_pk_ec(*pk), fw_rng, NULL)
+               ? FW_E_CRYPTO
+               : FW_OK;
+}
+
 int fw_cmd_generate_key(fw_req *r)
 {
     uint32_t kt, flags = 0;
@@ -79,15 +101,9 @@ int fw_cmd_generate_key(fw_req *r)
         return rc;
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
-    rc = FW_E_CRYPTO;
-    if (key_types[k].rsa) {
-        if (mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) ||
-            mbedtls_rsa_gen_key(mbedtls_pk_rsa(pk), fw_rng, NULL, key_types[k].bits, 65537))
-            goto out;
-    } else if (mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
-               mbedtls_ecp_gen_key(key_types[k].grp, mbedtls_pk_ec(pk), fw_rng, NULL)) {
+    if ((rc = fw_keys_generate(kt, &pk)))
         goto out;
-    }
+    rc = FW_E_CRYPTO;
     n = mbedtls_pk_write_key_der(&pk, priv_der, sizeof priv_der);
     m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub);
     if (n <= 0 || m <= 0)

@@ -190,7 +190,8 @@ static uint32_t class_limit(int cls)
 
 static int ev_class(uint8_t ev)
 {
-    if (ev == SG_LOG_EV_ISSUE_REFUSED || ev == SG_LOG_EV_AUTHZ_REFUSED || ev == SG_LOG_EV_REFUSAL_SUMMARY)
+    if (ev == SG_LOG_EV_ISSUE_REFUSED || ev == SG_LOG_EV_AUTHZ_REFUSED || ev == SG_LOG_EV_REFUSAL_SUMMARY ||
+        ev == SG_LOG_EV_ESCROW_REFUSED)
         return CLASS_REFUSAL;
     if (ev == SG_LOG_EV_LOG_ACK || ev == SG_LOG_EV_TOKEN_INIT || ev == SG_LOG_EV_PIN_LOCKOUT)
         return CLASS_SYSTEM;
@@ -283,7 +284,9 @@ static int commit(size_t len, int cls)
 /* The fixed part of an entry in lbuf; returns its length. */
 static size_t entry_head(const fw_log_ev *ev, uint8_t *e)
 {
-    const uint8_t *hashes[5] = { ev->key_id, ev->policy_hash, ev->tbs_hash, ev->evidence_hash, ev->cert_hash };
+    /* Every entry names the policy bundle in force (DESIGN.md rule 6). */
+    const uint8_t *ph = ev->policy_hash ? ev->policy_hash : fw_policy_hash();
+    const uint8_t *hashes[5] = { ev->key_id, ph, ev->tbs_hash, ev->evidence_hash, ev->cert_hash };
     memset(e, 0, SG_LOG_FIXED_LEN);
     e[SG_LOG_OFF_FORMAT] = SG_LOG_FORMAT;
     e[SG_LOG_OFF_EVENT] = ev->event;

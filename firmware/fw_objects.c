@@ -74,7 +74,7 @@ int fw_objects_new_slot(unsigned *slot)
 
 static int live(unsigned h)
 {
-    return h >= 1 && h < FW_STORE_SLOTS && idx[h].type >= SG_CLASS_KEY && idx[h].type <= SG_CLASS_DATA;
+    return h >= 1 && h < FW_STORE_SLOTS && idx[h].type >= SG_CLASS_KEY && idx[h].type <= SG_CLASS_ESCROW;
 }
 
 int fw_key_is_ca(unsigned handle)
@@ -229,6 +229,9 @@ int fw_cmd_destroy_object(fw_req *r)
      * CA key back into one that signs without the policy. */
     if (idx[h].type == FW_REC_TYPE_CERT && live(idx[h].bound_key))
         return FW_E_PROHIBITED;
+    /* An escrowed key stays for the bundle's period (SBR 6.3.2, 4.12.1). */
+    if (idx[h].type == FW_REC_TYPE_ESCROW && (rc = fw_escrow_may_destroy(h)))
+        return rc;
     if ((rc = fw_store_commit(h, FW_REC_TYPE_FREE, fw_token_epoch(), 0)))
         return rc;
     rc = fw_store_scrub(h);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "fw.h"
+#include "mbedtls/pk.h"
 #include "mbedtls/pkcs5.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
@@ -18,6 +19,8 @@
 #define T_USER_HASH 0x42
 #define T_SO_SALT 0x43
 #define T_USER_SALT 0x44
+#define T_POLICY_KEY 0x45 /* SO's policy-signing key (SPKI), kept in flash only */
+#define T_ESCROW_KEK 0x46 /* AES-256 escrow key-encryption key, never exported */
 
 typedef struct {
     char serial[SG_SERIAL_LEN];
@@ -28,16 +31,40 @@ typedef struct {
     uint32_t epoch;
     uint8_t so_hash[PIN_HASH_LEN], user_hash[PIN_HASH_LEN];
     uint8_t so_salt[PIN_SALT_LEN], user_salt[PIN_SALT_LEN];
+    uint16_t policy_key_len; /* 0: none; the key itself is re-read from flash */
+    uint8_t has_kek;
+    uint8_t escrow_kek[32];
 } token_meta;
 
 static token_meta meta;
 static uint8_t login[FW_MAX_CHANNELS];
 
-static int meta_save(void)
+/* Writes the metadata record. The policy key is new_key if given, else the
+ * one in the current record, carried over in place (the store reads into
+ * its compose buffer): no RAM copy of it. */
+static int meta_save_key(const uint8_t *new_key, size_t new_len)
 {
     size_t cap, off = 0;
     uint8_t *b = fw_store_compose(&cap), n[4];
     int bad = 0;
+    if (new_key) {
+        bad |= sg_tlv_append(b, cap, &off, T_POLICY_KEY, new_key, new_len);
+    } else if (meta.policy_key_len) {
+        const uint8_t *old, *v;
+        size_t ol, vo = 0, vl = 0;
+        uint8_t t = 0;
+        if (fw_store_read(0, &old, &ol) || old != b)
+            return FW_E_CORRUPT;
+        int found = 0;
+        while (!found && sg_tlv_next(old, ol, &vo, &t, &v, &vl) == 1)
+            found = t == T_POLICY_KEY;
+        if (!found || vl != meta.policy_key_len)
+            return FW_E_CORRUPT;
+        memmove(b, v - 3, vl + 3);
+        off = vl + 3;
+    }
+    if (meta.has_kek)
+        bad |= sg_tlv_append(b, cap, &off, T_ESCROW_KEK, meta.escrow_kek, sizeof meta.escrow_kek);
     bad |= sg_tlv_append(b, cap, &off, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN);
     bad |= sg_tlv_append(b, cap, &off, SG_T_LABEL, meta.label, meta.label_len);
     sg_be_put(n, meta.flags, 4);
@@ -49,6 +76,20 @@ static int meta_save(void)
     bad |= sg_tlv_append(b, cap, &off, T_SO_SALT, meta.so_salt, PIN_SALT_LEN);
     bad |= sg_tlv_append(b, cap, &off, T_USER_SALT, meta.user_salt, PIN_SALT_LEN);
     return bad ? FW_E_INTERNAL : fw_store_commit(0, FW_REC_TYPE_META, meta.epoch, off);
+}
+
+static int meta_save(void) { return meta_save_key(NULL, 0); }
+
+/* Length of an optional field, 0 if absent. */
+static size_t field_len(const uint8_t *b, size_t len, uint8_t tag)
+{
+    size_t off = 0, vl;
+    uint8_t t;
+    const uint8_t *v;
+    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1)
+        if (t == tag)
+            return vl;
+    return 0;
 }
 
 static int field(const uint8_t *b, size_t len, uint8_t tag, void *out, size_t want)
@@ -122,6 +163,9 @@ int fw_token_mount(void)
             return FW_E_CORRUPT;
         meta.label_len = (size_t)rc;
         meta.flags = (uint32_t)sg_be_get(n, 4);
+        meta.policy_key_len = (uint16_t)field_len(b, len, T_POLICY_KEY);
+        meta.has_kek = field(b, len, T_ESCROW_KEK, meta.escrow_kek, sizeof meta.escrow_kek) == 32;
+        fw_store_wipe(); /* the KEK was in the buffer */
     }
     if ((rc = fw_rng_init((const uint8_t *)meta.serial, SG_SERIAL_LEN)))
         return rc;
@@ -229,15 +273,71 @@ int fw_cmd_info(fw_req *r)
     return bad ? FW_E_INTERNAL : FW_OK;
 }
 
+int fw_token_policy_key(const uint8_t **spki, size_t *len)
+{
+    const uint8_t *b;
+    size_t bl, off = 0, vl;
+    uint8_t t;
+    if (!meta.policy_key_len)
+        return FW_E_NO_POLICY_KEY;
+    if (fw_store_read(0, &b, &bl))
+        return FW_E_CORRUPT;
+    while (sg_tlv_next(b, bl, &off, &t, spki, &vl) == 1)
+        if (t == T_POLICY_KEY) {
+            *len = vl;
+            return FW_OK;
+        }
+    return FW_E_CORRUPT;
+}
+
+int fw_token_escrow_kek(uint8_t kek[32])
+{
+    if (!meta.has_kek) {
+        int rc;
+        if (fw_rng(NULL, meta.escrow_kek, sizeof meta.escrow_kek))
+            return FW_E_CRYPTO;
+        meta.has_kek = 1;
+        if ((rc = meta_save())) {
+            fw_zeroize(meta.escrow_kek, sizeof meta.escrow_kek);
+            meta.has_kek = 0;
+            return rc;
+        }
+    }
+    memcpy(kek, meta.escrow_kek, 32);
+    return FW_OK;
+}
+
+/* The SO's policy-signing key: ECDSA P-256/P-384 or RSA >= 2048 (docs/bundle.md). */
+static int policy_key_ok(const uint8_t *spki, size_t len)
+{
+    mbedtls_pk_context pk;
+    int ok = 0;
+    if (len == 0 || len > SG_BUNDLE_MAX_POLICY_KEY)
+        return 0;
+    mbedtls_pk_init(&pk);
+    if (mbedtls_pk_parse_public_key(&pk, spki, len) == 0) {
+        if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA)
+            ok = mbedtls_pk_get_bitlen(&pk) >= 2048;
+        else if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_ECKEY)
+            ok = mbedtls_pk_get_bitlen(&pk) == 256 || mbedtls_pk_get_bitlen(&pk) == 384;
+    }
+    mbedtls_pk_free(&pk);
+    return ok;
+}
+
 int fw_cmd_init_token(fw_req *r)
 {
-    const uint8_t *pin, *label;
-    size_t pin_len, label_len;
+    const uint8_t *pin, *label, *pkey;
+    size_t pin_len, label_len, pkey_len;
     int rc;
     if ((rc = pin_arg(r, SG_T_PIN, &pin, &pin_len)))
         return rc;
     if (fw_arg_opt(r, SG_T_LABEL, &label, &label_len) == FW_OK && label_len > SG_MAX_LABEL)
         return FW_E_ARGS;
+    if (fw_arg_opt(r, SG_T_POLICY_KEY, &pkey, &pkey_len) == FW_OK && !policy_key_ok(pkey, pkey_len)) {
+        r->msg = "policy key must be an ECDSA P-256/P-384 or RSA >= 2048 SubjectPublicKeyInfo";
+        return FW_E_ARGS;
+    }
     if (fw_token_initialized()) {
         if ((rc = pin_check(1, pin, pin_len)))
             return rc;
@@ -260,8 +360,15 @@ int fw_cmd_init_token(fw_req *r)
     if (label_len)
         memcpy(meta.label, label, label_len);
     meta.label_len = label_len;
-    if ((rc = meta_save()))
+    /* A new epoch, a new escrow KEK and the policy key given (or none): the
+     * old bundle belongs to the old epoch and is no longer read. */
+    meta.policy_key_len = (uint16_t)pkey_len;
+    if (fw_rng(NULL, meta.escrow_kek, sizeof meta.escrow_kek))
+        return FW_E_CRYPTO;
+    meta.has_kek = 1;
+    if ((rc = meta_save_key(pkey_len ? pkey : NULL, pkey_len)))
         return rc;
+    fw_policy_mount();
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         login[c] = SG_LOGIN_NONE;
     return wipe_stale();

@@ -39,11 +39,24 @@ typedef struct {
     size_t sig_alg_len;
 } pol_ca;
 
+/** The CA's own rules from its policy bundle entry (docs/bundle.md), checked
+ * by the rows of pol_rules_bundle.c. Prefix lists are IA5String TLVs; empty:
+ * any URL. */
+typedef struct {
+    uint32_t profiles;          /**< bit (type * 3 + gen): profiles the CA may issue */
+    uint32_t max_validity_days; /**< the CA's own maximum (SBR 6.3.2 day arithmetic) */
+    const uint8_t *crldp_prefixes;
+    size_t crldp_prefixes_len;
+    const uint8_t *aia_prefixes;
+    size_t aia_prefixes_len;
+} pol_ca_rules;
+
 /** Context of one decision. */
 typedef struct {
     int64_t now;              /**< the judging clock, seconds since 1970 UTC */
     const pol_ca *ca;         /**< NULL: no binding checks */
-    int64_t not_before_skew;  /**< with a CA: |notBefore - now| allowed, seconds */
+    int64_t not_before_skew;  /**< with a CA: |notBefore - now| allowed, seconds (the bundle's skewSeconds) */
+    const pol_ca_rules *rules; /**< NULL: no bundle rules (lint without a bundle) */
 } pol_ctx;
 
 #define POL_MAX_FINDINGS 48

@@ -54,6 +54,7 @@ typedef struct {
     pol_bytes agent_spki;       /**< POL_WRAP_AGENT_RSA_OAEP: RSA >= 2048 escrow agent key */
     uint8_t recovery_allowed;   /**< the SO may recover the key during the period */
     uint8_t encryption_only;    /**< the key may serve encryption certificates only */
+    uint32_t key_types;         /**< bit SG_KEY_* set: key types that may be escrowed; 0 = any (added field) */
 } pol_escrow_rule;
 
 /** Parses a signed bundle's structure; 0 on success. */
@@ -62,5 +63,9 @@ int pol_bundle_parse(const uint8_t *der, size_t len, pol_bundle *b);
 int pol_bundle_ca_find(const pol_bundle *b, const uint8_t key_id[32], pol_bundle_ca *ca);
 /** The escrow rule of a CA for a profile; 0 if one allows it, -1 if none. */
 int pol_bundle_escrow_rule(const pol_bundle_ca *ca, int type, int gen, pol_escrow_rule *r);
+/** Entry i of a parsed bundle (for listing); 0 if it exists (added function). */
+int pol_bundle_ca_at(const pol_bundle *b, size_t i, pol_bundle_ca *ca);
+/** Escrow rule i of a CA entry (for listing); 0 if it exists (added function). */
+int pol_bundle_escrow_rule_at(const pol_bundle_ca *ca, size_t i, pol_escrow_rule *r);
 
 #endif

@@ -228,8 +228,11 @@ static int prep_crldp(pol_eval *e, pol_slice v)
         while (pol_der_more(&f)) {
             if (general_name(&f, &g))
                 return -1;
-            if (g.type == 6)
+            if (g.type == 6) {
                 count_uri(&e->crl, g.value);
+                if (e->ctx->rules && !pol_prefix_ok(e->ctx->rules->crldp_prefixes, e->ctx->rules->crldp_prefixes_len, g.value))
+                    e->crl_unprefixed = 1;
+            }
         }
     }
     return 0;
@@ -251,8 +254,11 @@ static int prep_aia(pol_eval *e, pol_slice v)
         if (pol_der_expect(&a, DER_OID, &method, NULL) || general_name(&a, &g) || pol_der_more(&a))
             return -1;
         pol_uris *u = POL_EQ(method, oid_ocsp) ? &e->ocsp : POL_EQ(method, oid_ca_issuers) ? &e->ca_issuers : NULL;
-        if (u && g.type == 6)
+        if (u && g.type == 6) {
             count_uri(u, g.value);
+            if (e->ctx->rules && !pol_prefix_ok(e->ctx->rules->aia_prefixes, e->ctx->rules->aia_prefixes_len, g.value))
+                e->aia_unprefixed = 1;
+        }
         else if (u)
             u->n_other++;
     }

@@ -85,6 +85,7 @@ struct pol_eval {
     uint8_t n_policies;
     int cps_bad, unotice_bad;
     pol_uris crl, ocsp, ca_issuers;
+    uint8_t crl_unprefixed, aia_unprefixed; /* URIs without a prefix of the CA's bundle */
     /* Arrays last: only the fields above are cleared per decision; an
      * array entry is always written before its count covers it. */
     pol_attr attrs[POL_MAX_ATTRS];
@@ -125,5 +126,11 @@ extern const pol_rule pol_rules_cert[];
 extern const size_t pol_rules_cert_n;
 extern const pol_rule pol_rules_name[];
 extern const size_t pol_rules_name_n;
+extern const pol_rule pol_rules_bundle[];
+extern const size_t pol_rules_bundle_n;
+
+/* pol_rules_bundle.c: 1 if uri starts with one of the IA5String TLVs of
+ * list (byte-exact), or the list is empty. */
+int pol_prefix_ok(const uint8_t *list, size_t len, pol_slice uri);
 
 #endif

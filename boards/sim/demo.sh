@@ -19,8 +19,10 @@ trap '"$SG" token stop >/dev/null 2>&1 || true' EXIT
 step "Start the simulated token (firmware as a host process; flash in $SBRGUARD_HOME/flash.bin)"
 "$SG" token start
 
-step "Initialize it: label, security officer PIN, user PIN"
-"$SG" init --label "sbrguard demo" --so-pin "$SO_PIN" --pin "$PIN"
+step "Initialize it: label, security officer PIN, user PIN, the SO's policy-signing key"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$W/policy-so.pem" 2>/dev/null
+openssl pkey -in "$W/policy-so.pem" -pubout -out "$W/policy-so.pub.pem"
+"$SG" init --label "sbrguard demo" --so-pin "$SO_PIN" --pin "$PIN" --policy-key "$W/policy-so.pub.pem"
 
 step "Generate an ECDSA P-256 and an RSA-2048 signing key on the token"
 "$SG" keygen --type ec-p256 --label "demo EC key" --id 01 --pubout "$W/ec.pub.pem" --pin "$PIN"
@@ -52,6 +54,30 @@ openssl verify -CAfile "$W/root.pem" "$W/ca.pem"
 step "Bind the CA certificate to the key: from now on it is a CA key"
 "$SG" cert import --key 3 --cert "$W/ca.pem" --label "demo issuing CA" --pin "$PIN"
 "$SG" list --pin "$PIN"
+
+step "The CA's own policy: a bundle signed by the security officer (docs/bundle.md); without it CA keys refuse"
+cat > "$W/policy.conf" <<'CONF'
+version = 1
+[ca]
+key = ca.pub.pem
+profiles = mailbox-strict mailbox-multipurpose
+max-validity-days = 398
+crldp-prefix = http://crl.example.com/
+aia-prefix = http://ca.example.com/ http://ocsp.example.com/
+caa-domain = example.com
+skew-seconds = 3600
+authz-seconds = 60
+[escrow]
+profiles = mailbox-strict
+period-days = 3650
+wrap = token-aes256
+key-types = rsa-2048
+recovery = yes
+encryption-only = yes
+CONF
+"$SG" policy sign --key "$W/policy-so.pem" --in "$W/policy.conf" --out "$W/policy.der"
+"$SG" policy load --in "$W/policy.der" --so-pin "$SO_PIN"
+"$SG" policy show
 
 step "A subscriber TBSCertificate (mailbox-validated, strict) for alice@example.com"
 # openssl builds the TBS from a throwaway issuer with the CA's subject and

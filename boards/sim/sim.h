@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define SIM_SECTOR_SIZE 4096u
-#define SIM_SECTOR_COUNT 128u /* 66 store + 2 log state + 60 log region */
+#define SIM_SECTOR_COUNT 128u /* 66 store + 2 log state + 2 policy bundle + 58 log region */
 #define SIM_FLASH_SIZE (SIM_SECTOR_SIZE * SIM_SECTOR_COUNT)
 
 /** Uses mem (SIM_FLASH_SIZE bytes) as the flash. */

@@ -48,6 +48,14 @@ void fw_no_free(void *p);
 #define MBEDTLS_HMAC_DRBG_C
 #define MBEDTLS_PKCS5_C
 
+/* Key escrow (docs/bundle.md): AES-256 key wrap with padding (RFC 5649),
+ * tables in flash (RAM is scarcer), the smaller table set. */
+#define MBEDTLS_AES_C
+#define MBEDTLS_AES_ROM_TABLES
+#define MBEDTLS_AES_FEWER_TABLES
+#define MBEDTLS_CIPHER_C
+#define MBEDTLS_NIST_KW_C
+
 /* Key encodings (SPKI, private keys at rest) and DER helpers. */
 #define MBEDTLS_OID_C
 #define MBEDTLS_ASN1_PARSE_C

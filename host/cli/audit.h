@@ -148,6 +148,7 @@ enum au_event {
     AU_EV_ESCROW = 0x21,
     AU_EV_DELIVERY = 0x22,
     AU_EV_RECOVERY = 0x23,
+    AU_EV_ESCROW_REFUSED = 0x24,
     AU_EV_PIN_LOCKOUT = 0x30,
     AU_EV_LOG_EXPORT = 0x40,
     AU_EV_LOG_ACK = 0x41,

@@ -26,6 +26,7 @@ static const struct {
     { AU_EV_ESCROW, "escrow" },
     { AU_EV_DELIVERY, "delivery" },
     { AU_EV_RECOVERY, "recovery" },
+    { AU_EV_ESCROW_REFUSED, "escrow-refused" },
     { AU_EV_PIN_LOCKOUT, "pin-lockout" },
     { AU_EV_LOG_EXPORT, "log-export" },
     { AU_EV_LOG_ACK, "log-ack" },
@@ -122,8 +123,8 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
         return efail(err, cap, "%zu trailing bytes after the last reason", len - off);
     /* Fields docs/log.md defines per event ("Events" table). */
     int pre = e->flags & AU_F_PREAUTHORIZED;
-    int refusal =
-        e->event == AU_EV_ISSUE_REFUSED || e->event == AU_EV_AUTHZ_REFUSED || e->event == AU_EV_REFUSAL_SUMMARY;
+    int refusal = e->event == AU_EV_ISSUE_REFUSED || e->event == AU_EV_AUTHZ_REFUSED ||
+                  e->event == AU_EV_REFUSAL_SUMMARY || e->event == AU_EV_ESCROW_REFUSED;
     switch (e->event) {
     case AU_EV_ISSUE_ACCEPTED:
         if (zero(e->tbs_hash))
@@ -144,10 +145,17 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
             return efail(err, cap, "acknowledges a tree of %llu entries, more than precede it",
                          (unsigned long long)e->value);
         break;
-    case AU_EV_POLICY_LOAD: /* cert_hash reserved for the policy and escrow issues */
+    case AU_EV_POLICY_LOAD:
+        if (zero(e->policy_hash))
+            return efail(err, cap, "policy load without the new bundle's hash");
+        if (!zero(e->cert_hash))
+            return efail(err, cap, "policy-load entry with a certificate hash (must be zeros)");
+        break;
     case AU_EV_ESCROW:
     case AU_EV_DELIVERY:
     case AU_EV_RECOVERY:
+        if (zero(e->key_id) || zero(e->tbs_hash) || zero(e->cert_hash))
+            return efail(err, cap, "%s entry without the escrowed key id, consent hash and CA/transport key hash", name);
         break;
     case AU_EV_LOG_EXPORT:
         if (e->value != e->seq)
@@ -244,10 +252,14 @@ int au_summary_add(au_summary *s, const au_entry *e)
     case AU_EV_RECOVERY:
         s->escrow_events++;
         break;
+    case AU_EV_ESCROW_REFUSED:
+        s->refused_requests++;
+        break;
     default:
         break;
     }
-    if (e->event == AU_EV_ISSUE_REFUSED || e->event == AU_EV_AUTHZ_REFUSED || e->event == AU_EV_REFUSAL_SUMMARY)
+    if (e->event == AU_EV_ISSUE_REFUSED || e->event == AU_EV_AUTHZ_REFUSED || e->event == AU_EV_REFUSAL_SUMMARY ||
+        e->event == AU_EV_ESCROW_REFUSED)
         for (unsigned i = 0; i < e->n_reasons; i++)
             if (add_code(s, &e->reasons[i], e->event == AU_EV_REFUSAL_SUMMARY ? e->reasons[i].count : 1))
                 return AU_E_NOMEM;
@@ -322,8 +334,10 @@ void au_summary_print(const au_summary *s, int json)
            (unsigned long long)authz_refused, (unsigned long long)s->folded);
     for (size_t i = 0; i < s->n_codes; i++)
         printf("    %-48s %llu\n", s->codes[i].code, (unsigned long long)s->codes[i].count);
-    printf("  policy loads: %llu\n  escrow events: %llu\n", (unsigned long long)s->policy_loads,
-           (unsigned long long)s->escrow_events);
+    printf("  policy loads: %llu\n  escrow events: %llu (escrow %llu, delivery %llu, recovery %llu, refused %llu)\n",
+           (unsigned long long)s->policy_loads, (unsigned long long)s->escrow_events,
+           (unsigned long long)s->by_event[AU_EV_ESCROW], (unsigned long long)s->by_event[AU_EV_DELIVERY],
+           (unsigned long long)s->by_event[AU_EV_RECOVERY], (unsigned long long)s->by_event[AU_EV_ESCROW_REFUSED]);
     printf("  events:");
     for (unsigned ev = 0; ev < 256; ev++)
         if (s->by_event[ev])

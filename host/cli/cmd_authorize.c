@@ -12,6 +12,17 @@
 static const struct {
     const char *code, *text;
 } token_reasons[] = {
+    { "sbrguard.escrow.no-bundle", "no policy bundle entry for this CA key" },
+    { "sbrguard.escrow.no-rule", "the CA's bundle has no escrow rule for this profile" },
+    { "sbrguard.escrow.no-consent", "no subscriber authorization (consent hash) was given" },
+    { "sbrguard.escrow.encryption-only", "the escrow rule allows encryption-only keys" },
+    { "sbrguard.escrow.key-type", "the escrow rule does not allow this key type" },
+    { "sbrguard.escrow.transport-key", "the transport key is not RSA >= 2048 (112 bits)" },
+    { "sbrguard.escrow.agent-wrapped", "the key is wrapped to the escrow agent: the token cannot deliver it" },
+    { "sbrguard.escrow.period-over", "the escrow period is over" },
+    { "sbrguard.escrow.recovery-forbidden", "the current bundle's rule does not allow recovery" },
+    { "sbrguard.bundle.none", "no policy bundle is loaded: CA keys sign nothing (sbrguard policy load)" },
+    { "sbrguard.bundle.no-entry", "the loaded policy bundle has no entry for this CA key" },
     { "sbrguard.ca.unbound", "the CA key has no CA certificate bound: nothing to judge the TBS against" },
     { "sbrguard.ca.cert-malformed", "the bound CA certificate cannot be read" },
     { "sbrguard.sign.hash", "the mechanism has no hash the SBR allows" },

@@ -62,8 +62,11 @@ int cli_parse_handle(const char *s, uint16_t *h)
 
 int cmd_init(cli_args *a)
 {
-    static const char *const known[] = { "--label", "--so-pin", "--pin", NULL };
+    static const char *const known[] = { "--label", "--so-pin", "--pin", "--policy-key", NULL };
     const char *label = cli_opt(a, "--label"), *so = cli_opt(a, "--so-pin"), *pin = cli_opt(a, "--pin");
+    const char *pkf = cli_opt(a, "--policy-key");
+    uint8_t *pk = NULL;
+    size_t pkl = 0;
     sg_client *c;
     int rc;
     if (cli_check(a, known))
@@ -74,9 +77,13 @@ int cmd_init(cli_args *a)
         return cli_fail("init needs --label, --so-pin and --pin (see --help)");
     if (strlen(label) > SG_MAX_LABEL)
         return cli_fail("label longer than %u characters", SG_MAX_LABEL);
-    if (cli_connect(&c))
+    if (pkf && !(pk = cli_read_der(pkf, &pkl)))
         return 1;
-    if ((rc = sg_init_token(c, so, strlen(so), label)))
+    if (cli_connect(&c)) {
+        free(pk);
+        return 1;
+    }
+    if ((rc = sg_init_token_policy(c, so, strlen(so), label, pk, pkl)))
         rc = cli_token_fail(c, rc, "init token");
     else if ((rc = sg_login(c, SG_USER_SO, so, strlen(so))))
         rc = cli_token_fail(c, rc, "SO login");
@@ -85,7 +92,8 @@ int cmd_init(cli_args *a)
     else if ((rc = sg_logout(c)))
         rc = cli_token_fail(c, rc, "logout");
     else
-        printf("token initialized: label '%s', user PIN set\n", label);
+        printf("token initialized: label '%s', user PIN set%s\n", label, pk ? ", policy key set" : "");
+    free(pk);
     sg_free(c);
     return rc;
 }
@@ -129,7 +137,7 @@ int cmd_keygen(cli_args *a)
 int cmd_list(cli_args *a)
 {
     static const char *const known[] = { "--pin", NULL };
-    static const char *const cls[] = { "?", "key", "cert", "data" };
+    static const char *const cls[] = { "?", "key", "cert", "data", "escrow" };
     sg_list_entry e[64];
     size_t n = 64;
     sg_client *c;
@@ -152,7 +160,7 @@ int cmd_list(cli_args *a)
             rc = cli_token_fail(c, rc, "get object");
             break;
         }
-        printf("%-6u %-5s %-9s ", o.handle, cls[o.cls <= 3 ? o.cls : 0], o.cls == SG_CLASS_KEY ? key_name(o.key_type) : "-");
+        printf("%-6u %-5s %-9s ", o.handle, cls[o.cls <= 4 ? o.cls : 0], o.cls == SG_CLASS_KEY || o.cls == SG_CLASS_ESCROW ? key_name(o.key_type) : "-");
         cli_hex_print(o.id, o.id_len > 8 ? 8 : o.id_len);
         printf("%*s %-5s %.*s\n", (int)(16 - 2 * (o.id_len > 8 ? 8 : o.id_len)), "",
                o.flags & SG_OBJ_CA ? "ca" : o.flags & SG_OBJ_CA_CERT ? "ca-crt" : o.flags & SG_OBJ_PRIVATE ? "priv" : "-",

@@ -18,10 +18,12 @@ static const verb verbs[] = {
       "  stop    stop it\n"
       "  status  show the token's state; exit 3 if it is not reachable\n" },
     { "init", cmd_init,
-      "usage: sbrguard init --label LABEL --so-pin SOPIN --pin PIN\n"
+      "usage: sbrguard init --label LABEL --so-pin SOPIN --pin PIN [--policy-key SO.pub.pem]\n"
       "  Initializes the token (wipes every object), sets the security officer PIN\n"
       "  and the user PIN. On an initialized token SOPIN must be the current one.\n"
-      "  PINs may come from $SBRGUARD_SO_PIN and $SBRGUARD_PIN instead.\n" },
+      "  PINs may come from $SBRGUARD_SO_PIN and $SBRGUARD_PIN instead. --policy-key: the\n"
+      "  security officer's policy-signing public key (ECDSA P-256/P-384, RSA >= 2048); CA\n"
+      "  keys sign only under a bundle it signed (sbrguard policy).\n" },
     { "keygen", cmd_keygen,
       "usage: sbrguard keygen --type TYPE --label LABEL [--id HEX] [--ca] [--pubout FILE] [--pin PIN]\n"
       "  Generates a key pair on the token. TYPE: ec-p256 ec-p384 ec-p521 rsa-2048\n"
@@ -98,13 +100,33 @@ static const verb verbs[] = {
       "  computed from DIR's hash tiles and verified.\n"
       "  ack DIR --so-pin SOPIN: the security officer acknowledges DIR's checkpoint after\n"
       "  verifying the export; the token then frees the log entries it covers.\n" },
+    { "policy", cmd_policy,
+      "usage: sbrguard policy sign --key SO.pem --in policy.conf --out bundle.der\n"
+      "       sbrguard policy load --in bundle.der --so-pin SOPIN\n"
+      "       sbrguard policy show [--in bundle.der [--key SO.pub.pem]] [--json]\n"
+      "  The CA's signed policy bundle (docs/bundle.md). sign: compiles the source (format in\n"
+      "  docs/bundle.md) and signs it with the security officer's policy key. load: the token\n"
+      "  verifies it with the key given to `init --policy-key`, refuses an older or equal version,\n"
+      "  logs and commits it. show: a bundle file, or the token's current one, readable or JSON.\n" },
+    { "escrow", cmd_escrow,
+      "usage: sbrguard escrow generate --ca HANDLE --profile TYPE-GEN --type KEYTYPE --consent FILE\n"
+      "                                [--usage encrypt|sign|both] [--label L] [--pubout FILE] [--pin PIN]\n"
+      "       sbrguard escrow deliver --key HANDLE --transport PUB.pem --out FILE [--pin PIN]\n"
+      "       sbrguard escrow recover --key HANDLE [--transport PUB.pem] --out FILE --so-pin SOPIN\n"
+      "  Key escrow under the CA's bundle (SBR 4.12, 6.1.2, 6.3.2). generate: a subscriber key pair\n"
+      "  made on the token and escrowed wrapped (never in clear) if the CA's bundle allows it; the\n"
+      "  consent FILE is the subscriber's signed authorization (its SHA-256 is recorded).\n"
+      "  deliver / recover write RSA-OAEP-SHA256(K) || AES-256-KWP_K(PKCS#8 key): the first\n"
+      "  modulus-length bytes decrypt with the transport (or agent) private key, the rest with\n"
+      "  `openssl enc -d -id-aes256-wrap-pad -K HEX(K) -iv A65959A6` (docs/bundle.md).\n" },
 };
 
 static void usage(FILE *f)
 {
     fputs("usage: sbrguard VERB [options]   (sbrguard VERB --help for details)\n"
           "verbs: token start|stop|status, init, keygen, list, cert import|assemble, sign,\n"
-          "       authorize, lint, audit export|verify|proof\n"
+          "       authorize, lint, audit export|verify|proof, policy sign|load|show,\n"
+          "       escrow generate|deliver|recover\n"
           "The token's socket: $SBRGUARD_SOCKET, else `socket = PATH` in $SBRGUARD_CONF,\n"
           "~/.config/sbrguard/sbrguard.conf or /etc/sbrguard/sbrguard.conf, else\n"
           "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n",

@@ -48,6 +48,12 @@ static const char *const status_names[] = {
     [SG_ST_LOG_FULL] = "enforcement log full",
     [SG_ST_LOG_PRUNED] = "log entries freed by acknowledgement",
     [SG_ST_LOG_CORRUPT] = "enforcement log failed its integrity check",
+    [SG_ST_BUNDLE_SIGNATURE] = "policy bundle signature does not verify",
+    [SG_ST_BUNDLE_ROLLBACK] = "policy bundle version not above the loaded one (rollback)",
+    [SG_ST_BUNDLE_MALFORMED] = "malformed policy bundle",
+    [SG_ST_NO_POLICY_KEY] = "token initialized without a policy key",
+    [SG_ST_ESCROW_REFUSED] = "refused by the escrow rules",
+    [SG_ST_BUNDLE_TOO_LARGE] = "policy bundle too large",
 };
 
 const char *sg_status_name(int status)

@@ -596,6 +596,7 @@ static const struct {
     { SG_LOG_EV_ESCROW, "escrow" },
     { SG_LOG_EV_DELIVERY, "delivery" },
     { SG_LOG_EV_RECOVERY, "recovery" },
+    { SG_LOG_EV_ESCROW_REFUSED, "escrow-refused" },
     { SG_LOG_EV_PIN_LOCKOUT, "pin-lockout" },
     { SG_LOG_EV_LOG_EXPORT, "log-export" },
     { SG_LOG_EV_LOG_ACK, "log-ack" },

@@ -19,12 +19,13 @@
  *     25   1    flags         SG_LOG_F_*
  *     26   8    value         event-specific (see SG_LOG_EV_*)
  *     34   32   key_id        SHA-256 of the key's SubjectPublicKeyInfo, else zeros
- *     66   32   policy_hash   policy bundle hash (zeros until bundles exist)
+ *     66   32   policy_hash   SHA-256 of the policy bundle in force (docs/bundle.md), zeros if none
  *     98   32   tbs_hash      SHA-256 of the DER TBSCertificate, else zeros
  *     130  32   evidence_hash SHA-256 of the evidence DER the decision used, else zeros
  *     162  32   cert_hash     SHA-256 of the DER Certificate (accepted issuance),
  *                             SHA-256 of the CA certificate (CA_BIND),
- *                             root hash of the acknowledged tree (LOG_ACK), else zeros
+ *                             root hash of the acknowledged tree (LOG_ACK),
+ *                             CA key id (ESCROW), transport key hash (DELIVERY, RECOVERY), else zeros
  *     194  1    n_reasons     at most SG_LOG_MAX_REASONS
  *     195  ...  n_reasons x { count u32, len u8 (1..SG_LOG_MAX_CODE), code (printable ASCII) }
  *
@@ -67,10 +68,11 @@
 #define SG_LOG_EV_AUTHZ_ACCEPTED 0x12u  /**< AUTHORIZE accepted [expiry time] */
 #define SG_LOG_EV_AUTHZ_REFUSED 0x13u   /**< AUTHORIZE refused [0]; reasons */
 #define SG_LOG_EV_REFUSAL_SUMMARY 0x14u /**< refusals folded by the flood rule [requests folded]; reasons with counts */
-#define SG_LOG_EV_POLICY_LOAD 0x20u     /**< reserved: policy bundle loaded [bundle version] */
-#define SG_LOG_EV_ESCROW 0x21u          /**< reserved: key escrowed */
-#define SG_LOG_EV_DELIVERY 0x22u        /**< reserved: escrowed key delivered */
-#define SG_LOG_EV_RECOVERY 0x23u        /**< reserved: escrowed key recovered */
+#define SG_LOG_EV_POLICY_LOAD 0x20u     /**< policy bundle loaded [bundle version]; policy_hash = the new bundle's */
+#define SG_LOG_EV_ESCROW 0x21u          /**< key pair generated and escrowed [escrow-until]; tbs_hash = consent hash */
+#define SG_LOG_EV_DELIVERY 0x22u        /**< escrowed key delivered to the subscriber [escrow-until] */
+#define SG_LOG_EV_RECOVERY 0x23u        /**< escrowed key recovered by the SO [escrow-until] */
+#define SG_LOG_EV_ESCROW_REFUSED 0x24u  /**< escrow, delivery or recovery refused [SG_CMD_ESCROW_*]; reasons */
 #define SG_LOG_EV_PIN_LOCKOUT 0x30u     /**< a PIN's retry counter reached 0 [SG_USER_SO / SG_USER_USER] */
 #define SG_LOG_EV_LOG_EXPORT 0x40u      /**< export started (LOG_CHECKPOINT with SG_LOG_CP_EXPORT) [this entry's seq] */
 #define SG_LOG_EV_LOG_ACK 0x41u         /**< SO acknowledged an exported checkpoint [its tree size]; cert_hash = its root */

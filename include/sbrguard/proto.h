@@ -60,6 +60,7 @@ enum sg_cmd {
     /* 0x0F stays unassigned. */
     SG_CMD_AUTHORIZE = 0x10,     /**< HANDLE (CA key), MECH (hash-and-sign), DATA (TBS), [PSS_*, EVIDENCE] -> MECH (raw), DIGEST, EXPIRES */
     /* 0x11..0x16: the enforcement log, SG_CMD_LOG_* in sbrguard/log.h. */
+    /* 0x18..0x1D: policy bundle and key escrow, sbrguard/bundle.h. */
 };
 
 /* Response statuses (one byte on the wire; 0 = success). */
@@ -94,6 +95,7 @@ enum sg_status {
     SG_ST_LOG_FULL = 27,        /**< the enforcement log cannot take the entry: nothing was signed */
     SG_ST_LOG_PRUNED = 28,      /**< the entries asked for were freed by LOG_ACK */
     SG_ST_LOG_CORRUPT = 29,     /**< the log failed an integrity or consistency check: nothing was signed */
+    /* 30..39: policy bundle and key escrow, SG_ST_* in sbrguard/bundle.h. */
 };
 
 /* TLV tags. */
@@ -137,12 +139,13 @@ enum sg_tag {
     SG_T_EXPIRES = 0x33,     /**< u64: token time after which an authorization lapses */
     SG_T_MESSAGE = 0x3F,     /**< error detail, printable ASCII */
     /* 0x50..0x62: the enforcement log, SG_T_LOG_* in sbrguard/log.h. */
+    /* 0x70..0x7F: policy bundle and key escrow, sbrguard/bundle.h. */
 };
 
 enum sg_user_type { SG_USER_SO = 0, SG_USER_USER = 1 }; /* = CKU_SO, CKU_USER */
 enum sg_login_state { SG_LOGIN_NONE = 0, SG_LOGIN_SO = 1, SG_LOGIN_USER = 2 };
 
-enum sg_class { SG_CLASS_KEY = 1, SG_CLASS_CERT = 2, SG_CLASS_DATA = 3 };
+enum sg_class { SG_CLASS_KEY = 1, SG_CLASS_CERT = 2, SG_CLASS_DATA = 3 }; /* 4: SG_CLASS_ESCROW, bundle.h */
 
 enum sg_key_type {
     SG_KEY_EC_P256 = 1,
@@ -185,5 +188,6 @@ enum sg_key_type {
 #define SG_MGF1_SHA512 0x00000004u
 
 #include "sbrguard/log.h"
+#include "sbrguard/bundle.h"
 
 #endif

@@ -289,6 +289,71 @@ int sg_log_entry_parse(const uint8_t *e, size_t len, sg_log_entry *out);
 /** Name of an SG_LOG_EV_* event ("issue-accepted", ...), NULL if unknown. */
 const char *sg_log_event_name(int event);
 
+/* ---- the CA's policy bundle and key escrow (docs/bundle.md, sbrguard/bundle.h) ---- */
+
+/** INIT_TOKEN with the security officer's policy-signing key (SPKI DER:
+ * ECDSA P-256/P-384 or RSA >= 2048); policy_key_len 0: none. */
+int sg_init_token_policy(sg_client *c, const char *so_pin, size_t so_pin_len, const char *label,
+                         const uint8_t *policy_key, size_t policy_key_len);
+
+/**
+ * Compiles the human-writable bundle source (docs/bundle.md, "Source
+ * format") to TBSBundle DER in out. Files it names (key, va-key, agent-key)
+ * are read relative to dir (NULL: the current folder). On SG_E_ARGS err
+ * (may be NULL) holds "line N: what".
+ */
+int sg_policy_compile(const char *text, const char *dir, uint8_t *out, size_t cap, size_t *len, char *err,
+                      size_t err_cap);
+/** Signs a TBSBundle with the SO's private key (DER: PKCS#8, SEC1 or PKCS#1;
+ * ECDSA P-256/P-384 or RSA >= 2048) into a SignedPolicyBundle. */
+int sg_policy_sign(const uint8_t *tbs, size_t tbs_len, const uint8_t *key, size_t key_len, uint8_t *out, size_t cap,
+                   size_t *out_len);
+/** SO logged in: loads a signed bundle; version and hash (may be NULL) of the new one. */
+int sg_policy_load(sg_client *c, const uint8_t *bundle, size_t len, uint32_t *version, uint8_t hash[32]);
+
+/** The token's policy key and loaded bundle (SG_CMD_POLICY_INFO). */
+typedef struct {
+    int has_key;
+    uint8_t key[SG_BUNDLE_MAX_POLICY_KEY];
+    size_t key_len;
+    int has_bundle;
+    uint32_t version;
+    uint8_t hash[32];
+    uint8_t bundle[SG_BUNDLE_MAX];
+    size_t bundle_len;
+} sg_policy_state;
+int sg_policy_info(sg_client *c, sg_policy_state *out);
+
+/** An escrowed key pair to generate (SG_CMD_ESCROW_GENERATE, user logged in). */
+typedef struct {
+    uint16_t ca_key;       /**< CA key whose bundle entry's escrow rule applies */
+    int type, gen;         /**< profile of the certificate (pol_type, pol_gen) */
+    int key_type;          /**< SG_KEY_* of the subscriber key */
+    int usage;             /**< SG_ESCROW_USE_* */
+    uint8_t consent[32];   /**< SHA-256 of the subscriber's signed escrow consent */
+    const char *label;     /**< may be NULL */
+    const uint8_t *id;
+    size_t id_len;
+} sg_escrow_req;
+
+typedef struct {
+    uint16_t handle;       /**< the escrow record */
+    uint64_t until;        /**< end of the escrow period (token time) */
+    int wrap;              /**< SG_WRAP_* */
+    uint8_t spki[SG_BUNDLE_MAX_POLICY_KEY]; /**< the subscriber's public key, for the TBS */
+    size_t spki_len;
+} sg_escrow_out;
+
+int sg_escrow_generate(sg_client *c, const sg_escrow_req *q, sg_escrow_out *out);
+/** User: the escrowed private key for the subscriber, RSA-OAEP-SHA256(K) ||
+ * KWP_K(PKCS#8) to the subscriber's transport key (RSA >= 2048 SPKI DER). */
+int sg_escrow_deliver(sg_client *c, uint16_t handle, const uint8_t *transport, size_t tlen, uint8_t *out, size_t cap,
+                      size_t *len);
+/** SO: recovery, to a transport key (token-wrapped records) or, with tlen 0,
+ * the record as wrapped to its escrow agent (agent-wrapped records). */
+int sg_escrow_recover(sg_client *c, uint16_t handle, const uint8_t *transport, size_t tlen, uint8_t *out, size_t cap,
+                      size_t *len);
+
 /* TLV helpers, shared by the module and the CLI. */
 
 /** Appends tag/len/value at *off; returns SG_E_BUFFER if it does not fit. */

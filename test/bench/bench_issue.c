@@ -12,6 +12,7 @@
 #include <time.h>
 #include "../unit/harness.h"
 #include "../unit/ca_cert.h"
+#include "../unit/bundle_fixture.h"
 
 #define N 101
 #define CHECKPOINT_BATCH 256 /* entries per batched checkpoint (docs/log.md) */
@@ -68,11 +69,18 @@ static unsigned keygen(int type, const char *label, uint8_t *spki, size_t *spki_
     return (unsigned)th_get_u(r, SG_T_HANDLE);
 }
 
+/* The CA keys' SPKIs, for the policy bundle (bundle_fixture.h). */
+static uint8_t ca_spki[2][600];
+static size_t ca_spki_len[2];
+static unsigned n_ca;
+
 static unsigned ca_key(int type, const pol_ca *ca)
 {
-    static uint8_t spki[600], cert[4096];
-    size_t sl = sizeof spki;
+    static uint8_t cert[4096];
+    uint8_t *spki = ca_spki[n_ca];
+    size_t sl = sizeof ca_spki[0];
     unsigned k = keygen(type, "CA", spki, &sl);
+    ca_spki_len[n_ca++] = sl;
     size_t cl = make_ca(ca, spki, sl, cert);
     th_begin();
     th_put_u(SG_T_HANDLE, k, 2);
@@ -114,7 +122,7 @@ int main(void)
         fprintf(stderr, "bench_issue: test/vectors/smime is missing (run from the repository root)\n");
         return 1;
     }
-    if (th_boot() || th_init_token("so-pin-1", "bench") || th_init_pin("so-pin-1", "user-1234") ||
+    if (th_boot() || bf_init_token("so-pin-1", "bench") || th_init_pin("so-pin-1", "user-1234") ||
         th_login(0, SG_USER_USER, "user-1234"))
         return 1;
     sim_clock_set((uint64_t)nb);
@@ -125,7 +133,8 @@ int main(void)
     sl = sizeof spki;
     unsigned rsa_plain = keygen(SG_KEY_RSA_2048, "plain RSA", spki, &sl);
     unsigned ec_ca = ca_key(SG_KEY_EC_P256, &ca), rsa_ca = ca_key(SG_KEY_RSA_2048, &ca);
-    if (!ec_plain || !rsa_plain || !ec_ca || !rsa_ca || !rsa_len) {
+    const uint8_t *spkis[2] = { ca_spki[0], ca_spki[1] };
+    if (!ec_plain || !rsa_plain || !ec_ca || !rsa_ca || !rsa_len || bf_load("so-pin-1", spkis, ca_spki_len, 2, NULL)) {
         fprintf(stderr, "bench_issue: setup failed\n");
         return 1;
     }

@@ -110,7 +110,7 @@ tok() { python3 "$TMP/tok.py" "$TMP/token.sock" "$@"; }
 TOKEN_PID=$!
 for _ in $(seq 100); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
 check "token starts" test -S "$TMP/token.sock"
-check "init token" sg init --label audit --so-pin $SO_PIN --pin $PIN
+check "init token with the SO policy key" sg_init --label audit --so-pin $SO_PIN --pin $PIN
 sg keygen --type ec-p256 --label ca-ec --id c1 --pubout "$TMP/ca.pub.pem" --pin $PIN >"$TMP/out" 2>&1
 EC=$(sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1)
 check "CA key generated on the token (handle ${EC:-?})" test -n "$EC"
@@ -127,6 +127,7 @@ mk_ca() {
         sg cert import --key "${EC:-0}" --cert "$TMP/ca.pem" --pin $PIN
 }
 check "CA certificate (token's key, software root) bound to the key" mk_ca
+check "policy bundle for the CA key loaded (lib/preamble.sh)" policy_load_for "$TMP/ca.pub.pem"
 
 # --- TBSs, issuance, refusals ---------------------------------------------------------------
 openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/ee.key" 2>/dev/null

@@ -47,7 +47,7 @@ issued() { sg cert assemble --tbs "$1" --sig "$2" --out "$2.pem" && verify "$3" 
 TOKEN_PID=$!
 for _ in $(seq 100); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
 check "token starts" test -S "$TMP/token.sock"
-check "init token" sg init --label signpath --so-pin $SO_PIN --pin $PIN
+check "init token with the SO policy key" sg_init --label signpath --so-pin $SO_PIN --pin $PIN
 handle() { sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1; }
 sg keygen --type ec-p256 --label ca-ec --id c1 --pin $PIN >"$TMP/out" 2>&1
 EC=$(handle)
@@ -81,6 +81,7 @@ check "openssl verifies both self-signed CA certificates" \
     eval 'verify "$TMP/ca-ec.pem" "$TMP/ca-ec.pem" && verify "$TMP/ca-rsa.pem" "$TMP/ca-rsa.pem"'
 check "cert import binds the EC CA certificate" sg cert import --key "${EC:-0}" --cert "$TMP/ca-ec.pem" --pin $PIN
 check "cert import binds the RSA CA certificate" sg cert import --key "${RSA:-0}" --cert "$TMP/ca-rsa.pem" --pin $PIN
+check "policy bundle for both CA keys loaded (lib/preamble.sh)" policy_load_for "$TMP/ca-ec.pem" "$TMP/ca-rsa.pem"
 
 # --- subscriber TBSCertificates ---------------------------------------------------------
 openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/ee.key" 2>/dev/null

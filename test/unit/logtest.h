@@ -8,6 +8,7 @@
 #include <time.h>
 #include "harness.h"
 #include "derbuild.h"
+#include "bundle_fixture.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/sha256.h"
@@ -167,7 +168,7 @@ static int lt_setup(uint32_t sectors, lt_ca *ca)
     memset(th_flash, 0xFF, sizeof th_flash);
     sim_flash_set_sectors(sectors);
     sim_clock_set(LT_NOW);
-    if (th_boot() || th_init_token(LT_SO, "log") || th_init_pin(LT_SO, LT_PIN) ||
+    if (th_boot() || bf_init_token(LT_SO, "log") || th_init_pin(LT_SO, LT_PIN) ||
         th_login(0, SG_USER_USER, LT_PIN))
         return -1;
     th_resp r = th_keygen(0, SG_KEY_EC_P256, "ca", 0);
@@ -183,7 +184,10 @@ static int lt_setup(uint32_t sectors, lt_ca *ca)
     th_begin();
     th_put_u(SG_T_HANDLE, ca->handle, 2);
     th_put(SG_T_VALUE, cert, cl);
-    return th_send(0, SG_CMD_BIND_CA).status ? -1 : 0;
+    if (th_send(0, SG_CMD_BIND_CA).status)
+        return -1;
+    /* Entries so far: token init, key gen, CA bind, policy load. */
+    return bf_load1(LT_SO, ca->spki, ca->spki_len) ? -1 : 0;
 }
 
 static uint8_t lt_tbs_buf[4096];

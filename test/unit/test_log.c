@@ -97,7 +97,7 @@ static void entries(void)
 
     long got = lt_read(0);
     lt_info in = lt_log_info();
-    CHECK(got == 5 && in.size == 5 && in.min == 0, "5 entries: token init, key gen, CA bind, accepted, refused");
+    CHECK(got == 6 && in.size == 6 && in.min == 0, "6 entries: token init, key gen, CA bind, policy load, accepted, refused");
     const lt_entry *e = lt_e;
     CHECK(e[0].b[0] == SG_LOG_FORMAT && e[0].b[1] == SG_LOG_EV_TOKEN_INIT && sg_be_get(e[0].b + SG_LOG_OFF_VALUE, 8) == 1 &&
               sg_be_get(e[0].b + SG_LOG_OFF_TIME, 8) == LT_NOW && e[0].len == SG_LOG_FIXED_LEN,
@@ -107,14 +107,17 @@ static void entries(void)
           "entry 1: KEY_GEN with handle, key type and key id = SHA-256(SPKI)");
     CHECK(e[2].b[1] == SG_LOG_EV_CA_BIND && !memcmp(e[2].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32), "entry 2: CA_BIND");
     static const uint8_t zero[32];
-    CHECK(e[3].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && sg_be_get(e[3].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA_SHA256 &&
-              !memcmp(e[3].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32) && !memcmp(e[3].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
-              !memcmp(e[3].b + SG_LOG_OFF_CERT_HASH, cert_hash, 32) &&
-              !memcmp(e[3].b + SG_LOG_OFF_POLICY_HASH, zero, 32) && !memcmp(e[3].b + SG_LOG_OFF_EVIDENCE_HASH, zero, 32),
-          "entry 3: ISSUE_ACCEPTED with TBS hash and the hash of the certificate `cert assemble` builds");
-    CHECK(e[4].b[1] == SG_LOG_EV_ISSUE_REFUSED && !memcmp(e[4].b + SG_LOG_OFF_TBS_HASH, bad_hash, 32) &&
-              has_reason(&e[4], "sbr.7.1.2.3.eku.prohibited", NULL) && !memcmp(e[4].b + SG_LOG_OFF_CERT_HASH, zero, 32),
-          "entry 4: ISSUE_REFUSED with the reason code of the response");
+    CHECK(e[3].b[1] == SG_LOG_EV_POLICY_LOAD && sg_be_get(e[3].b + SG_LOG_OFF_VALUE, 8) == bf_version &&
+              memcmp(e[3].b + SG_LOG_OFF_POLICY_HASH, zero, 32),
+          "entry 3: POLICY_LOAD with the bundle's version and hash");
+    CHECK(e[4].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && sg_be_get(e[4].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA_SHA256 &&
+              !memcmp(e[4].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32) && !memcmp(e[4].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
+              !memcmp(e[4].b + SG_LOG_OFF_CERT_HASH, cert_hash, 32) &&
+              !memcmp(e[4].b + SG_LOG_OFF_POLICY_HASH, e[3].b + SG_LOG_OFF_POLICY_HASH, 32) && !memcmp(e[4].b + SG_LOG_OFF_EVIDENCE_HASH, zero, 32),
+          "entry 4: ISSUE_ACCEPTED with TBS hash and the hash of the certificate `cert assemble` builds");
+    CHECK(e[5].b[1] == SG_LOG_EV_ISSUE_REFUSED && !memcmp(e[5].b + SG_LOG_OFF_TBS_HASH, bad_hash, 32) &&
+              has_reason(&e[5], "sbr.7.1.2.3.eku.prohibited", NULL) && !memcmp(e[5].b + SG_LOG_OFF_CERT_HASH, zero, 32),
+          "entry 5: ISSUE_REFUSED with the reason code of the response");
 
     /* Pre-authorized: AUTHZ_ACCEPTED, then ISSUE_ACCEPTED flagged. */
     lt_tbs_len = lt_tbs(ca.spki, ca.spki_len, 3, 0, lt_tbs_buf);
@@ -139,25 +142,25 @@ static void entries(void)
     CHECK(th_send(0, SG_CMD_AUTHORIZE).status == SG_ST_POLICY_REJECTED, "authorization refused");
     r = th_sign(0, ca.handle, SG_MECH_ECDSA, dig, 32);
     CHECK(r.status == SG_ST_POLICY_REJECTED, "raw signature without authorization refused");
-    got = lt_read(5);
+    got = lt_read(6);
     CHECK(got == 4, "4 more entries");
-    CHECK(e[5].b[1] == SG_LOG_EV_AUTHZ_ACCEPTED && !memcmp(e[5].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
-              sg_be_get(e[5].b + SG_LOG_OFF_VALUE, 8) == LT_NOW + SG_AUTHZ_WINDOW,
+    CHECK(e[6].b[1] == SG_LOG_EV_AUTHZ_ACCEPTED && !memcmp(e[6].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
+              sg_be_get(e[6].b + SG_LOG_OFF_VALUE, 8) == LT_NOW + SG_AUTHZ_WINDOW,
           "AUTHZ_ACCEPTED with TBS hash and expiry");
-    CHECK(e[6].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && e[6].b[SG_LOG_OFF_FLAGS] == SG_LOG_F_PREAUTHORIZED &&
-              sg_be_get(e[6].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA && !memcmp(e[6].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
-              !memcmp(e[6].b + SG_LOG_OFF_CERT_HASH, zero, 32),
+    CHECK(e[7].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && e[7].b[SG_LOG_OFF_FLAGS] == SG_LOG_F_PREAUTHORIZED &&
+              sg_be_get(e[7].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA && !memcmp(e[7].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
+              !memcmp(e[7].b + SG_LOG_OFF_CERT_HASH, zero, 32),
           "pre-authorized ISSUE_ACCEPTED: flag, raw mechanism, the authorized TBS's hash, no certificate hash");
-    CHECK(e[7].b[1] == SG_LOG_EV_AUTHZ_REFUSED && has_reason(&e[7], "sbr.7.1.2.3.eku.prohibited", NULL),
+    CHECK(e[8].b[1] == SG_LOG_EV_AUTHZ_REFUSED && has_reason(&e[8], "sbr.7.1.2.3.eku.prohibited", NULL),
           "AUTHZ_REFUSED with reasons");
-    CHECK(e[8].b[1] == SG_LOG_EV_ISSUE_REFUSED && (e[8].b[SG_LOG_OFF_FLAGS] & SG_LOG_F_PREAUTHORIZED) &&
-              has_reason(&e[8], "sbrguard.authz.used", NULL),
+    CHECK(e[9].b[1] == SG_LOG_EV_ISSUE_REFUSED && (e[9].b[SG_LOG_OFF_FLAGS] & SG_LOG_F_PREAUTHORIZED) &&
+              has_reason(&e[9], "sbrguard.authz.used", NULL),
           "refused raw signature: ISSUE_REFUSED, sbrguard.authz.used");
 
     /* A plain key signs without an entry. */
     th_resp k = th_keygen(0, SG_KEY_EC_P256, "plain", 0);
     unsigned ph = (unsigned)th_get_u(k, SG_T_HANDLE);
-    CHECK(th_sign(0, ph, SG_MECH_ECDSA_SHA256, "x", 1).status == SG_ST_OK && lt_log_info().size == 10,
+    CHECK(th_sign(0, ph, SG_MECH_ECDSA_SHA256, "x", 1).status == SG_ST_OK && lt_log_info().size == 11,
           "a plain key's signature is not logged (its generation is)");
 
     /* PIN lockout. */
@@ -166,8 +169,8 @@ static void entries(void)
     for (int i = 0; i < 3; i++)
         th_login(1, SG_USER_USER, "wrong-pin");
     th_login(0, SG_USER_SO, LT_SO);
-    got = lt_read(9);
-    CHECK(got == 2 && e[9].b[1] == SG_LOG_EV_KEY_GEN && e[10].b[1] == SG_LOG_EV_PIN_LOCKOUT && sg_be_get(e[10].b + SG_LOG_OFF_VALUE, 8) == SG_USER_USER,
+    got = lt_read(10);
+    CHECK(got == 2 && e[10].b[1] == SG_LOG_EV_KEY_GEN && e[11].b[1] == SG_LOG_EV_PIN_LOCKOUT && sg_be_get(e[11].b + SG_LOG_OFF_VALUE, 8) == SG_USER_USER,
           "PIN_LOCKOUT when the user PIN's counter reaches 0");
     th_begin();
     th_put_s(SG_T_PIN, LT_PIN);
@@ -181,24 +184,24 @@ static void entries(void)
     uint64_t cs = 0;
     uint8_t root[32], want[32];
     CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0, "LOG_CHECKPOINT without login");
-    lt_mth(0, 11, want);
-    CHECK(lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 11 && !memcmp(root, want, 32),
+    lt_mth(0, 12, want);
+    CHECK(lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 12 && !memcmp(root, want, 32),
           "checkpoint: origin, size, root = RFC 9162 root of the entries, ECDSA P-256 signature verifies");
     char again[SG_LOG_MAX_NOTE + 1];
     size_t al = 0;
     CHECK(lt_checkpoint(0, again, sizeof again, &al) == 0 && al == nl && !memcmp(again, note, nl),
           "no growth: the same checkpoint again, nothing re-signed");
-    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_read(11) == 1 &&
-              e[11].b[1] == SG_LOG_EV_LOG_EXPORT && lt_note_check(&key, again, al, &cs, root) == 0 && cs == 12,
+    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_read(12) == 1 &&
+              e[12].b[1] == SG_LOG_EV_LOG_EXPORT && lt_note_check(&key, again, al, &cs, root) == 0 && cs == 13,
           "export checkpoint records LOG_EXPORT and covers it");
-    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_log_info().size == 12,
+    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_log_info().size == 13,
           "a second export with nothing new adds no entry");
     int all = 1;
-    for (uint64_t n2 = 1; n2 <= 12; n2++)
+    for (uint64_t n2 = 1; n2 <= 13; n2++)
         for (uint64_t i = 0; i < n2; i++)
             all &= proofs_ok(i, i + 1 <= n2 ? i + 1 : n2, n2);
-    CHECK(all, "inclusion proofs of every entry in every tree size 1..12 and consistency proofs verify");
-    CHECK(proof_status(0, 12, 12) == SG_ST_ARGS && proof_status(1, 5, 13) == SG_ST_ARGS &&
+    CHECK(all, "inclusion proofs of every entry in every tree size 1..13 and consistency proofs verify");
+    CHECK(proof_status(0, 13, 13) == SG_ST_ARGS && proof_status(1, 5, 14) == SG_ST_ARGS &&
               proof_status(1, 6, 5) == SG_ST_ARGS,
           "proofs out of range refused");
 
@@ -206,31 +209,31 @@ static void entries(void)
     th_boot();
     th_login(0, SG_USER_USER, LT_PIN);
     lt_info i2 = lt_log_info();
-    CHECK(i2.size == 12 && i2.cp_size == 12, "after a reboot: same size, last checkpoint kept");
+    CHECK(i2.size == 13 && i2.cp_size == 13, "after a reboot: same size, last checkpoint kept");
     for (int i = 0; i < 3; i++)
         lt_issue(&ca, 10 + i, 0);
-    lt_read(12);
-    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 15,
+    lt_read(13);
+    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 16,
           "new checkpoint after reboot and growth");
-    CHECK(proofs_ok(3, 12, 15), "consistency 12 -> 15 across the reboot");
+    CHECK(proofs_ok(3, 13, 16), "consistency 13 -> 16 across the reboot");
 
     /* Re-initialization keeps the log, its key and its tree. */
     th_begin();
     th_send(0, SG_CMD_LOGOUT);
     lt_key k2;
     CHECK(th_init_token(LT_SO, "again") == SG_ST_OK && lt_pubkey(&k2) == 0 && k2.spki_len == key.spki_len &&
-              !memcmp(k2.spki, key.spki, key.spki_len) && lt_read(15) == 1 && lt_e[15].b[1] == SG_LOG_EV_TOKEN_INIT &&
-              sg_be_get(lt_e[15].b + SG_LOG_OFF_VALUE, 8) == 2,
+              !memcmp(k2.spki, key.spki, key.spki_len) && lt_read(16) == 1 && lt_e[16].b[1] == SG_LOG_EV_TOKEN_INIT &&
+              sg_be_get(lt_e[16].b + SG_LOG_OFF_VALUE, 8) == 2,
           "re-initialization: same log key, the tree goes on with TOKEN_INIT (epoch 2)");
-    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 16 &&
-              proofs_ok(15, 15, 16),
+    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 17 &&
+              proofs_ok(16, 16, 17),
           "checkpoint after re-initialization consistent with the one before");
 }
 
 /* Refusals past the rate are folded into summaries; they cannot fill the log. */
 static void flood(void)
 {
-    CHECK(lt_setup(68 + 8, &ca) == 0, "token with a 32 KiB log region");
+    CHECK(lt_setup(70 + 8, &ca) == 0, "token with a 32 KiB log region");
     lt_info before = lt_log_info();
     for (int i = 0; i < 200; i++)
         lt_issue(&ca, (unsigned)i, 1);
@@ -465,7 +468,7 @@ static void log_full(void)
 {
     uint64_t prev = 0;
     uint8_t prev_root[32];
-    CHECK(lt_setup(68 + 6, &ca) == 0, "token with a 24 KiB log region");
+    CHECK(lt_setup(70 + 6, &ca) == 0, "token with a 24 KiB log region");
     CHECK(lt_pubkey(&key) == 0, "log key");
     for (int round = 0; round < 3; round++)
         full_cycle(round, &prev, prev_root);

@@ -106,7 +106,7 @@ static void run_row(char **f, int lineno)
     size_t len = 0, ca_len = 0;
     uint8_t *der = read_file(f[0], &len), *ca_der = NULL;
     pol_ca ca;
-    pol_ctx ctx = { 0, NULL, 0 };
+    pol_ctx ctx = { 0, NULL, 0, NULL };
     pol_decision d;
     const uint8_t *tbs;
     size_t tbs_len;
@@ -227,7 +227,8 @@ int main(void)
     char no_fail[4096] = "", no_pass[4096] = "";
     for (size_t r = 0; r < pol_rule_count() && r < MAX_RULES; r++) {
         const char *code = pol_rule_at(r)->code;
-        if (!fired[r]) {
+        /* The CA's own rules need a bundle: test_bundle.c fails and passes each. */
+        if (!fired[r] && strncmp(code, "sbrguard.bundle.", 16)) {
             size_t l = strlen(no_fail);
             snprintf(no_fail + l, sizeof no_fail - l, " %s", code);
         }

@@ -14,9 +14,10 @@
 #include "check.h"
 #include "harness.h"
 #include "ca_cert.h"
+#include "bundle_fixture.h"
 
 #define DIR "test/vectors/smime/"
-#define SKEW 3600 /* the firmware's notBefore window (fw_authz.c) */
+#define SKEW 3600 /* the fixture bundle's skewSeconds (bundle_fixture.h) */
 
 static uint8_t *slurp(const char *name, size_t *len)
 {
@@ -69,7 +70,7 @@ int main(void)
     size_t ca_len, pl = 0;
     uint8_t *corpus_ca = slurp("ca.der", &ca_len);
     CHECK(ca_len && pol_ca_from_cert(corpus_ca, ca_len, &wca, &ca) == 0 && ca.ca_ski, "corpus CA loads");
-    CHECK(th_boot() == FW_OK && th_init_token("so-pin-1", "corpus") == SG_ST_OK &&
+    CHECK(th_boot() == FW_OK && bf_init_token("so-pin-1", "corpus") == SG_ST_OK &&
               th_init_pin("so-pin-1", "user-1234") == SG_ST_OK && th_login(0, SG_USER_USER, "user-1234") == SG_ST_OK,
           "token initialized, user logged in");
     th_resp r = th_keygen(0, SG_KEY_EC_P256, "corpus CA", 0);
@@ -84,6 +85,7 @@ int main(void)
     th_put_u(SG_T_HANDLE, key, 2);
     th_put(SG_T_VALUE, ca_cert, cl);
     CHECK(th_send(0, SG_CMD_BIND_CA).status == SG_ST_OK, "CA certificate with the corpus CA's name bound to a token key");
+    CHECK(bf_load1("so-pin-1", spki_copy, pl) == SG_ST_OK, "policy bundle for the CA key loaded (bundle_fixture.h)");
     pol_ca token_ca;
     CHECK(pol_ca_from_cert(ca_cert, cl, &wca, &token_ca) == 0, "host view of the token's CA certificate");
 
@@ -110,7 +112,7 @@ int main(void)
         if (pol_tbs_not_before(tbs, tbs_len, &w, &nb))
             nb = 1767225600;
         int64_t now = parse_at(opts ? opts : "", nb);
-        pol_ctx ctx = { .now = now, .ca = &token_ca, .not_before_skew = SKEW };
+        pol_ctx ctx = { .now = now, .ca = &token_ca, .not_before_skew = SKEW, .rules = &bf_default_rules };
         pol_decision d;
         pol_check(tbs, tbs_len, &ctx, &w, &d);
         sim_clock_set((uint64_t)now);

@@ -2,11 +2,14 @@
 /*
  * Power cut at every flash operation of key generation, PIN changes, object
  * creation and deletion, CA binding and re-initialization: after each cut
- * the token must boot with either the old or the new state, intact.
+ * the token must boot with either the old or the new state, intact. And
+ * POLICY_LOAD: the old bundle or the new one, never none or a mix.
  */
 #include "check.h"
 #include "harness.h"
 #include "sigcheck.h"
+#include "bundle_fixture.h"
+#include "ca_cert.h"
 
 #define SO "so-pin-1"
 #define PIN "user-1234"
@@ -180,6 +183,48 @@ static void step_destroy(void)
 }
 static void step_reinit(void) { th_init_token(SO, "reinit"); }
 
+/* A CA key whose bundle entry lets mailbox-strict keys be escrowed. */
+static unsigned escrow_ca;
+static int escrow_setup(void)
+{
+    static const uint8_t subject[] = { 0x30, 0x00 }, ski[20] = { 1 };
+    static uint8_t spki[200], cert[1024];
+    pol_ca pc = { subject, sizeof subject, ski, sizeof ski, NULL, 0 };
+    size_t l = 0;
+    th_login(0, SG_USER_USER, PIN);
+    th_resp r = th_keygen(0, SG_KEY_EC_P256, "ca", 0);
+    const uint8_t *p = th_get(r, SG_T_PUBKEY, &l);
+    if (r.status || !p || l > sizeof spki)
+        return -1;
+    memcpy(spki, p, l);
+    escrow_ca = (unsigned)th_get_u(r, SG_T_HANDLE);
+    size_t cl = make_ca(&pc, spki, l, cert);
+    th_begin();
+    th_put_u(SG_T_HANDLE, escrow_ca, 2);
+    th_put(SG_T_VALUE, cert, cl);
+    if (th_send(0, SG_CMD_BIND_CA).status)
+        return -1;
+    const uint8_t *k = spki;
+    uint8_t st = bf_load(SO, &k, &l, 1, "[escrow]\nprofiles = mailbox-strict\nperiod-days = 365\nwrap = token-aes256\n"
+                                          "recovery = yes\nencryption-only = no\n");
+    th_begin();
+    th_send(0, SG_CMD_LOGOUT);
+    th_boot();
+    return st ? -1 : 0;
+}
+static void step_escrow(void)
+{
+    static const uint8_t consent[32] = { 0xC0 }, prof[2] = { POL_MAILBOX, POL_STRICT };
+    th_login(0, SG_USER_USER, PIN);
+    th_begin();
+    th_put_u(SG_T_HANDLE, escrow_ca, 2);
+    th_put(SG_T_PROFILE, prof, 2);
+    th_put_u(SG_T_KEY_TYPE, SG_KEY_EC_P256, 1);
+    th_put_u(SG_T_ESCROW_USAGE, SG_ESCROW_USE_ENCRYPT, 1);
+    th_put(SG_T_CONSENT, consent, 32);
+    th_send(0, SG_CMD_ESCROW_GENERATE);
+}
+
 /* A PIN change: after the cut exactly one of the two PINs works. */
 static int pin_judge(const char *old, const char *nw)
 {
@@ -199,10 +244,72 @@ static int pin_judge(const char *old, const char *nw)
     return bad;
 }
 
+/* The loaded bundle's version and hash (0 if none). */
+static uint32_t policy_now(uint8_t hash[32])
+{
+    size_t l = 0;
+    th_begin();
+    th_resp r = th_send(0, SG_CMD_POLICY_INFO);
+    const uint8_t *h = th_get(r, SG_T_POLICY_HASH, &l);
+    if (r.status || !h || l != 32)
+        return 0;
+    memcpy(hash, h, 32);
+    return (uint32_t)th_get_u(r, SG_T_POLICY_VERSION);
+}
+
+/* POLICY_LOAD of version 2 over version 1, cut at each flash operation. */
+static void policy_cut(void)
+{
+    static uint8_t d1[SG_BUNDLE_MAX], d2[SG_BUNDLE_MAX];
+    static const uint8_t spki[] = { 0x30, 0x00 }; /* any key id will do: the entries are not used */
+    const uint8_t *k = spki;
+    size_t kl = sizeof spki, l1, l2;
+    uint8_t h1[32], h2[32], h[32];
+    static char conf[4096];
+    bf_version = 0;
+    int ok = bf_sign(bf_conf(conf, sizeof conf, &k, &kl, 1, NULL), d1, sizeof d1, &l1) == 0 &&
+             bf_sign(bf_conf(conf, sizeof conf, &k, &kl, 1, "caa-domain = example.com\n"), d2, sizeof d2, &l2) == 0 &&
+             bf_load_der(SO, d1, l1) == SG_ST_OK && policy_now(h1) == 1;
+    mbedtls_sha256(d2, l2, h2, 0);
+    CHECK(ok, "bundle version 1 loaded");
+    memcpy(before, th_flash, sizeof before);
+    unsigned long k2, bad = 0, olds = 0, news = 0;
+    for (k2 = 1;; k2++) {
+        memcpy(th_flash, before, sizeof before);
+        th_boot();
+        sim_flash_cut_at(k2);
+        bf_load_der(SO, d2, l2);
+        if (!sim_flash_was_cut())
+            break;
+        if (th_boot() != FW_OK) {
+            bad++;
+            continue;
+        }
+        uint32_t v = policy_now(h);
+        if (v == 1 && !memcmp(h, h1, 32))
+            olds++;
+        else if (v == 2 && !memcmp(h, h2, 32))
+            news++;
+        else
+            bad++;
+        cuts_total++;
+    }
+    /* The last write (the record header) is the commit point: a cut there
+     * leaves it half-written, so every cut finds the old bundle. */
+    CHECK(bad == 0 && olds == k2 - 1 && k2 > 4,
+          "POLICY_LOAD: after a cut at each of %lu flash operations the old bundle (%lu) or the new (%lu), never none or a mix",
+          k2 - 1, olds, news);
+    memcpy(th_flash, before, sizeof before);
+    th_boot();
+    CHECK(bf_load_der(SO, d2, l2) == SG_ST_OK && th_boot() == FW_OK && policy_now(h) == 2 && !memcmp(h, h2, 32),
+          "POLICY_LOAD completes without a cut");
+}
+
 int main(void)
 {
     CHECK(th_boot() == FW_OK, "boot");
-    CHECK(th_init_token(SO, "cut") == SG_ST_OK && th_init_pin(SO, PIN) == SG_ST_OK, "init token and PIN");
+    CHECK(bf_init_token(SO, "cut") == SG_ST_OK && th_init_pin(SO, PIN) == SG_ST_OK, "init token (with a policy key) and PIN");
+    policy_cut();
     exercise("EC key generation", step_keygen_ec);
     exercise("RSA key generation", step_keygen_rsa);
     exercise("data object creation", step_create);
@@ -219,6 +326,8 @@ int main(void)
     th_send(0, SG_CMD_LOGOUT);
     step_set_pin_back();
 
+    CHECK(escrow_setup() == 0, "CA key bound, bundle with an escrow rule loaded");
+    exercise("ESCROW_GENERATE (escrow record)", step_escrow);
     exercise("re-initialization", step_reinit);
     CHECK(cuts_total > 40, "%lu cut points exercised in all", cuts_total);
     return CHECK_DONE();

@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "derbuild.h"
 #include "sigcheck.h"
+#include "bundle_fixture.h"
 #include "mbedtls/md.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/rsa.h"
@@ -243,6 +244,14 @@ static int bind(const key *k, int alg)
 /* ---- the checks ------------------------------------------------------------ */
 
 static key ca, sub, rsa, reserved;
+
+/* The fixture's bundle for the three CA keys, with extra [ca] lines. */
+static uint8_t load_bundle(const char *extra)
+{
+    const uint8_t *spki[3] = { ca.spki, rsa.spki, reserved.spki };
+    size_t len[3] = { ca.spki_len, rsa.spki_len, reserved.spki_len };
+    return bf_load(SO, spki, len, 3, extra);
+}
 static uint8_t tbs[2048], bad[2048];
 static size_t tbs_len, bad_len;
 
@@ -382,13 +391,14 @@ static void preauthorized(void)
     CHECK(th_login(0, SG_USER_USER, PIN) == SG_ST_OK &&
               refused(th_sign(0, ca.h, SG_MECH_ECDSA, hash, 32), "sbrguard.authz.none"),
           "closing the connection ends its authorization");
-    fw_authz_set_window(1);
+    CHECK(load_bundle("authz-seconds = 1\n") == SG_ST_OK, "a bundle with a 1 s pre-authorization window loaded");
     r = authorize(0, ca.h, SG_MECH_ECDSA_SHA256, tbs, tbs_len, 0);
-    CHECK(r.status == SG_ST_OK && th_get_u(r, SG_T_EXPIRES) <= (uint64_t)time(NULL) + 1, "a 1 s window is reported");
+    CHECK(r.status == SG_ST_OK && th_get_u(r, SG_T_EXPIRES) <= (uint64_t)time(NULL) + 1,
+          "the bundle's 1 s window is reported (authzSeconds)");
     sleep(3);
     CHECK(refused(th_sign(0, ca.h, SG_MECH_ECDSA, hash, 32), "sbrguard.authz.expired"),
           "after its window the authorization is refused (authz.expired)");
-    fw_authz_set_window(SG_AUTHZ_WINDOW);
+    CHECK(load_bundle(NULL) == SG_ST_OK, "back to the bundle's 60 s window");
     authorize(0, ca.h, SG_MECH_ECDSA_SHA256, tbs, tbs_len, 0);
     CHECK(th_boot() == FW_OK && th_login(0, SG_USER_USER, PIN) == SG_ST_OK &&
               refused(th_sign(0, ca.h, SG_MECH_ECDSA, hash, 32), "sbrguard.authz.none"),
@@ -437,13 +447,14 @@ static void preauthorized_rsa(void)
 int main(void)
 {
     (void)th_set_pin; /* harness helper this test does not need */
-    CHECK(th_boot() == FW_OK && th_init_token(SO, "signpath") == SG_ST_OK && th_init_pin(SO, PIN) == SG_ST_OK &&
+    CHECK(th_boot() == FW_OK && bf_init_token(SO, "signpath") == SG_ST_OK && th_init_pin(SO, PIN) == SG_ST_OK &&
               th_login(0, SG_USER_USER, PIN) == SG_ST_OK,
           "token initialized, user logged in");
     CHECK(keygen(SG_KEY_EC_P256, 0, &ca) == 0 && keygen(SG_KEY_EC_P256, 0, &sub) == 0 &&
               keygen(SG_KEY_RSA_2048, 0, &rsa) == 0 && keygen(SG_KEY_EC_P256, SG_OBJ_CA, &reserved) == 0,
           "keys: EC CA, EC subscriber, RSA CA, EC reserved CA");
     CHECK(bind(&ca, ALG_ECDSA256) == SG_ST_OK && bind(&rsa, ALG_RSA256) == SG_ST_OK, "CA certificates bound");
+    CHECK(load_bundle(NULL) == SG_ST_OK, "policy bundle for the three CA keys loaded (bundle_fixture.h)");
     inline_ec();
     inline_rsa();
     preauthorized();

@@ -45,3 +45,43 @@ check() {
     if "$@" >&2 2>&2; then ok "$what"; else notok "$what"; fi
 }
 sg() { "$SG" "$@"; }
+
+# --- the CA's policy bundle (docs/bundle.md): the one fixture for every
+# script that signs with a CA key ("with no bundle loaded, CA keys refuse").
+# The security officer's policy key is made here by openssl; sg_init gives
+# it to the token; policy_load_for signs and loads a bundle that lets the
+# given CA keys issue every profile for up to 825 days.
+POLICY_KEY=$TMP/policy-so.pem
+POLICY_PUB=$TMP/policy-so.pub.pem
+policy_key() {
+    [ -s "$POLICY_PUB" ] || { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$POLICY_KEY" 2>/dev/null &&
+        openssl pkey -in "$POLICY_KEY" -pubout -out "$POLICY_PUB"; }
+}
+# sg_init ARGS...: `sbrguard init ARGS --policy-key` with the SO's policy key.
+sg_init() { policy_key && sg init "$@" --policy-key "$POLICY_PUB"; }
+# policy_load_for [--extra LINES] [--so-pin P] KEY...: KEY is a CA key's public key or its
+# certificate (PEM). A new version every call. Prints the token's answer.
+policy_load_for() {
+    local extra="" so=$SO_PIN n f
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --extra) extra=$2; shift 2 ;;
+        --so-pin) so=$2; shift 2 ;;
+        *) break ;;
+        esac
+    done
+    policy_key || return 1
+    n=$(($(cat "$TMP/policy.version" 2>/dev/null || echo 0) + 1))
+    echo $n >"$TMP/policy.version"
+    {
+        echo "version = $n"
+        local i=0
+        for f in "$@"; do
+            i=$((i + 1))
+            if grep -q "BEGIN CERTIFICATE" "$f"; then openssl x509 -in "$f" -pubkey -noout >"$TMP/policy-ca$i.pub"; else cp "$f" "$TMP/policy-ca$i.pub"; fi
+            printf '[ca]\nkey = policy-ca%s.pub\nprofiles = mailbox-legacy mailbox-multipurpose mailbox-strict organization-legacy organization-multipurpose organization-strict sponsor-legacy sponsor-multipurpose sponsor-strict individual-legacy individual-multipurpose individual-strict\nmax-validity-days = 825\n%b\n' "$i" "$extra"
+        done
+    } >"$TMP/policy.conf"
+    sg policy sign --key "$POLICY_KEY" --in "$TMP/policy.conf" --out "$TMP/policy.der" >/dev/null &&
+        sg policy load --in "$TMP/policy.der" --so-pin "$so"
+}
