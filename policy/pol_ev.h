@@ -57,6 +57,26 @@ int pol_ev_parse(const uint8_t *p, size_t len, pol_ev *ev);
 int pol_ev_next_mailbox(pol_der *c, pol_ev_mailbox *m);
 int pol_ev_next_identity(pol_der *c, pol_ev_identity *r);
 
+/** What a TBS needs evidence for (the same list for the token's check and
+ * the VA's `sbrguard evidence make`). */
+enum { POL_EV_NEED_MAILBOX = 1, POL_EV_NEED_IDENTITY = 2 };
+typedef struct {
+    int kind;          /**< POL_EV_NEED_* */
+    uint8_t tag;       /**< the value's string tag */
+    pol_slice value;   /**< the Mailbox Address, or the attribute value's content */
+    pol_slice oid;     /**< identity: the attribute type */
+    uint32_t section;  /**< identity: SG_EV_ID_* that must validate it */
+} pol_ev_need;
+typedef void (*pol_ev_need_fn)(void *ctx, const pol_ev_need *n);
+/** Calls fn for every need of a DER TBSCertificate; its type (POL_*, -1
+ * unknown) in *type. 0, or -1 if the TBS does not decode. Needs point into
+ * tbs. */
+int pol_ev_needs(const uint8_t *tbs, size_t len, pol_workspace *w, pol_ev_need_fn fn, void *ctx, int *type);
+/** SHA-256 of an AttributeValue's DER (tag, minimal length, content). */
+void pol_ev_value_hash(uint8_t tag, pol_slice value, uint8_t out[32]);
+/** SHA-256 of the TBS's SubjectPublicKeyInfo DER; 0, or -1 if it does not decode. */
+int pol_ev_key_hash(const uint8_t *tbs, size_t len, pol_workspace *w, uint8_t out[32]);
+
 /* The evidence rows (pol_rules_evidence.c), in table order. Their function
  * is NULL: pol_evidence_check records them, pol_check never runs them. */
 enum pol_ev_rule {

@@ -217,10 +217,9 @@ static uint32_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, in
     return f;
 }
 
-/* One Mailbox Address of the TBS: covered if one record for it has no
- * problem; else the first record's problems, or "missing". */
-static void cover_mailbox(const pol_ev *ev, uint8_t tag, pol_slice mb, const pol_ev_trust *t, int64_t now,
-                          pol_decision *d)
+/* One Mailbox Address of the TBS: 0 if one record for it has no problem;
+ * else the first record's problems, or "missing". */
+static uint32_t cover_mailbox(const pol_ev *ev, uint8_t tag, pol_slice mb, const pol_ev_trust *t, int64_t now)
 {
     pol_der c = pol_der_of(ev->mailboxes);
     pol_ev_mailbox m;
@@ -231,11 +230,11 @@ static void cover_mailbox(const pol_ev *ev, uint8_t tag, pol_slice mb, const pol
             continue;
         uint32_t f = judge_mailbox(&m, t, now);
         if (!f)
-            return;
+            return 0;
         if (!found++)
             first = f;
     }
-    add_mask(d, first);
+    return first;
 }
 
 static const uint8_t oid_email[] = { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 };
@@ -249,14 +248,9 @@ static unsigned id_at(pol_slice oid)
 #define AT_CN 3
 #define AT_SURNAME 4
 #define AT_SERIAL 5
-#define AT_C 6
-#define AT_L 7
-#define AT_ST 8
-#define AT_STREET 9
 #define AT_O 10
 #define AT_OU 11
 #define AT_TITLE 12
-#define AT_POSTAL 17
 #define AT_GIVEN 42
 #define AT_PSEUDONYM 65
 #define AT_ORGID 97
@@ -270,9 +264,14 @@ static int name_mailbox(const pol_attr *a, int type)
     return id_at(a->oid) == AT_CN && (type == POL_MAILBOX || pol_str_has(a->tag, a->value, '@'));
 }
 
+static void need_mailbox(pol_ev_need_fn fn, void *ctx, uint8_t tag, pol_slice v)
+{
+    pol_ev_need n = { POL_EV_NEED_MAILBOX, tag, v, { NULL, 0 }, 0 };
+    fn(ctx, &n);
+}
+
 /* The mailboxes of a directoryName of the SAN (streamed: no attribute table). */
-static void cover_dirname(const pol_ev *ev, pol_slice name, int type, const pol_ev_trust *t, int64_t now,
-                          pol_decision *d)
+static void dirname_needs(pol_slice name, int type, pol_ev_need_fn fn, void *ctx)
 {
     pol_der c = pol_der_of(name), n, rdn;
     pol_slice body, set, atv;
@@ -287,17 +286,17 @@ static void cover_dirname(const pol_ev *ev, pol_slice name, int type, const pol_
             if (pol_der_expect(&a, DER_OID, &at.oid, NULL) || pol_der_next(&a, &at.tag, &at.value, NULL))
                 return;
             if (name_mailbox(&at, type))
-                cover_mailbox(ev, at.tag, at.value, t, now, d);
+                need_mailbox(fn, ctx, at.tag, at.value);
         }
     }
 }
 
-static void cover_mailboxes(const pol_eval *e, const pol_ev *ev, const pol_ev_trust *t, int64_t now, pol_decision *d)
+static void san_needs(const pol_eval *e, pol_ev_need_fn fn, void *ctx)
 {
     for (uint8_t i = 0; i < e->n_san; i++) {
         const pol_gname *g = &e->san[i];
         if (g->type == 1) {
-            cover_mailbox(ev, DER_IA5, g->value, t, now, d);
+            need_mailbox(fn, ctx, DER_IA5, g->value);
         } else if (g->type == 0 && POL_EQ(g->other_oid, oid_smtputf8)) {
             pol_der c = pol_der_of(g->value);
             pol_slice v = g->value;
@@ -308,14 +307,11 @@ static void cover_mailboxes(const pol_eval *e, const pol_ev *ev, const pol_ev_tr
                 v = g->value;
                 tag = DER_UTF8;
             }
-            cover_mailbox(ev, tag, v, t, now, d);
+            need_mailbox(fn, ctx, tag, v);
         } else if (g->type == 4) {
-            cover_dirname(ev, g->value, e->type, t, now, d);
+            dirname_needs(g->value, e->type, fn, ctx);
         }
     }
-    for (uint8_t i = 0; i < e->n_attrs; i++)
-        if (name_mailbox(&e->attrs[i], e->type))
-            cover_mailbox(ev, e->attrs[i].tag, e->attrs[i].value, t, now, d);
 }
 
 /* --- Identity --------------------------------------------------------------- */
@@ -382,26 +378,51 @@ static uint32_t cover_identity(const pol_ev *ev, pol_slice oid, const uint8_t h[
                want == SG_EV_ID_INDIVIDUAL ? EV_INDIVIDUAL_MISSING : EV_AUTHORITY_MISSING);
 }
 
-static void cover_identities(const pol_eval *e, const pol_ev *ev, int64_t now, pol_decision *d)
+/* Everything the SAN and the subject need evidence for. */
+static void needs_of(const pol_eval *e, pol_ev_need_fn fn, void *ctx)
 {
-    int needs_authority = e->type == POL_ORGANIZATION || e->type == POL_SPONSOR, authority_bound = 0;
+    int org = e->type == POL_ORGANIZATION || e->type == POL_SPONSOR;
+    san_needs(e, fn, ctx);
     for (uint8_t i = 0; i < e->n_attrs; i++) {
         const pol_attr *a = &e->attrs[i];
-        uint32_t want = identity_section(a, e->type);
-        uint8_t h[32];
-        if (name_mailbox(a, e->type) || !want)
+        pol_ev_need n = { POL_EV_NEED_IDENTITY, a->tag, a->value, a->oid, identity_section(a, e->type) };
+        if (name_mailbox(a, e->type)) {
+            need_mailbox(fn, ctx, a->tag, a->value);
             continue;
-        sha256_tlv(a->tag, a->value, h);
-        add_mask(d, cover_identity(ev, a->oid, h, want, now));
+        }
+        if (n.section)
+            fn(ctx, &n);
         /* 3.2.6: the Applicant Representative's authority, for the
          * organization the certificate names. */
-        if (needs_authority && id_at(a->oid) == AT_O) {
-            add_mask(d, cover_identity(ev, a->oid, h, SG_EV_ID_AUTHORITY, now));
-            authority_bound = 1;
+        if (org && id_at(a->oid) == AT_O) {
+            n.section = SG_EV_ID_AUTHORITY;
+            fn(ctx, &n);
         }
     }
-    if (needs_authority && !authority_bound)
-        add_mask(d, BIT(EV_AUTHORITY_MISSING));
+}
+
+void pol_ev_value_hash(uint8_t tag, pol_slice value, uint8_t out[32]) { sha256_tlv(tag, value, out); }
+
+static pol_eval *decode(const uint8_t *tbs, size_t len, pol_workspace *w, const pol_ctx *ctx)
+{
+    pol_eval *e = (pol_eval *)(void *)w->bytes;
+    memset(e, 0, POL_EVAL_CLEAR);
+    e->ctx = ctx;
+    if (pol_decode(tbs, len, e))
+        return NULL;
+    pol_profile(e);
+    return e;
+}
+
+int pol_ev_needs(const uint8_t *tbs, size_t len, pol_workspace *w, pol_ev_need_fn fn, void *ctx, int *type)
+{
+    static const pol_ctx none = { 0, NULL, 0 };
+    pol_eval *e = decode(tbs, len, w, &none);
+    if (!e)
+        return -1;
+    *type = e->type;
+    needs_of(e, fn, ctx);
+    return 0;
 }
 
 /* --- The check -------------------------------------------------------------- */
@@ -414,12 +435,43 @@ static void spki_hash(const pol_eval *e, uint8_t out[32])
     sha256_tlv(DER_SEQUENCE, body, out);
 }
 
+int pol_ev_key_hash(const uint8_t *tbs, size_t len, pol_workspace *w, uint8_t out[32])
+{
+    static const pol_ctx none = { 0, NULL, 0 };
+    pol_eval *e = decode(tbs, len, w, &none);
+    if (!e)
+        return -1;
+    spki_hash(e, out);
+    return 0;
+}
+
+typedef struct {
+    const pol_ev *ev;
+    const pol_ev_trust *t;
+    int64_t now;
+    pol_decision *d;
+    int authority;
+} judge_ctx;
+
+static void judge_need(void *ctx, const pol_ev_need *n)
+{
+    judge_ctx *j = ctx;
+    uint8_t h[32];
+    if (n->kind == POL_EV_NEED_MAILBOX) {
+        add_mask(j->d, cover_mailbox(j->ev, n->tag, n->value, j->t, j->now));
+        return;
+    }
+    j->authority |= n->section == SG_EV_ID_AUTHORITY;
+    sha256_tlv(n->tag, n->value, h);
+    add_mask(j->d, cover_identity(j->ev, n->oid, h, n->section, j->now));
+}
+
 void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, size_t ev_len,
                         const pol_ev_trust *trust, int64_t now, pol_workspace *w, pol_decision *d)
 {
     static const pol_ev_trust none = { { NULL, 0 }, { NULL, 0 }, 0 };
-    pol_eval *e = (pol_eval *)(void *)w->bytes;
     pol_ctx ctx = { now, NULL, 0 };
+    pol_eval *e;
     pol_slice spki;
     pol_ev ev;
     uint8_t h[32];
@@ -444,13 +496,11 @@ void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, 
         add_mask(d, BIT(EV_SIGNATURE));
         return;
     }
-    memset(e, 0, POL_EVAL_CLEAR);
-    e->ctx = &ctx;
-    if (pol_decode(tbs, tbs_len, e)) {
+    e = decode(tbs, tbs_len, w, &ctx);
+    if (!e) {
         add(d, POL_RULE_DER_MALFORMED);
         return;
     }
-    pol_profile(e);
     if (e->ext_malformed) { /* a mailbox could hide in what did not decode */
         r = pol_rule_find("sbr.7.1.2.4.ext.malformed");
         add(d, r < 0 ? POL_RULE_DER_MALFORMED : (size_t)r);
@@ -469,6 +519,8 @@ void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, 
     }
     if (ev.produced_at > now)
         add_mask(d, BIT(EV_FUTURE));
-    cover_mailboxes(e, &ev, trust, now, d);
-    cover_identities(e, &ev, now, d);
+    judge_ctx j = { &ev, trust, now, d, 0 };
+    needs_of(e, judge_need, &j);
+    if ((e->type == POL_ORGANIZATION || e->type == POL_SPONSOR) && !j.authority)
+        add_mask(d, BIT(EV_AUTHORITY_MISSING)); /* no organizationName to bind it to */
 }
