@@ -6,6 +6,7 @@
 #define POL_EV_H
 #include "pol_der.h"
 #include "pol.h"
+#include "pol_evidence.h"
 
 /** A parsed Evidence: slices into the input. */
 typedef struct {
@@ -76,6 +77,11 @@ int pol_ev_needs(const uint8_t *tbs, size_t len, pol_workspace *w, pol_ev_need_f
 void pol_ev_value_hash(uint8_t tag, pol_slice value, uint8_t out[32]);
 /** SHA-256 of the TBS's SubjectPublicKeyInfo DER; 0, or -1 if it does not decode. */
 int pol_ev_key_hash(const uint8_t *tbs, size_t len, pol_workspace *w, uint8_t out[32]);
+
+/** The part of pol_evidence_check after the signature verified: binding
+ * and coverage of a parsed ev (the fuzzer reaches it directly). */
+void pol_ev_judge(const uint8_t *tbs, size_t tbs_len, const pol_ev *ev, const pol_ev_trust *trust, int64_t now,
+                  pol_workspace *w, pol_decision *d);
 
 /* The evidence rows (pol_rules_evidence.c), in table order. Their function
  * is NULL: pol_evidence_check records them, pol_check never runs them. */

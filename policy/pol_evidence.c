@@ -466,15 +466,46 @@ static void judge_need(void *ctx, const pol_ev_need *n)
     add_mask(j->d, cover_identity(j->ev, n->oid, h, n->section, j->now));
 }
 
+void pol_ev_judge(const uint8_t *tbs, size_t tbs_len, const pol_ev *ev, const pol_ev_trust *trust, int64_t now,
+                  pol_workspace *w, pol_decision *d)
+{
+    pol_ctx ctx = { now, NULL, 0 };
+    pol_eval *e = decode(tbs, tbs_len, w, &ctx);
+    uint8_t h[32];
+    if (!e) {
+        add(d, POL_RULE_DER_MALFORMED);
+        return;
+    }
+    if (e->ext_malformed) { /* a mailbox could hide in what did not decode */
+        int r = pol_rule_find("sbr.7.1.2.4.ext.malformed");
+        add(d, r < 0 ? POL_RULE_DER_MALFORMED : (size_t)r);
+    }
+    spki_hash(e, h);
+    if (!pol_eq(ev->key_hash, h, sizeof h)) {
+        add_mask(d, BIT(EV_BINDING_KEY));
+        return;
+    }
+    if (ev->tbs_hash.len) {
+        sha256(tbs, tbs_len, h);
+        if (!pol_eq(ev->tbs_hash, h, sizeof h)) {
+            add_mask(d, BIT(EV_BINDING_TBS));
+            return;
+        }
+    }
+    if (ev->produced_at > now)
+        add_mask(d, BIT(EV_FUTURE));
+    judge_ctx j = { ev, trust, now, d, 0 };
+    needs_of(e, judge_need, &j);
+    if ((e->type == POL_ORGANIZATION || e->type == POL_SPONSOR) && !j.authority)
+        add_mask(d, BIT(EV_AUTHORITY_MISSING)); /* no organizationName to bind it to */
+}
+
 void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, size_t ev_len,
                         const pol_ev_trust *trust, int64_t now, pol_workspace *w, pol_decision *d)
 {
     static const pol_ev_trust none = { { NULL, 0 }, { NULL, 0 }, 0 };
-    pol_ctx ctx = { now, NULL, 0 };
-    pol_eval *e;
     pol_slice spki;
     pol_ev ev;
-    uint8_t h[32];
     int r;
     if (!trust)
         trust = &none;
@@ -496,31 +527,5 @@ void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, 
         add_mask(d, BIT(EV_SIGNATURE));
         return;
     }
-    e = decode(tbs, tbs_len, w, &ctx);
-    if (!e) {
-        add(d, POL_RULE_DER_MALFORMED);
-        return;
-    }
-    if (e->ext_malformed) { /* a mailbox could hide in what did not decode */
-        r = pol_rule_find("sbr.7.1.2.4.ext.malformed");
-        add(d, r < 0 ? POL_RULE_DER_MALFORMED : (size_t)r);
-    }
-    spki_hash(e, h);
-    if (!pol_eq(ev.key_hash, h, sizeof h)) {
-        add_mask(d, BIT(EV_BINDING_KEY));
-        return;
-    }
-    if (ev.tbs_hash.len) {
-        sha256(tbs, tbs_len, h);
-        if (!pol_eq(ev.tbs_hash, h, sizeof h)) {
-            add_mask(d, BIT(EV_BINDING_TBS));
-            return;
-        }
-    }
-    if (ev.produced_at > now)
-        add_mask(d, BIT(EV_FUTURE));
-    judge_ctx j = { &ev, trust, now, d, 0 };
-    needs_of(e, judge_need, &j);
-    if ((e->type == POL_ORGANIZATION || e->type == POL_SPONSOR) && !j.authority)
-        add_mask(d, BIT(EV_AUTHORITY_MISSING)); /* no organizationName to bind it to */
+    pol_ev_judge(tbs, tbs_len, &ev, trust, now, w, d);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "cli.h"
 #include "mbedtls/base64.h"
 
@@ -216,4 +217,43 @@ void cli_json_str(const char *s)
             putchar(*s);
     }
     putchar('"');
+}
+
+int cli_parse_time(const char *s, int64_t base, int64_t *out)
+{
+    struct tm tm = { 0 };
+    char *end;
+    if (*s == '+' || *s == '-') { /* relative: sums of [+-]N[smhd] */
+        int64_t t = base;
+        while (*s) {
+            int sign = *s == '-' ? -1 : 1;
+            long long n;
+            if (*s != '+' && *s != '-')
+                return -1;
+            n = strtoll(s + 1, &end, 10);
+            if (end == s + 1 || n < 0)
+                return -1;
+            switch (*end) {
+            case 's': break;
+            case 'm': n *= 60; break;
+            case 'h': n *= 3600; break;
+            case 'd': n *= 86400; break;
+            default: return -1;
+            }
+            t += sign * n;
+            s = end + 1;
+        }
+        *out = t;
+        return 0;
+    }
+    long long v = strtoll(s, &end, 10);
+    if (*s && !*end) {
+        *out = v;
+        return 0;
+    }
+    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end)
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
 }
