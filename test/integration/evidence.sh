@@ -120,6 +120,8 @@ case_ "CAA checked 1 day 1 s ago (TTL 1 day)" "$MAILBOX" sbr.4.2.2.1.evidence.ca
 case_ "3.2.2.1 without MPIC" "$MAILBOX" sbr.4.2.2.2.evidence.mpic-missing --method domain --no-mpic
 case_ "MPIC 5 remote, 3 corroborating" "$MAILBOX" sbr.4.2.2.2.evidence.mpic-quorum --method domain --perspectives 5 --corroborated 3
 case_ "MPIC 1 remote perspective" "$MAILBOX" sbr.4.2.2.2.evidence.mpic-perspectives --method domain --perspectives 1 --rirs 1
+NOW=2026-04-01T00:00:00Z case_ "MPIC in 2026-04: 3 remote in 1 RIR" "$MAILBOX" sbr.4.2.2.2.evidence.mpic-rirs --method domain \
+    --perspectives 3 --rirs 1
 case_ "MPIC 398 days 1 s old" "$MAILBOX" sbr.4.2.2.2.evidence.mpic-stale --method domain --mpic-at -398d-1s
 case_ "organizationName record dropped" "$SPONSOR" sbr.3.2.3.evidence.organization-missing --drop O
 case_ "givenName record dropped" "$SPONSOR" sbr.3.2.4.evidence.individual-missing --drop GN
@@ -154,6 +156,9 @@ open(sys.argv[2], "wb").write(d)
 EOF
 got=$(codes "$MAILBOX" "$W/tampered.der")
 [ "$got" = sbr.3.2.2.evidence.signature ] && ok "mailbox changed after signing: $got" || notok "tampered: $got"
+: > "$W/empty.der"
+got=$(codes "$MAILBOX" "$W/empty.der")
+[ "$got" = sbr.3.2.evidence.absent ] && ok "empty evidence file: $got" || notok "empty evidence: $got"
 head -c 100 "$W/ev.der" > "$W/trunc.der"
 got=$(codes "$MAILBOX" "$W/trunc.der")
 [ "$got" = sbrguard.evidence.malformed ] && ok "truncated evidence: $got" || notok "truncated: $got"

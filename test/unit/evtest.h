@@ -219,6 +219,9 @@ static size_t ev_make(const ev_spec *s, ev_key *k, uint8_t *out, size_t cap)
     return n;
 }
 
+/* Evidence rows seen in any decision of ev_judge (bit = enum pol_ev_rule). */
+static uint64_t ev_fired;
+
 /* The decision on evidence alone (a fresh decision). */
 static pol_decision ev_judge(const uint8_t *tbs, size_t tl, const uint8_t *ev, size_t el, const pol_ev_trust *t,
                              int64_t now)
@@ -229,6 +232,10 @@ static pol_decision ev_judge(const uint8_t *tbs, size_t tl, const uint8_t *ev, s
     d.verdict = POL_ACCEPT;
     d.type = d.gen = -1;
     pol_evidence_check(tbs, tl, ev, el, t, now, &w, &d);
+    for (uint16_t i = 0; i < d.n; i++)
+        for (int r = 0; r < EV_RULE_COUNT; r++)
+            if (pol_rule_at(d.findings[i]) == &pol_rules_evidence[r])
+                ev_fired |= 1ull << r;
     return d;
 }
 

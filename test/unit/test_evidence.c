@@ -138,6 +138,11 @@ static void bundle_refusals(void)
     d = ev_judge(tbs, tl, NULL, 0, &trust, NOW);
     CHECK(!strcmp(ev_codes(&d), "sbr.3.2.evidence.absent"), "no evidence: sbr.3.2.evidence.absent (SBR 3.2)");
 
+    static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+    d = ev_judge(tbs, tl, junk, sizeof junk, &trust, NOW);
+    CHECK(!strcmp(ev_codes(&d), "sbrguard.evidence.malformed"),
+          "SEQUENCE { INTEGER 1 } is no Evidence: sbrguard.evidence.malformed (test_evidence_der: all the others)");
+
     fresh(SG_EV_M_EMAIL, NOW);
     s.t.version = 2;
     EXPECT(&s, tbs, tl, NOW, "sbrguard.evidence.version", "format version 2: sbrguard.evidence.version");
@@ -599,5 +604,12 @@ int main(void)
     caa();
     mpic();
     identities();
+    char never[1024] = "";
+    for (int r = 0; r < EV_RULE_COUNT; r++)
+        if (!(ev_fired & (1ull << r))) {
+            size_t l = strlen(never);
+            snprintf(never + l, sizeof never - l, " %s", pol_rules_evidence[r].code);
+        }
+    CHECK(!never[0], "every one of the %d evidence rows was the expected refusal of some case%s", EV_RULE_COUNT, never);
     return CHECK_DONE();
 }
