@@ -26,7 +26,9 @@ typedef struct {
     const char *code;    /**< e.g. "sbr.7.1.2.3.eku.prohibited" */
     const char *section; /**< e.g. "7.1.2.3(f)" */
     const char *message;
-    int (*violated)(const pol_eval *e); /**< nonzero if the TBS breaks the rule */
+    /** nonzero if the TBS breaks the rule; NULL for rows another check
+     * records (evidence: pol_evidence_check) */
+    int (*violated)(const pol_eval *e);
 } pol_rule;
 
 /** What the CA key's binding adds (SBR 7.1.4.1, 7.1.2.3(g), 7.1.3.2). */

@@ -2,6 +2,7 @@
 /* One decision: decode, tell the profile (SBR 7.1.6.1), run every rule,
  * collect every failure. */
 #include <string.h>
+#include "pol_ev.h"
 #include "pol_int.h"
 
 typedef char workspace_fits[sizeof(pol_eval) <= sizeof(pol_workspace) ? 1 : -1];
@@ -14,6 +15,7 @@ static const struct {
     { pol_rules_ext, &pol_rules_ext_n },
     { pol_rules_name, &pol_rules_name_n },
     { pol_rules_bundle, &pol_rules_bundle_n },
+    { pol_rules_evidence, &pol_rules_evidence_n }, /* recorded by pol_evidence_check */
 };
 #define N_GROUPS (sizeof groups / sizeof *groups)
 
@@ -33,6 +35,17 @@ const pol_rule *pol_rule_at(size_t i)
         i -= *groups[g].n;
     }
     return 0;
+}
+
+size_t pol_rule_index(const pol_rule *r)
+{
+    size_t base = 0;
+    for (size_t g = 0; g < N_GROUPS; g++) {
+        if (r >= groups[g].rules && r < groups[g].rules + *groups[g].n)
+            return base + (size_t)(r - groups[g].rules);
+        base += *groups[g].n;
+    }
+    return POL_RULE_DER_MALFORMED; /* not a row: refuse with the parse rule */
 }
 
 int pol_rule_find(const char *code)
@@ -113,7 +126,7 @@ void pol_check(const uint8_t *tbs, size_t len, const pol_ctx *ctx, pol_workspace
     size_t idx = 0;
     for (size_t g = 0; g < N_GROUPS; g++)
         for (size_t i = 0; i < *groups[g].n; i++, idx++)
-            if (groups[g].rules[i].violated(e))
+            if (groups[g].rules[i].violated && groups[g].rules[i].violated(e))
                 record(d, idx);
     if (d->n == 0 && d->dropped == 0)
         d->verdict = POL_ACCEPT;

@@ -119,6 +119,9 @@ int pol_profile(pol_eval *e);
  * the engine itself (no lookup by name on the failure path). */
 #define POL_RULE_DER_MALFORMED 0u
 
+/* Index in the rule table of a row of one of the groups. */
+size_t pol_rule_index(const pol_rule *r);
+
 /* The rules, by file (each returns nonzero when violated). */
 extern const pol_rule pol_rules_ext[];
 extern const size_t pol_rules_ext_n;

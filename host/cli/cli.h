@@ -33,6 +33,11 @@ uint8_t *cli_read_der(const char *path, size_t *len);
 int cli_write_pem(const char *path, const char *label, const uint8_t *der, size_t len);
 int cli_hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *len);
 void cli_hex_print(const uint8_t *p, size_t len);
+/** A time: seconds since 1970, YYYY-MM-DDTHH:MM:SSZ, or relative to base
+ * as a sum of [+-]N[smhd] terms (e.g. "-398d-1s"); 0 on success. */
+int cli_parse_time(const char *s, int64_t base, int64_t *out);
+/** The SubjectPublicKeyInfo DER of a key file (public or private, PEM or DER). */
+int cli_va_spki(const char *path, uint8_t *out, size_t cap, size_t *len);
 /** Writes s to stdout as a JSON string (quoted, escaped). */
 void cli_json_str(const char *s);
 
@@ -66,5 +71,6 @@ int cmd_policy(cli_args *a);
 int cmd_escrow(cli_args *a);
 /** Logs in as the security officer with --so-pin or $SBRGUARD_SO_PIN. */
 int cli_login_so(sg_client *c, const cli_args *a);
+int cmd_evidence(cli_args *a);
 
 #endif

@@ -5,28 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "sbrguard/evidence.h"
 #include "../../policy/pol.h"
+#include "../../policy/pol_evidence.h"
 #include "cli.h"
 
 #define EXIT_REFUSED 1
 #define EXIT_UNREADABLE 2
-
-/* --at: seconds since 1970, or YYYY-MM-DDTHH:MM:SSZ. */
-static int parse_time(const char *s, int64_t *out)
-{
-    struct tm tm = { 0 };
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*s && !*end) {
-        *out = v;
-        return 0;
-    }
-    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (!end || *end)
-        return -1;
-    *out = (int64_t)timegm(&tm);
-    return 0;
-}
 
 static void report(const char *file, const pol_decision *d, int json, int first)
 {
@@ -67,11 +52,59 @@ static int is_certificate(const uint8_t *p, size_t len)
     return pol_cert_tbs(p, len, &tbs, &tl) == 0 && tl < len && tbs[0] == 0x30;
 }
 
+/* The evidence trust of --va-key (SPKI TLVs), --caa-domain (IA5String TLVs)
+ * and --mpic-from, as a CA policy bundle would give it. */
+static int lint_trust(const cli_args *a, pol_ev_trust *t, size_t kcap, size_t ccap)
+{
+    uint8_t *keys = (uint8_t *)t->va_keys.p, *caa = (uint8_t *)t->caa_domains.p;
+    const char *mf = cli_opt(a, "--mpic-from");
+    for (int i = 0; i + 1 < a->argc; i++) {
+        const char *o = a->argv[i], *v = a->argv[i + 1];
+        size_t n;
+        if (!strcmp(o, "--va-key")) {
+            if (cli_va_spki(v, keys + t->va_keys.len, kcap - t->va_keys.len, &n))
+                return -1;
+            t->va_keys.len += n;
+        } else if (!strcmp(o, "--caa-domain")) {
+            n = strlen(v);
+            if (n == 0 || n > SG_EV_MAX_DOMAIN_LEN || n + 3 > ccap - t->caa_domains.len)
+                return cli_fail("--caa-domain '%s': 1 to %d characters", v, SG_EV_MAX_DOMAIN_LEN);
+            caa[t->caa_domains.len] = 0x16;
+            /* DER length: one octet below 128, else 0x81 and one octet. */
+            if (n < 0x80) {
+                caa[t->caa_domains.len + 1] = (uint8_t)n;
+                t->caa_domains.len += 2;
+            } else {
+                caa[t->caa_domains.len + 1] = 0x81;
+                caa[t->caa_domains.len + 2] = (uint8_t)n;
+                t->caa_domains.len += 3;
+            }
+            memcpy(caa + t->caa_domains.len, v, n);
+            t->caa_domains.len += n;
+        } else {
+            continue;
+        }
+        i++;
+    }
+    if (!t->va_keys.len)
+        return cli_fail("--evidence needs at least one --va-key");
+    if (mf && cli_parse_time(mf, 0, &t->mpic_from))
+        return cli_fail("--mpic-from: '%s' is not a time", mf);
+    return 0;
+}
+
 int cmd_lint(cli_args *a)
 {
     static const char *const known[] = { "--ca", "--at", "--format", NULL };
+    static const char *const with_value[] = { "--ca", "--at", "--now", "--format", "--evidence", "--va-key",
+                                              "--caa-domain", "--mpic-from", NULL };
     static pol_workspace w, wca;
+    static uint8_t keys[16384], caa[4096];
     const char *ca_file = cli_opt(a, "--ca"), *at = cli_opt(a, "--at"), *fmt = cli_opt(a, "--format");
+    const char *ev_file = cli_opt(a, "--evidence");
+    pol_ev_trust trust = { { keys, 0 }, { caa, 0 }, SG_EV_MPIC_FROM };
+    uint8_t *ev = NULL;
+    size_t ev_len = 0;
     pol_ca ca;
     uint8_t *ca_der = NULL;
     size_t ca_len;
@@ -87,7 +120,10 @@ int cmd_lint(cli_args *a)
     /* cli_check takes every non-option as unknown: files are checked here. */
     for (int i = 0; i < a->argc; i++) {
         const char *s = a->argv[i];
-        if (!strcmp(s, "--ca") || !strcmp(s, "--at") || !strcmp(s, "--format")) {
+        int value = 0;
+        for (const char *const *k = with_value; *k; k++)
+            value |= !strcmp(s, *k);
+        if (value) {
             if (++i >= a->argc)
                 return cli_fail("option %s needs a value", s) ? EXIT_UNREADABLE : 0;
         } else if (s[0] == '-' && s[1]) {
@@ -102,8 +138,16 @@ int cmd_lint(cli_args *a)
         return cli_fail("--format must be text or json") ? EXIT_UNREADABLE : 0;
     if (!nfiles)
         return cli_fail("lint needs at least one certificate or TBS file (see --help)") ? EXIT_UNREADABLE : 0;
-    if (at && parse_time(at, &at_time))
+    if (!at)
+        at = cli_opt(a, "--now");
+    if (at && cli_parse_time(at, 0, &at_time))
         return cli_fail("--at: '%s' is not seconds since 1970 or YYYY-MM-DDTHH:MM:SSZ", at) ? EXIT_UNREADABLE : 0;
+    if (ev_file && lint_trust(a, &trust, sizeof keys, sizeof caa))
+        return EXIT_UNREADABLE;
+    if (!ev_file && (cli_opt(a, "--va-key") || cli_opt(a, "--caa-domain") || cli_opt(a, "--mpic-from")))
+        return cli_fail("--va-key, --caa-domain and --mpic-from go with --evidence") ? EXIT_UNREADABLE : 0;
+    if (ev_file && !(ev = cli_read_der(ev_file, &ev_len)))
+        return EXIT_UNREADABLE;
     if (ca_file) {
         ca_der = cli_read_der(ca_file, &ca_len);
         if (!ca_der || pol_ca_from_cert(ca_der, ca_len, &wca, &ca)) {
@@ -136,6 +180,8 @@ int cmd_lint(cli_args *a)
             ctx.now = (int64_t)time(NULL);
         pol_decision d;
         pol_check(tbs, tbs_len, &ctx, &w, &d);
+        if (ev_file) /* the token's second judgement, on the same clock */
+            pol_evidence_check(tbs, tbs_len, ev, ev_len, &trust, ctx.now, &w, &d);
         report(s, &d, json, first);
         first = 0;
         if (d.verdict != POL_ACCEPT && rc == 0)
@@ -145,5 +191,6 @@ int cmd_lint(cli_args *a)
     if (json)
         printf("]\n");
     free(ca_der);
+    free(ev);
     return rc;
 }

@@ -68,13 +68,39 @@ static const verb verbs[] = {
       "  SBR section.\n" },
     { "lint", cmd_lint,
       "usage: sbrguard lint [--ca CACERT] [--at TIME] [--format text|json] FILE...\n"
+      "                     [--evidence FILE --va-key PEM... [--caa-domain D...] [--mpic-from TIME]]\n"
       "  Judges certificates (PEM or DER; their TBS is checked) or bare DER\n"
       "  TBSCertificates against the S/MIME Baseline Requirements with the token's\n"
       "  own policy engine. Effective dates are judged at --at TIME (seconds since\n"
       "  1970 or YYYY-MM-DDTHH:MM:SSZ), by default at each input's notBefore.\n"
       "  --ca adds the CA binding checks (issuer, AKI, signature algorithm).\n"
       "  Exit 0: all accepted, 1: any refused, 2: unreadable input.\n"
+      "  --evidence judges validation evidence for every FILE as the token does\n"
+      "  (docs/evidence.md), trusting the VA keys --va-key (public or private, PEM or\n"
+      "  DER), the CA's CAA issuer domain names --caa-domain, MPIC from --mpic-from\n"
+      "  (default 2025-05-15); --now is --at.\n"
       "  sbrguard lint --rules lists every rule: code, SBR section, message.\n" },
+    { "evidence", cmd_evidence,
+      "usage: sbrguard evidence make --va-key PEM --in TBS-OR-CERT --out FILE [--at TIME] [options]\n"
+      "       sbrguard evidence show [--json] FILE\n"
+      "  Validation evidence (docs/evidence.md), the validation authority's side.\n"
+      "  make: one record per Mailbox Address and identity attribute the TBS needs\n"
+      "  evidence for (the token's own list), bound to its subscriber key, signed with\n"
+      "  the VA key (EC P-256/P-384/P-521: ECDSA; RSA: PKCS#1 v1.5, --pss for PSS).\n"
+      "  Times: seconds, YYYY-MM-DDTHH:MM:SSZ, or relative to --at (default now) as\n"
+      "  [+-]N[smhd]..., e.g. -398d-1s. Options (for every mailbox record):\n"
+      "    --method domain|email|mail-server|acme (SBR 3.2.2.1-3.2.2.4; default email)\n"
+      "    --tls-method N (TLS BR 3.2.2.4.N; default 7, mail-server 18) --reqs TEXT\n"
+      "    --validated-at T --rv-created T --rv-used T --entropy BITS --no-random-value\n"
+      "    --caa-checked-at T --caa-ttl S --caa-issuer DOMAIN... --no-caa\n"
+      "    --mpic-at T --perspectives N --corroborated N --rirs N --no-mpic\n"
+      "    --identity-validated-at T (every identity record)\n"
+      "    --bind-key SPKI-OR-KEY (bind to another subscriber key) --bind-tbs (add the TBS hash)\n"
+      "    --drop MAILBOX|CN|O|OU|organizationIdentifier|GN|SN|pseudonym|title|serialNumber|\n"
+      "           C|L|ST|street|postalCode|authority (leave that record out)\n"
+      "    --format-version N\n"
+      "  show: prints every field (--json: one JSON object); the signature is checked\n"
+      "  by `sbrguard lint --evidence` and by the token. Exit 1: not evidence.\n" },
     { "audit", cmd_audit,
       "usage: sbrguard audit export DIR [--pin PIN] [--prev EARLIER-EXPORT]\n"
       "       sbrguard audit verify DIR --key LOGKEY [--since CHECKPOINT] [--certs CERTDIR] [--format text|json]\n"
@@ -125,8 +151,8 @@ static void usage(FILE *f)
 {
     fputs("usage: sbrguard VERB [options]   (sbrguard VERB --help for details)\n"
           "verbs: token start|stop|status, init, keygen, list, cert import|assemble, sign,\n"
-          "       authorize, lint, audit export|verify|proof, policy sign|load|show,\n"
-          "       escrow generate|deliver|recover\n"
+          "       authorize, lint, evidence make|show, audit export|verify|proof,\n"
+          "       policy sign|load|show, escrow generate|deliver|recover\n"
           "The token's socket: $SBRGUARD_SOCKET, else `socket = PATH` in $SBRGUARD_CONF,\n"
           "~/.config/sbrguard/sbrguard.conf or /etc/sbrguard/sbrguard.conf, else\n"
           "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "cli.h"
 #include "mbedtls/base64.h"
 
@@ -230,4 +231,43 @@ int cli_attach_evidence(const cli_args *a, sg_client *c)
     int rc = sg_set_evidence(c, ev, len) ? cli_fail("--evidence %s: larger than %u bytes", path, SG_MAX_EVIDENCE) : 0;
     free(ev);
     return rc;
+}
+
+int cli_parse_time(const char *s, int64_t base, int64_t *out)
+{
+    struct tm tm = { 0 };
+    char *end;
+    if (*s == '+' || *s == '-') { /* relative: sums of [+-]N[smhd] */
+        int64_t t = base;
+        while (*s) {
+            int sign = *s == '-' ? -1 : 1;
+            long long n;
+            if (*s != '+' && *s != '-')
+                return -1;
+            n = strtoll(s + 1, &end, 10);
+            if (end == s + 1 || n < 0)
+                return -1;
+            switch (*end) {
+            case 's': break;
+            case 'm': n *= 60; break;
+            case 'h': n *= 3600; break;
+            case 'd': n *= 86400; break;
+            default: return -1;
+            }
+            t += sign * n;
+            s = end + 1;
+        }
+        *out = t;
+        return 0;
+    }
+    long long v = strtoll(s, &end, 10);
+    if (*s && !*end) {
+        *out = v;
+        return 0;
+    }
+    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end)
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
 }

@@ -11,7 +11,7 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence"
 for f in test/vectors/der/*.der test/vectors/smime/*.der; do [ -f "$f" ] && cp "$f" "$seeds/policy/"; done
 # Frame seeds: INFO, and an INIT_TOKEN with PIN and label.
 printf '\x00\x00\x08SG\x01\x01\x00\x00\x00\x00' > "$seeds/frame/info"
@@ -23,7 +23,29 @@ if openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$seeds/s
 fi
 [ -s "$seeds/bundle/seed.der" ] || printf '\x30\x00' >"$seeds/bundle/seed.der"
 rm -f "$seeds/so.pem" "$seeds/p.conf"
-for t in policy frame bundle; do
+# Evidence seeds: 2-byte TBS length, TBS, evidence (made by the CLI for
+# valid certificates of the corpus, several methods).
+SG=build/host/sbrguard
+n=0
+for c in valid-mailbox-strict-ec valid-sponsor-strict-rsa valid-organization-strict-ec ok-san-dirname-too; do
+    for m in domain email acme; do
+        f=test/vectors/smime/$c.der
+        [ -x "$SG" ] && "$SG" evidence make --va-key test/vectors/smime/keys/ca-p256.pem --in "$f" --method $m \
+            --caa-issuer ca.example --bind-tbs --out "$seeds/ev.der" --at 2026-01-01T00:00:00Z 2>/dev/null || continue
+        python3 -c '
+import sys
+cert = open(sys.argv[1], "rb").read()
+i = 2 + (cert[1] & 0x7F if cert[1] & 0x80 else 0)  # the TBS: first element of the Certificate
+k = cert[i + 1] & 0x7F if cert[i + 1] & 0x80 else 0
+l = int.from_bytes(cert[i + 2:i + 2 + k], "big") if k else cert[i + 1]
+tbs = cert[i:i + 2 + k + l]
+open(sys.argv[3], "wb").write(len(tbs).to_bytes(2, "big") + tbs + open(sys.argv[2], "rb").read())
+' "$f" "$seeds/ev.der" "$seeds/evidence/$n"
+        n=$((n + 1))
+    done
+done
+rm -f "$seeds/ev.der"
+for t in policy frame bundle evidence; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue

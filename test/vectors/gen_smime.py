@@ -1739,7 +1739,7 @@ def main():
     for fname, unknown in skipped:
         print("gen_smime: warning: %s left out: no rule %s in the engine yet" % (fname, ", ".join(unknown)))
     if pending:
-        print("gen_smime: note: rows without a function yet (not counted): %s" % ", ".join(sorted(pending)))
+        print("gen_smime: note: rows without a function (evidence rows, or not written yet; not counted): %s" % ", ".join(sorted(pending)))
     if missing:
         print("gen_smime: ERROR: rules without a failing case: %s" % ", ".join(missing), file=sys.stderr)
         return 1

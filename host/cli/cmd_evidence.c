@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sbrguard evidence make|show: the validation authority's side of the
+ * evidence format (docs/evidence.md), for tests and the demo. make lists
+ * what a TBS needs evidence for with the token's own code (pol_ev_needs),
+ * writes one record per mailbox and identity attribute, and signs it with
+ * the VA key; options change any field, so that tests can make each defect
+ * the token must refuse. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include "mbedtls/hmac_drbg.h"
+#include "mbedtls/md.h"
+#include "mbedtls/pk.h"
+#include "mbedtls/rsa.h"
+#include "mbedtls/sha256.h"
+#include "sbrguard/evidence_enc.h"
+#include "../../policy/pol_ev.h"
+#include "cli.h"
+
+/* --- Keys ------------------------------------------------------------------- */
+
+static int rng(void *ctx, unsigned char *out, size_t len) { return mbedtls_hmac_drbg_random(ctx, out, len); }
+
+static mbedtls_hmac_drbg_context *drbg(void)
+{
+    static mbedtls_hmac_drbg_context d;
+    static int ready;
+    uint8_t seed[48];
+    if (!ready) {
+        mbedtls_hmac_drbg_init(&d);
+        if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed ||
+            mbedtls_hmac_drbg_seed_buf(&d, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), seed, sizeof seed))
+            return NULL;
+        ready = 1;
+    }
+    return &d;
+}
+
+/* A private key (PEM or DER: PKCS#8, SEC1, PKCS#1), or with pub_ok a
+ * public key. */
+static int load_key(const char *path, mbedtls_pk_context *pk, int pub_ok)
+{
+    size_t len;
+    uint8_t *der = cli_read_der(path, &len);
+    int rc = -1;
+    mbedtls_pk_init(pk);
+    if (!der)
+        return -1;
+    if (drbg() && mbedtls_pk_parse_key(pk, der, len, NULL, 0, rng, drbg()) == 0)
+        rc = 0;
+    else if (pub_ok) {
+        mbedtls_pk_free(pk);
+        mbedtls_pk_init(pk);
+        rc = mbedtls_pk_parse_public_key(pk, der, len) ? -1 : 0;
+    }
+    free(der);
+    if (rc)
+        cli_fail("%s: not a%s key (PEM or DER)", path, pub_ok ? "n EC or RSA" : "n EC or RSA private");
+    return rc;
+}
+
+/* The SubjectPublicKeyInfo DER of a key. */
+static int spki_of(mbedtls_pk_context *pk, uint8_t *out, size_t cap, size_t *len)
+{
+    uint8_t tmp[2600];
+    int n = mbedtls_pk_write_pubkey_der(pk, tmp, sizeof tmp);
+    if (n <= 0 || (size_t)n > cap)
+        return -1;
+    memcpy(out, tmp + sizeof tmp - n, (size_t)n);
+    *len = (size_t)n;
+    return 0;
+}
+
+int cli_va_spki(const char *path, uint8_t *out, size_t cap, size_t *len)
+{
+    mbedtls_pk_context pk;
+    int rc = load_key(path, &pk, 1);
+    if (!rc && spki_of(&pk, out, cap, len))
+        rc = cli_fail("%s: cannot encode its public key", path);
+    mbedtls_pk_free(&pk);
+    return rc ? -1 : 0;
+}
+
+/* The SBR 7.1.3.2 algorithm a VA key signs with. */
+static int sig_alg_of(mbedtls_pk_context *pk, int pss)
+{
+    size_t bits = mbedtls_pk_get_bitlen(pk);
+    if (mbedtls_pk_get_type(pk) == MBEDTLS_PK_ECKEY)
+        return bits == 256 ? POL_SIG_ECDSA_SHA256 : bits == 384 ? POL_SIG_ECDSA_SHA384 : bits == 521 ? POL_SIG_ECDSA_SHA512 : -1;
+    if (mbedtls_pk_get_type(pk) == MBEDTLS_PK_RSA && bits >= 2048)
+        return pss ? POL_SIG_PSS_SHA256 : POL_SIG_RSA_SHA256;
+    return -1;
+}
+
+static size_t sign(mbedtls_pk_context *pk, int alg, const uint8_t *msg, size_t len, uint8_t *sig, size_t cap)
+{
+    static const mbedtls_md_type_t mds[3] = { MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512 };
+    mbedtls_md_type_t md = mds[alg % 3];
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
+    uint8_t h[64];
+    size_t hl = mbedtls_md_get_size(info), sl = 0;
+    if (!drbg() || mbedtls_md(info, msg, len, h))
+        return 0;
+    if (alg >= POL_SIG_PSS_SHA256 && alg <= POL_SIG_PSS_SHA512) {
+        mbedtls_rsa_context *rsa = mbedtls_pk_rsa(*pk);
+        sl = mbedtls_rsa_get_len(rsa);
+        if (sl > cap || mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, md) ||
+            mbedtls_rsa_rsassa_pss_sign(rsa, rng, drbg(), md, (unsigned)hl, h, sig))
+            return 0;
+        return sl;
+    }
+    return mbedtls_pk_sign(pk, md, h, hl, sig, cap, &sl, rng, drbg()) ? 0 : sl;
+}
+
+/* --- make ------------------------------------------------------------------- */
+
+/* Attribute short names for --drop and show. */
+static const struct {
+    const char *name;
+    uint8_t oid[9], len;
+} attr_names[] = {
+    { "CN", { 0x55, 4, 3 }, 3 },        { "SN", { 0x55, 4, 4 }, 3 },       { "serialNumber", { 0x55, 4, 5 }, 3 },
+    { "C", { 0x55, 4, 6 }, 3 },         { "L", { 0x55, 4, 7 }, 3 },        { "ST", { 0x55, 4, 8 }, 3 },
+    { "street", { 0x55, 4, 9 }, 3 },    { "O", { 0x55, 4, 10 }, 3 },       { "OU", { 0x55, 4, 11 }, 3 },
+    { "title", { 0x55, 4, 12 }, 3 },    { "postalCode", { 0x55, 4, 17 }, 3 }, { "GN", { 0x55, 4, 42 }, 3 },
+    { "pseudonym", { 0x55, 4, 65 }, 3 }, { "organizationIdentifier", { 0x55, 4, 97 }, 3 },
+    { "emailAddress", { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 }, 9 },
+};
+
+static const char *attr_name(const uint8_t *oid, size_t len)
+{
+    for (size_t i = 0; i < sizeof attr_names / sizeof *attr_names; i++)
+        if (len == attr_names[i].len && !memcmp(oid, attr_names[i].oid, len))
+            return attr_names[i].name;
+    return NULL;
+}
+
+typedef struct {
+    sg_ev_tbs t;
+    sg_ev_mailbox mb[SG_EV_MAX_MAILBOXES];
+    sg_ev_identity id[SG_EV_MAX_IDENTITIES];
+    char mbox[SG_EV_MAX_MAILBOXES][SG_EV_MAX_MAILBOX_LEN + 1];
+    sg_ev_mailbox proto;    /* every mailbox record's fields but the address */
+    int64_t id_validated;
+    int overflow;
+} make_ctx;
+
+static void on_need(void *ctx, const pol_ev_need *n)
+{
+    make_ctx *m = ctx;
+    if (n->kind == POL_EV_NEED_MAILBOX) {
+        size_t k = m->t.n_mailboxes, l = n->value.len;
+        if (l > SG_EV_MAX_MAILBOX_LEN)
+            l = SG_EV_MAX_MAILBOX_LEN;
+        for (size_t i = 0; i < k; i++)
+            if (strlen(m->mbox[i]) == l && !memcmp(m->mbox[i], n->value.p, l))
+                return; /* the same address in the SAN and the subject: one record */
+        if (k == SG_EV_MAX_MAILBOXES) {
+            m->overflow = 1;
+            return;
+        }
+        memcpy(m->mbox[k], n->value.p, l);
+        m->mbox[k][l] = 0;
+        m->mb[k] = m->proto;
+        m->mb[k].mailbox = m->mbox[k];
+        m->t.n_mailboxes++;
+        return;
+    }
+    if (m->t.n_identities == SG_EV_MAX_IDENTITIES || n->oid.len > sizeof m->id[0].attr_type) {
+        m->overflow = 1;
+        return;
+    }
+    sg_ev_identity *r = &m->id[m->t.n_identities++];
+    memcpy(r->attr_type, n->oid.p, n->oid.len);
+    r->attr_type_len = n->oid.len;
+    pol_ev_value_hash(n->tag, n->value, r->value_hash);
+    r->method = n->section;
+    r->reqs = "SBR 1.0.11";
+    r->validated_at = m->id_validated;
+}
+
+/* --drop WHAT: a mailbox, an attribute short name, or "authority". */
+static int drop(make_ctx *m, const char *what)
+{
+    int hit = 0;
+    for (size_t i = 0; i < m->t.n_mailboxes;)
+        if (!strcmp(m->mbox[i], what)) {
+            memmove(&m->mb[i], &m->mb[i + 1], (m->t.n_mailboxes - i - 1) * sizeof m->mb[0]);
+            memmove(m->mbox[i], m->mbox[i + 1], (m->t.n_mailboxes - i - 1) * sizeof m->mbox[0]);
+            for (size_t k = i; k + 1 < m->t.n_mailboxes; k++)
+                m->mb[k].mailbox = m->mbox[k];
+            m->t.n_mailboxes--;
+            hit = 1;
+        } else {
+            i++;
+        }
+    for (size_t i = 0; i < m->t.n_identities;) {
+        const char *n = attr_name(m->id[i].attr_type, m->id[i].attr_type_len);
+        int authority = m->id[i].method == SG_EV_ID_AUTHORITY;
+        if ((!strcmp(what, "authority") && authority) || (!authority && n && !strcmp(n, what))) {
+            memmove(&m->id[i], &m->id[i + 1], (m->t.n_identities - i - 1) * sizeof m->id[0]);
+            m->t.n_identities--;
+            hit = 1;
+        } else {
+            i++;
+        }
+    }
+    return hit ? 0 : cli_fail("--drop %s: no such record", what);
+}
+
+static const struct {
+    const char *name;
+    uint32_t method;
+} method_names[] = {
+    { "domain", SG_EV_M_DOMAIN }, { "email", SG_EV_M_EMAIL }, { "mail-server", SG_EV_M_MAIL_SERVER },
+    { "acme", SG_EV_M_ACME },
+};
+
+/* Option value as a time (absolute or relative to base), or a number. */
+static int opt_time(const cli_args *a, const char *name, int64_t base, int64_t *out)
+{
+    const char *v = cli_opt(a, name);
+    if (!v)
+        return 0;
+    return cli_parse_time(v, base, out) ? cli_fail("%s: '%s' is not a time (seconds, YYYY-MM-DDTHH:MM:SSZ, or "
+                                                    "-/+N[smhd]... from --at)", name, v) : 0;
+}
+static int opt_u32(const cli_args *a, const char *name, uint32_t *out)
+{
+    const char *v = cli_opt(a, name);
+    char *end;
+    unsigned long long x;
+    if (!v)
+        return 0;
+    x = strtoull(v, &end, 10);
+    if (!*v || *end || x > 0xFFFFFFFFull)
+        return cli_fail("%s: '%s' is not a number", name, v);
+    *out = (uint32_t)x;
+    return 0;
+}
+
+/* The TBS of a certificate, or the input itself. */
+static void tbs_of(const uint8_t *der, size_t len, const uint8_t **tbs, size_t *tl)
+{
+    if (pol_cert_tbs(der, len, tbs, tl) == 0 && *tl < len && (*tbs)[0] == 0x30)
+        return;
+    *tbs = der;
+    *tl = len;
+}
+
+static int make(cli_args *a)
+{
+    static const char *const known[] = {
+        "make!", "--va-key", "--in", "--out", "--at", "--method", "--tls-method", "--reqs", "--validated-at",
+        "--rv-created", "--rv-used", "--entropy", "--no-random-value!", "--caa-checked-at", "--caa-ttl",
+        "--caa-issuer", "--no-caa!", "--mpic-at", "--perspectives", "--corroborated", "--rirs", "--no-mpic!",
+        "--identity-validated-at", "--bind-key", "--bind-tbs!", "--drop", "--format-version", "--pss!", NULL };
+    static make_ctx m;
+    static pol_workspace w;
+    const char *key_file = cli_opt(a, "--va-key"), *in = cli_opt(a, "--in"), *out = cli_opt(a, "--out");
+    const char *meth = cli_opt(a, "--method"), *issuers[SG_EV_MAX_CAA_ISSUERS + 8];
+    mbedtls_pk_context pk;
+    uint8_t *der = NULL, spki[2600], tbs_ev[SG_MAX_EVIDENCE * 4], sig[600], ev[SG_MAX_EVIDENCE * 4];
+    const uint8_t *tbs;
+    size_t len, tl, spki_len, el, sl, al, n_iss = 0;
+    int64_t at = (int64_t)time(NULL);
+    int alg, type, rc = 1;
+    if (cli_check(a, known))
+        return 2;
+    if (!key_file || !in || !out)
+        return cli_fail("evidence make needs --va-key PEM, --in TBS-OR-CERT and --out FILE") ? 2 : 0;
+    if (opt_time(a, "--at", 0, &at))
+        return 2;
+    memset(&m, 0, sizeof m);
+    sg_ev_mailbox *p = &m.proto;
+    p->method = SG_EV_M_EMAIL;
+    for (size_t i = 0; meth && i <= sizeof method_names / sizeof *method_names; i++) {
+        char *end;
+        unsigned long num = strtoul(meth, &end, 10);
+        if (*meth >= '0' && *meth <= '9' && !*end && num <= 0xFFFF) { /* a number, for tests: judged as given */
+            p->method = (uint32_t)num;
+            break;
+        }
+        if (i == sizeof method_names / sizeof *method_names)
+            return cli_fail("--method must be domain, email, mail-server, acme or a number") ? 2 : 0;
+        if (!strcmp(meth, method_names[i].name)) {
+            p->method = method_names[i].method;
+            break;
+        }
+    }
+    int domain = p->method == SG_EV_M_DOMAIN || p->method == SG_EV_M_MAIL_SERVER;
+    p->reqs = domain ? "SBR 1.0.11 / TLS BR 2.2.6" : "SBR 1.0.11";
+    p->validated_at = at - 3600;
+    p->tls_method = domain ? (p->method == SG_EV_M_DOMAIN ? 7 : 18) : 0;
+    p->has_rv = !domain && !cli_flag(a, "--no-random-value");
+    p->rv_created = at - 7200;
+    p->rv_used = at - 3600;
+    p->rv_bits = 128;
+    p->has_caa = !cli_flag(a, "--no-caa");
+    p->caa_at = at - 3600;
+    p->caa_ttl = 3600;
+    p->has_mpic = domain && !cli_flag(a, "--no-mpic");
+    p->mpic_at = at - 3600;
+    p->mpic_remote = p->mpic_ok = 6;
+    p->mpic_rirs = 3;
+    m.id_validated = at - 10 * 86400;
+    if (cli_opt(a, "--reqs"))
+        p->reqs = cli_opt(a, "--reqs");
+    if (opt_u32(a, "--tls-method", &p->tls_method) || opt_time(a, "--validated-at", at, &p->validated_at) ||
+        opt_time(a, "--rv-created", at, &p->rv_created) || opt_time(a, "--rv-used", at, &p->rv_used) ||
+        opt_u32(a, "--entropy", &p->rv_bits) || opt_time(a, "--caa-checked-at", at, &p->caa_at) ||
+        opt_u32(a, "--caa-ttl", &p->caa_ttl) || opt_time(a, "--mpic-at", at, &p->mpic_at) ||
+        opt_u32(a, "--perspectives", &p->mpic_remote) || opt_u32(a, "--corroborated", &p->mpic_ok) ||
+        opt_u32(a, "--rirs", &p->mpic_rirs) || opt_time(a, "--identity-validated-at", at, &m.id_validated) ||
+        opt_u32(a, "--format-version", &m.t.version))
+        return 2;
+    if (cli_opt(a, "--rv-created") || cli_opt(a, "--rv-used") || cli_opt(a, "--entropy"))
+        p->has_rv = !cli_flag(a, "--no-random-value");
+    if (cli_opt(a, "--perspectives") || cli_opt(a, "--corroborated") || cli_opt(a, "--rirs") || cli_opt(a, "--mpic-at"))
+        p->has_mpic = !cli_flag(a, "--no-mpic");
+    if (cli_opt(a, "--perspectives") && !cli_opt(a, "--corroborated"))
+        p->mpic_ok = p->mpic_remote;
+    for (int i = 0; i + 1 < a->argc; i++)
+        if (!strcmp(a->argv[i], "--caa-issuer") && n_iss < sizeof issuers / sizeof *issuers)
+            issuers[n_iss++] = a->argv[++i];
+    p->caa_issuers = issuers;
+    p->n_caa_issuers = n_iss;
+
+    if (load_key(key_file, &pk, 0))
+        return 2;
+    if ((alg = sig_alg_of(&pk, cli_flag(a, "--pss"))) < 0 || spki_of(&pk, spki, sizeof spki, &spki_len)) {
+        cli_fail("%s: a VA key is EC P-256/P-384/P-521 or RSA of 2048 bits or more", key_file);
+        rc = 2;
+        goto out;
+    }
+    mbedtls_sha256(spki, spki_len, m.t.va_key_id, 0);
+    m.t.produced_at = at;
+    m.t.mailboxes = m.mb;
+    m.t.identities = m.id;
+    if (!(der = cli_read_der(in, &len))) {
+        rc = 2;
+        goto out;
+    }
+    tbs_of(der, len, &tbs, &tl);
+    if (pol_ev_key_hash(tbs, tl, &w, m.t.key_hash) || pol_ev_needs(tbs, tl, &w, on_need, &m, &type)) {
+        cli_fail("%s: not a DER or PEM certificate or TBSCertificate", in);
+        rc = 2;
+        goto out;
+    }
+    if (m.overflow)
+        fprintf(stderr, "sbrguard: warning: more mailboxes or attributes than one evidence holds; some left out\n");
+    if (cli_flag(a, "--bind-tbs")) {
+        m.t.has_tbs_hash = 1;
+        mbedtls_sha256(tbs, tl, m.t.tbs_hash, 0);
+    }
+    if (cli_opt(a, "--bind-key")) {
+        uint8_t other[2600];
+        size_t ol;
+        if (cli_va_spki(cli_opt(a, "--bind-key"), other, sizeof other, &ol)) {
+            rc = 2;
+            goto out;
+        }
+        mbedtls_sha256(other, ol, m.t.key_hash, 0);
+    }
+    for (int i = 0; i + 1 < a->argc; i++)
+        if (!strcmp(a->argv[i], "--drop") && drop(&m, a->argv[++i])) {
+            rc = 2;
+            goto out;
+        }
+    const uint8_t *alg_der = pol_sig_alg_der(alg, &al);
+    if (sg_evidence_encode_tbs(&m.t, tbs_ev, sizeof tbs_ev, &tl) || !(sl = sign(&pk, alg, tbs_ev, tl, sig, sizeof sig)) ||
+        sg_evidence_encode(tbs_ev, tl, alg_der, al, sig, sl, ev, sizeof ev, &el)) {
+        cli_fail("cannot encode or sign the evidence");
+        goto out;
+    }
+    if (el > SG_MAX_EVIDENCE)
+        fprintf(stderr, "sbrguard: warning: %zu bytes, more than SG_MAX_EVIDENCE (%u): the token refuses it\n", el,
+                SG_MAX_EVIDENCE);
+    rc = cli_write_file(out, ev, el) ? 1 : 0;
+    if (!rc)
+        fprintf(stderr, "evidence: %zu mailbox and %zu identity records, %zu bytes, %s type\n", m.t.n_mailboxes,
+                m.t.n_identities, el, pol_type_name(type));
+out:
+    mbedtls_pk_free(&pk);
+    free(der);
+    return rc;
+}
+
+/* --- show ------------------------------------------------------------------- */
+
+/* One writer for both forms: JSON, or "key: value" lines indented by depth. */
+typedef struct {
+    int json, depth;
+    uint8_t first[8];
+} emit;
+
+static void e_key(emit *e, const char *k)
+{
+    if (e->json) {
+        printf("%s", e->first[e->depth] ? "" : ",");
+        if (k)
+            printf("\"%s\":", k);
+    } else {
+        printf("%*s%s%s", 2 * e->depth, "", k ? k : "-", k ? ": " : " ");
+    }
+    e->first[e->depth] = 0;
+}
+static void e_end(emit *e)
+{
+    if (!e->json)
+        putchar('\n');
+}
+static void e_text(emit *e, const char *k, const char *s)
+{
+    e_key(e, k);
+    if (e->json)
+        cli_json_str(s);
+    else
+        fputs(s, stdout);
+    e_end(e);
+}
+static void e_uint(emit *e, const char *k, unsigned long v)
+{
+    e_key(e, k);
+    printf("%lu", v);
+    e_end(e);
+}
+static void e_str(emit *e, const char *k, pol_slice s)
+{
+    char buf[SG_EV_MAX_MAILBOX_LEN + 1]; /* every string of the format is at most this long */
+    size_t n = s.len < sizeof buf - 1 ? s.len : sizeof buf - 1;
+    memcpy(buf, s.p, n);
+    buf[n] = 0;
+    e_text(e, k, buf);
+}
+static void e_hex(emit *e, const char *k, pol_slice s)
+{
+    char buf[2 * SG_EV_HASH_LEN + 1];
+    for (size_t i = 0; i < s.len && i < SG_EV_HASH_LEN; i++)
+        snprintf(buf + 2 * i, 3, "%02x", s.p[i]);
+    buf[2 * (s.len < SG_EV_HASH_LEN ? s.len : SG_EV_HASH_LEN)] = 0;
+    e_text(e, k, buf);
+}
+static void e_time(emit *e, const char *k, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char s[32];
+    if (!gmtime_r(&tt, &tm) || !strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(s, sizeof s, "%lld", (long long)t);
+    e_text(e, k, s);
+}
+static void e_open(emit *e, const char *k, char bracket)
+{
+    e_key(e, k);
+    if (e->json)
+        putchar(bracket);
+    else
+        putchar('\n');
+    if (e->depth < 7)
+        e->first[++e->depth] = 1;
+}
+static void e_close(emit *e, char bracket)
+{
+    if (e->json)
+        putchar(bracket);
+    if (e->depth)
+        e->depth--;
+}
+
+static const char *method_name(uint32_t m)
+{
+    switch (m) {
+    case SG_EV_M_DOMAIN: return "3.2.2.1";
+    case SG_EV_M_EMAIL: return "3.2.2.2";
+    case SG_EV_M_MAIL_SERVER: return "3.2.2.3";
+    case SG_EV_M_ACME: return "3.2.2.4";
+    case SG_EV_ID_ORGANIZATION: return "3.2.3";
+    case SG_EV_ID_INDIVIDUAL: return "3.2.4";
+    case SG_EV_ID_AUTHORITY: return "3.2.6";
+    default: return "unknown";
+    }
+}
+
+/* Dotted form of an OID's content. */
+static void oid_text(pol_slice o, char *out, size_t cap)
+{
+    unsigned long v = 0;
+    size_t n = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < o.len && n < cap; i++) {
+        v = (v << 7) | (o.p[i] & 0x7F);
+        if (o.p[i] & 0x80)
+            continue;
+        int w = n ? snprintf(out + n, cap - n, ".%lu", v)
+                  : snprintf(out, cap, "%lu.%lu", v < 80 ? v / 40 : 2, v < 80 ? v % 40 : v - 80);
+        n += w > 0 ? (size_t)w : 0;
+        v = 0;
+    }
+}
+
+static void show_mailbox(emit *e, const pol_ev_mailbox *m)
+{
+    char num[32];
+    e_open(e, NULL, '{');
+    e_str(e, "mailbox", m->mailbox);
+    e_text(e, "method", method_name(m->method));
+    e_uint(e, "method_number", m->method);
+    if (m->tls_method) {
+        snprintf(num, sizeof num, "3.2.2.4.%u", m->tls_method);
+        e_text(e, "tls_br_method", num);
+    }
+    e_str(e, "requirements", m->reqs);
+    e_time(e, "validated_at", m->validated_at);
+    if (m->has_rv) {
+        e_open(e, "random_value", '{');
+        e_time(e, "created_at", m->rv_created);
+        e_time(e, "used_at", m->rv_used);
+        e_uint(e, "entropy_bits", m->rv_bits);
+        e_close(e, '}');
+    }
+    if (m->has_caa) {
+        pol_der n = pol_der_of(m->caa_issuers);
+        pol_slice v;
+        uint8_t tag;
+        e_open(e, "caa", '{');
+        e_time(e, "checked_at", m->caa_at);
+        e_uint(e, "ttl", m->caa_ttl);
+        e_open(e, "issuemail", '[');
+        while (pol_der_next(&n, &tag, &v, NULL) == 0)
+            e_str(e, NULL, v);
+        e_close(e, ']');
+        e_close(e, '}');
+    }
+    if (m->has_mpic) {
+        e_open(e, "mpic", '{');
+        e_time(e, "corroborated_at", m->mpic_at);
+        e_uint(e, "remote_perspectives", m->mpic_remote);
+        e_uint(e, "corroborating", m->mpic_ok);
+        e_uint(e, "distinct_rirs", m->mpic_rirs);
+        e_close(e, '}');
+    }
+    e_close(e, '}');
+}
+
+static int show(cli_args *a)
+{
+    static const char *const algs[] = { "sha256WithRSAEncryption", "sha384WithRSAEncryption",
+                                        "sha512WithRSAEncryption", "RSASSA-PSS/SHA-256", "RSASSA-PSS/SHA-384",
+                                        "RSASSA-PSS/SHA-512", "ecdsa-with-SHA256", "ecdsa-with-SHA384",
+                                        "ecdsa-with-SHA512" };
+    const char *file = NULL;
+    emit e = { cli_flag(a, "--json"), 0, { 1 } };
+    int r, alg;
+    size_t len;
+    uint8_t *der;
+    pol_ev ev;
+    pol_ev_mailbox m;
+    pol_ev_identity id;
+    pol_der c;
+    char oid[64];
+    for (int i = 1; i < a->argc; i++) {
+        if (!strcmp(a->argv[i], "--json"))
+            continue;
+        if (a->argv[i][0] == '-' && a->argv[i][1])
+            return cli_fail("unknown option '%s' (see --help)", a->argv[i]) ? 2 : 0;
+        if (file)
+            return cli_fail("evidence show takes one FILE") ? 2 : 0;
+        file = a->argv[i];
+    }
+    if (!file)
+        return cli_fail("evidence show needs a FILE") ? 2 : 0;
+    if (!(der = cli_read_der(file, &len)))
+        return 2;
+    r = pol_ev_parse(der, len, &ev);
+    if (r != POL_EV_OK) {
+        cli_fail("%s: %s", file, r == POL_EV_BAD_VERSION ? "evidence format version is not 1 (sbrguard.evidence.version)"
+                                                          : "not evidence of docs/evidence.md (sbrguard.evidence.malformed)");
+        free(der);
+        return 1;
+    }
+    alg = pol_sig_alg_id(ev.sig_alg.p, ev.sig_alg.len);
+    if (e.json)
+        putchar('{');
+    e_uint(&e, "version", ev.version);
+    e_hex(&e, "va_key_id", ev.va_key_id);
+    e_time(&e, "produced_at", ev.produced_at);
+    e_hex(&e, "subject_key_hash", ev.key_hash);
+    if (ev.tbs_hash.len)
+        e_hex(&e, "tbs_hash", ev.tbs_hash);
+    e_text(&e, "signature_algorithm", alg >= 0 && alg < 9 ? algs[alg] : "unknown");
+    e_open(&e, "mailboxes", '[');
+    c = pol_der_of(ev.mailboxes);
+    while (pol_ev_next_mailbox(&c, &m) == 1)
+        show_mailbox(&e, &m);
+    e_close(&e, ']');
+    e_open(&e, "identities", '[');
+    c = pol_der_of(ev.identities);
+    while (pol_ev_next_identity(&c, &id) == 1) {
+        const char *n = attr_name(id.attr_type.p, id.attr_type.len);
+        oid_text(id.attr_type, oid, sizeof oid);
+        e_open(&e, NULL, '{');
+        e_text(&e, "attribute", oid);
+        if (n)
+            e_text(&e, "name", n);
+        e_hex(&e, "value_hash", id.value_hash);
+        e_text(&e, "method", method_name(id.method));
+        e_uint(&e, "method_number", id.method);
+        e_str(&e, "requirements", id.reqs);
+        e_time(&e, "validated_at", id.validated_at);
+        e_close(&e, '}');
+    }
+    e_close(&e, ']');
+    if (e.json)
+        printf("}\n");
+    free(der);
+    return 0;
+}
+
+int cmd_evidence(cli_args *a)
+{
+    if (a->argc >= 1 && !strcmp(a->argv[0], "make"))
+        return make(a);
+    if (a->argc >= 1 && !strcmp(a->argv[0], "show"))
+        return show(a);
+    return cli_fail("usage: sbrguard evidence make|show (see --help)") ? 2 : 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libFuzzer target: validation evidence. The input is two bytes of TBS
+ * length, the TBS, then the evidence. Both go through the whole check (a
+ * mutated input rarely keeps a valid signature, so this mostly reaches the
+ * parser) and, once parsed, through the judging that follows the signature
+ * check, and the VA side's list of needs. Any crash, leak or UB report, or
+ * a refusal without a reason, is a failure. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "sbrguard/evidence.h"
+#include "../../policy/pol_ev.h"
+
+static void need(void *ctx, const pol_ev_need *n)
+{
+    size_t *count = ctx;
+    if (n->value.len && !n->value.p)
+        __builtin_trap();
+    (*count)++;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static pol_workspace w;
+    static const uint8_t caa[] = { 0x16, 0x0A, 'c', 'a', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e' };
+    pol_ev_trust trust = { { NULL, 0 }, { caa, sizeof caa }, SG_EV_MPIC_FROM };
+    pol_decision d;
+    pol_ev ev;
+    size_t tl, count = 0;
+    int type;
+    if (size < 2)
+        return 0;
+    tl = (size_t)data[0] << 8 | data[1];
+    if (tl > size - 2)
+        tl = size - 2;
+    const uint8_t *tbs = data + 2, *evp = tbs + tl;
+    size_t el = size - 2 - tl;
+    /* A trusted key from the input, so that the signature check runs. */
+    trust.va_keys.p = tbs;
+    trust.va_keys.len = tl;
+    memset(&d, 0, sizeof d);
+    d.verdict = POL_ACCEPT;
+    pol_evidence_check(tbs, tl, evp, el, &trust, 1767225600, &w, &d);
+    if (d.verdict != POL_REFUSE || d.n == 0)
+        __builtin_trap(); /* a bundle whose signature nobody made is never accepted */
+    if (pol_ev_parse(evp, el, &ev) == POL_EV_OK) {
+        pol_ev_mailbox m;
+        pol_ev_identity r;
+        pol_der c = pol_der_of(ev.mailboxes);
+        while (pol_ev_next_mailbox(&c, &m) == 1)
+            ;
+        c = pol_der_of(ev.identities);
+        while (pol_ev_next_identity(&c, &r) == 1)
+            ;
+        memset(&d, 0, sizeof d);
+        d.verdict = POL_ACCEPT;
+        pol_ev_judge(tbs, tl, &ev, &trust, 1767225600, &w, &d);
+        if ((d.verdict == POL_ACCEPT) != (d.n == 0))
+            __builtin_trap();
+    }
+    pol_ev_needs(tbs, tl, &w, need, &count, &type);
+    return 0;
+}
