@@ -5,6 +5,7 @@
  * one per link channel, short-lived and single-use. */
 #include <string.h>
 #include "../policy/pol.h"
+#include "../policy/pol_evidence.h"
 #include "fw_policy.h"
 #include "mbedtls/md.h"
 #include "mbedtls/sha256.h"
@@ -188,6 +189,13 @@ int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
     ca.sig_alg_len = alg_len;
     pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = cr.skew, .rules = &cr.rules };
     pol_check(q->data, q->data_len, &ctx, &ws, &d);
+    /* The evidence (SBR 3.2, 4.2.1, 4.2.2), judged against the CA's entry,
+     * read again: ca's pointers into the certificate are no longer used. */
+    pol_bundle_ca bca;
+    if (fw_policy_ca(q->key_id, &bca))
+        return refuse(r, "sbrguard.bundle.none", "4.3.1");
+    pol_ev_trust trust = { bca.va_keys, bca.caa_domains, bca.mpic_from };
+    pol_evidence_check(q->data, q->data_len, q->evidence, q->evidence_len, &trust, ctx.now, &ws, &d);
     if (d.verdict != POL_ACCEPT || d.n || d.dropped) {
         for (uint16_t i = 0; i < d.n; i++) {
             const pol_rule *rule = pol_rule_at(d.findings[i]);

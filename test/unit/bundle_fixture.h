@@ -9,7 +9,10 @@
 #define BUNDLE_FIXTURE_H
 #include <stdio.h>
 #include <sys/random.h>
+#include <unistd.h>
+#include "sbrguard/hal.h"
 #include "../../policy/pol.h"
+#include "evtest.h"
 #include "harness.h"
 #include "mbedtls/ecp.h"
 #include "mbedtls/pk.h"
@@ -52,6 +55,40 @@ static int bf_policy_key(void)
     return rc;
 }
 
+/* The validation authority the default bundle trusts (a test key of the
+ * corpus), its SPKI in a file for the bundle compiler, and evidence it
+ * signs for whatever TBS a test sends (th_evidence_fn): every mailbox by
+ * e-mail random value (SBR 3.2.2.2) and every identity attribute, an hour
+ * old on the token's clock. */
+static ev_key bf_va;
+static char bf_va_file[64];
+
+static size_t bf_evidence(const uint8_t *tbs, size_t len, uint8_t *out, size_t cap)
+{
+    static ev_spec s;
+    if (ev_spec_default(&s, tbs, len, (int64_t)hal_clock_now(), SG_EV_M_EMAIL, &bf_va))
+        return 0; /* not a TBS: nothing to attach */
+    return ev_make(&s, &bf_va, out, cap);
+}
+
+static void bf_va_cleanup(void) { unlink(bf_va_file); }
+
+static int bf_va_key(void)
+{
+    if (bf_va_file[0])
+        return 0;
+    if (ev_key_load(&bf_va, "test/vectors/smime/keys/ca-p256.pem", POL_SIG_ECDSA_SHA256))
+        return -1;
+    snprintf(bf_va_file, sizeof bf_va_file, "/tmp/sg-bf-va-%d.der", (int)getpid());
+    FILE *f = fopen(bf_va_file, "wb");
+    int ok = f && fwrite(bf_va.spki, 1, bf_va.spki_len, f) == bf_va.spki_len;
+    if (f)
+        fclose(f);
+    th_evidence_fn = bf_evidence;
+    atexit(bf_va_cleanup);
+    return ok ? 0 : -1;
+}
+
 /* INIT_TOKEN with the policy key; the token status. */
 static uint8_t bf_init_token(const char *so, const char *label)
 {
@@ -70,7 +107,7 @@ static int bf_sign(const char *conf, uint8_t *out, size_t cap, size_t *len)
     static uint8_t tbs[SG_BUNDLE_MAX + 512];
     size_t tl;
     char err[256];
-    if (bf_policy_key() || sg_policy_compile(conf, NULL, tbs, sizeof tbs, &tl, err, sizeof err)) {
+    if (!conf || bf_policy_key() || sg_policy_compile(conf, NULL, tbs, sizeof tbs, &tl, err, sizeof err)) {
         fprintf(stderr, "bundle fixture: %s\n", err);
         return -1;
     }
@@ -100,6 +137,8 @@ static uint8_t bf_load_der(const char *so, const uint8_t *der, size_t len)
 static char *bf_conf(char *buf, size_t cap, const uint8_t *const *spki, const size_t *spki_len, size_t n,
                      const char *ca_extra)
 {
+    if (bf_va_key())
+        return NULL;
     size_t off = (size_t)snprintf(buf, cap, "version = %u\n", ++bf_version);
     for (size_t i = 0; i < n && off < cap; i++) {
         uint8_t id[32];
@@ -111,8 +150,9 @@ static char *bf_conf(char *buf, size_t cap, const uint8_t *const *spki, const si
                                 "\nprofiles = mailbox-legacy mailbox-multipurpose mailbox-strict organization-legacy "
                                 "organization-multipurpose organization-strict sponsor-legacy sponsor-multipurpose "
                                 "sponsor-strict individual-legacy individual-multipurpose individual-strict\n"
-                                "max-validity-days = 825\nskew-seconds = 3600\n%s",
-                                ca_extra ? ca_extra : "");
+                                "max-validity-days = 825\nskew-seconds = 3600\nva-key = %s\n"
+                                "caa-domain = ca.example\n%s",
+                                bf_va_file, ca_extra ? ca_extra : "");
     }
     return buf;
 }

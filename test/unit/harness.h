@@ -62,8 +62,37 @@ static void th_put_u(uint8_t tag, uint64_t v, size_t w)
     th_put(tag, b, w);
 }
 static void th_put_s(uint8_t tag, const char *s) { th_put(tag, s, strlen(s)); }
+/* Like sg_set_evidence on a connection: when set, every SIGN and AUTHORIZE
+ * without its own EVIDENCE gets what th_evidence_fn makes for its DATA
+ * (0: none). The bundle fixture sets it to real evidence by a trusted VA. */
+static size_t (*th_evidence_fn)(const uint8_t *data, size_t len, uint8_t *out, size_t cap);
+
+static uint8_t th_evidence[SG_MAX_EVIDENCE]; /* the last evidence attached */
+static size_t th_evidence_len;
+
+static void th_add_evidence(uint8_t cmd)
+{
+    const uint8_t *v, *data = NULL;
+    size_t off = 0, vl, dl = 0, n;
+    uint8_t t;
+    if (!th_evidence_fn || (cmd != SG_CMD_SIGN && cmd != SG_CMD_AUTHORIZE))
+        return;
+    while (sg_tlv_next(th_req + SG_FRAME_HDR_LEN, th_off, &off, &t, &v, &vl) == 1) {
+        if (t == SG_T_EVIDENCE)
+            return;
+        if (t == SG_T_DATA) {
+            data = v;
+            dl = vl;
+        }
+    }
+    if (data && (n = th_evidence_fn(data, dl, th_evidence, sizeof th_evidence)) &&
+        !sg_tlv_append(th_req + SG_FRAME_HDR_LEN, SG_MAX_PAYLOAD, &th_off, SG_T_EVIDENCE, th_evidence, n))
+        th_evidence_len = n;
+}
+
 static th_resp th_send(unsigned chan, uint8_t cmd)
 {
+    th_add_evidence(cmd);
     th_req[0] = 'S';
     th_req[1] = 'G';
     th_req[2] = SG_PROTO_VERSION;

@@ -13,13 +13,16 @@ static char conf[8192];
 static uint8_t der[SG_BUNDLE_MAX + 1024];
 static size_t der_len;
 
-/* Source: version, one [ca] for the test CA key, then body. */
+/* Source: version, one [ca] for the test CA key trusting the fixture's
+ * validation authority, then body. */
 static const char *src(uint32_t version, const char *body)
 {
+    if (bf_va_key())
+        return NULL;
     size_t off = (size_t)snprintf(conf, sizeof conf, "version = %u\n[ca]\nkey-id = ", version);
     for (int i = 0; i < 32; i++)
         off += (size_t)snprintf(conf + off, sizeof conf - off, "%02x", ca.key_id[i]);
-    snprintf(conf + off, sizeof conf - off, "\n%s", body);
+    snprintf(conf + off, sizeof conf - off, "\nva-key = %s\n%s", bf_va_file, body);
     return conf;
 }
 

@@ -86,8 +86,9 @@ static void entries(void)
     th_resp r = lt_issue(&ca, 1, 0);
     size_t sl = 0;
     const uint8_t *sig = th_get(r, SG_T_SIGNATURE, &sl);
-    uint8_t cert_hash[32], tbs_hash[32];
+    uint8_t cert_hash[32], tbs_hash[32], ev_hash[32];
     CHECK(r.status == SG_ST_OK && sig && sl == 64, "accepted TBS is signed");
+    mbedtls_sha256(th_evidence, th_evidence_len, ev_hash, 0);
     lt_cert_hash(lt_tbs_buf, lt_tbs_len, sig, sl, cert_hash);
     mbedtls_sha256(lt_tbs_buf, lt_tbs_len, tbs_hash, 0);
     r = lt_issue(&ca, 2, 1);
@@ -113,8 +114,9 @@ static void entries(void)
     CHECK(e[4].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && sg_be_get(e[4].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA_SHA256 &&
               !memcmp(e[4].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32) && !memcmp(e[4].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
               !memcmp(e[4].b + SG_LOG_OFF_CERT_HASH, cert_hash, 32) &&
-              !memcmp(e[4].b + SG_LOG_OFF_POLICY_HASH, e[3].b + SG_LOG_OFF_POLICY_HASH, 32) && !memcmp(e[4].b + SG_LOG_OFF_EVIDENCE_HASH, zero, 32),
-          "entry 4: ISSUE_ACCEPTED with TBS hash and the hash of the certificate `cert assemble` builds");
+              !memcmp(e[4].b + SG_LOG_OFF_POLICY_HASH, e[3].b + SG_LOG_OFF_POLICY_HASH, 32) && th_evidence_len &&
+              !memcmp(e[4].b + SG_LOG_OFF_EVIDENCE_HASH, ev_hash, 32),
+          "entry 4: ISSUE_ACCEPTED with TBS hash, evidence hash and the hash of the certificate `cert assemble` builds");
     CHECK(e[5].b[1] == SG_LOG_EV_ISSUE_REFUSED && !memcmp(e[5].b + SG_LOG_OFF_TBS_HASH, bad_hash, 32) &&
               has_reason(&e[5], "sbr.7.1.2.3.eku.prohibited", NULL) && !memcmp(e[5].b + SG_LOG_OFF_CERT_HASH, zero, 32),
           "entry 5: ISSUE_REFUSED with the reason code of the response");

@@ -86,6 +86,11 @@ int main(void)
     th_put(SG_T_VALUE, ca_cert, cl);
     CHECK(th_send(0, SG_CMD_BIND_CA).status == SG_ST_OK, "CA certificate with the corpus CA's name bound to a token key");
     CHECK(bf_load1("so-pin-1", spki_copy, pl) == SG_ST_OK, "policy bundle for the CA key loaded (bundle_fixture.h)");
+    /* What the fixture's bundle trusts: its VA key and CAA domain (MPIC
+     * from the SBR date, the compiler's default). */
+    static const uint8_t caa[] = { 0x16, 10, 'c', 'a', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e' };
+    static uint8_t ev[SG_MAX_EVIDENCE];
+    const pol_ev_trust trust = { { bf_va.spki, bf_va.spki_len }, { caa, sizeof caa }, 1747267200 };
     pol_ca token_ca;
     CHECK(pol_ca_from_cert(ca_cert, cl, &wca, &token_ca) == 0, "host view of the token's CA certificate");
 
@@ -115,7 +120,11 @@ int main(void)
         pol_ctx ctx = { .now = now, .ca = &token_ca, .not_before_skew = SKEW, .rules = &bf_default_rules };
         pol_decision d;
         pol_check(tbs, tbs_len, &ctx, &w, &d);
+        /* The token gets the fixture's evidence for this TBS (th_send);
+         * the host judges evidence made the same way, on the same clock. */
         sim_clock_set((uint64_t)now);
+        size_t el = bf_evidence(tbs, tbs_len, ev, sizeof ev);
+        pol_evidence_check(tbs, tbs_len, el ? ev : NULL, el, &trust, now, &w, &d);
         th_begin();
         th_put_u(SG_T_HANDLE, key, 2);
         th_put_u(SG_T_MECH, SG_MECH_ECDSA_SHA256, 4);
