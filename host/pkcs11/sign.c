@@ -221,6 +221,8 @@ static int p11_read_der(const char *path, uint8_t *buf, size_t cap, size_t *len)
     return rc;
 }
 
+static CK_RV p11_env_evidence(sg_client *c);
+
 /* SBRGUARD_P11_AUTHORIZE=FILE: for applications that cannot call the vendor
  * mechanism, the module submits FILE's TBS on this connection right before
  * the process's first raw signature with a CA key. The token still judges
@@ -249,15 +251,7 @@ static CK_RV p11_env_authorize(sg_client *c, const struct p11_sign *op, size_t l
     else
         target = op->mech.pss_hash == CKM_SHA256 ? CKM_SHA256_RSA_PKCS_PSS
                : op->mech.pss_hash == CKM_SHA384 ? CKM_SHA384_RSA_PKCS_PSS : CKM_SHA512_RSA_PKCS_PSS;
-    const char *evp = getenv("SBRGUARD_P11_EVIDENCE");
-    size_t el = 0;
-    if (evp && *evp && (p11_read_der(evp, tbs, SG_MAX_EVIDENCE + 1, &el) || el > SG_MAX_EVIDENCE)) {
-        if (p11_debug())
-            fprintf(stderr, "sbrguard-pkcs11: SBRGUARD_P11_EVIDENCE=%s: not a readable DER or PEM file\n", evp);
-        rv = CKR_FUNCTION_FAILED;
-        goto out;
-    }
-    if (el && (rv = p11_check(sg_set_evidence(c, tbs, el), "evidence")) != CKR_OK)
+    if ((rv = p11_env_evidence(c)) != CKR_OK)
         goto out;
     if (p11_read_der(path, tbs, SG_MAX_SIGN_DATA + 1, &tl) || tl > SG_MAX_SIGN_DATA) {
         if (p11_debug())
@@ -275,14 +269,39 @@ out:
     return rv;
 }
 
-/* The session's newest evidence object goes with a TBS the token judges
- * (hash-and-sign, authorization); nothing goes with a raw digest. */
+/* SBRGUARD_P11_EVIDENCE=FILE, for applications that cannot create objects. */
+static CK_RV p11_env_evidence(sg_client *c)
+{
+    const char *path = getenv("SBRGUARD_P11_EVIDENCE");
+    uint8_t *buf;
+    size_t len = 0;
+    if (!path || !*path)
+        return p11_check(sg_set_evidence(c, NULL, 0), "evidence");
+    if (!(buf = malloc(SG_MAX_EVIDENCE + 1)))
+        return CKR_HOST_MEMORY;
+    CK_RV rv = CKR_OK;
+    if (p11_read_der(path, buf, SG_MAX_EVIDENCE + 1, &len) || len > SG_MAX_EVIDENCE) {
+        if (p11_debug())
+            fprintf(stderr, "sbrguard-pkcs11: SBRGUARD_P11_EVIDENCE=%s: not a readable DER or PEM file\n", path);
+        rv = CKR_FUNCTION_FAILED;
+    } else {
+        rv = p11_check(sg_set_evidence(c, buf, len), "evidence");
+    }
+    free(buf);
+    return rv;
+}
+
+/* The session's newest evidence object, else SBRGUARD_P11_EVIDENCE, goes
+ * with a TBS the token judges (hash-and-sign, authorization); nothing goes
+ * with a raw digest. */
 static CK_RV p11_attach_evidence(sg_client *c, const struct p11_sign *op, int judged)
 {
     const struct p11_sobj *ev = NULL;
     for (const struct p11_sobj *o = p11_g.objs; judged && o && !ev; o = o->next)
         if (o->owner == op->owner && o->rec.cls == P11_CLS_EVIDENCE)
             ev = o;
+    if (judged && !ev)
+        return p11_env_evidence(c);
     return p11_check(sg_set_evidence(c, ev ? ev->rec.value : NULL, ev ? ev->rec.value_len : 0), "evidence");
 }
 

@@ -87,10 +87,10 @@ def call(cmd, payload=b""):
         sys.exit("command 0x%02x: status %d" % (cmd, h[3]))
     return body
 op = sys.argv[2]
-if op == "sign":  # SOCK sign PIN HANDLE TBS COUNT: COUNT inline ECDSA-SHA256 signatures of TBS
+if op == "sign":  # SOCK sign PIN HANDLE TBS COUNT EVIDENCE: COUNT inline ECDSA-SHA256 signatures of TBS
     call(0x03, tlv(0x04, b"\x01") + tlv(0x02, sys.argv[3].encode()))
     req = tlv(0x05, struct.pack(">H", int(sys.argv[4]))) + tlv(0x0B, struct.pack(">I", 0x1044)) + \
-        tlv(0x0C, open(sys.argv[5], "rb").read())
+        tlv(0x0C, open(sys.argv[5], "rb").read()) + tlv(0x13, open(sys.argv[7], "rb").read())
     for _ in range(int(sys.argv[6])):
         call(0x0A, req)
 elif op == "ack":  # SOCK ack SOPIN CHECKPOINT: LOG_ACK of a signed checkpoint; prints LOG_MIN
@@ -158,7 +158,7 @@ mk_tbs() { # OUT EXTFILE: the TBS (and OUT.shadow.der, the shadow CA's certifica
 }
 issue() { # N: inline issuance of a fresh conforming TBS into $TMP/issued/certN.der
     mk_tbs "$TMP/tbs$1.der" "$TMP/good.cnf" &&
-        sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/tbs$1.der" --out "$TMP/sig$1" --pin $PIN &&
+        sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/tbs$1.der" --out "$TMP/sig$1" --evidence "$(ev "$TMP/tbs$1.der")" --pin $PIN &&
         sg cert assemble --tbs "$TMP/tbs$1.der" --sig "$TMP/sig$1" --format der --out "$TMP/issued/cert$1.der" &&
         openssl verify -CAfile "$TMP/root.pem" -untrusted "$TMP/ca.pem" <(openssl x509 -inform DER -in "$TMP/issued/cert$1.der")
 }
@@ -168,7 +168,7 @@ check "inline issuance: 3 conforming TBSs signed by the CA key, certificates ver
 preauth() { # pre-authorized: AUTHORIZE the TBS, then one raw ECDSA signature of its digest
     mk_tbs "$TMP/tbs4.der" "$TMP/good.cnf" &&
         openssl dgst -sha256 -binary "$TMP/tbs4.der" >"$TMP/d4.bin" &&
-        sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs4.der" --sign "$TMP/d4.bin" \
+        sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs4.der" --evidence "$(ev "$TMP/tbs4.der")" --sign "$TMP/d4.bin" \
             --out "$TMP/sig4" --pin $PIN &&
         sg cert assemble --tbs "$TMP/tbs4.der" --sig "$TMP/sig4" --format der --out "$TMP/issued/cert4.der"
 }
@@ -176,9 +176,9 @@ check "pre-authorized issuance: authorize, raw signature, certificate assembled"
 mk_tbs "$TMP/bad-eku.der" "$TMP/eku.cnf" 2>/dev/null
 mk_tbs "$TMP/bad-cp.der" "$TMP/nocp.cnf" 2>/dev/null
 fails "refusal: EKU serverAuth (sbr.7.1.2.3.eku.prohibited)" 'eku\.prohibited' \
-    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-eku.der" --out "$TMP/bad1" --pin $PIN
+    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-eku.der" --out "$TMP/bad1" --evidence "$(ev "$TMP/bad-eku.der")" --pin $PIN
 fails "refusal: no certificatePolicies" 'policy\.absent' \
-    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-cp.der" --out "$TMP/bad2" --pin $PIN
+    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-cp.der" --out "$TMP/bad2" --evidence "$(ev "$TMP/bad-cp.der")" --pin $PIN
 
 # --- export and verify ---------------------------------------------------------------------------
 E1=$TMP/export1 E2=$TMP/export2
@@ -354,7 +354,7 @@ check "--format json on failure: result failed, failure.entry 2, failure.file th
 
 # --- more than one tile: 256+ entries, level 1; then truncation ---------------------------------
 E3=$TMP/export3 E4=$TMP/export4
-check "270 more inline issuances (one link connection)" tok sign $PIN "${EC:-0}" "$TMP/tbs1.der" 270
+check "270 more inline issuances (one link connection)" tok sign $PIN "${EC:-0}" "$TMP/tbs1.der" 270 "$TMP/tbs1.der.ev"
 check "third export" sg audit export "$E3" --pin $PIN
 N3=$(sed -n 2p "$E3/checkpoint" 2>/dev/null)
 N3=${N3:-0}

@@ -134,10 +134,20 @@ rsa_tbss() {
 check "conforming RSA-issued TBSs built (sha256WithRSAEncryption, RSASSA-PSS)" rsa_tbss
 check "sbrguard lint --ca accepts the conforming TBSs on the host" \
     sg lint --ca "$TMP/ca-ec.pem" "$TMP/tbs-ec.der"
+# Every TBS here is for the same subscriber key and mailbox (ee.csr): one
+# piece of evidence by the bundle's VA covers them all. The CLI sends it with
+# --evidence; the module, for clients that cannot create the vendor object,
+# from SBRGUARD_P11_EVIDENCE.
+check "validation evidence for alice@example.com made by the trusted VA" ev "$TMP/tbs-ec.der"
+EV=$TMP/tbs-ec.der.ev
+export SBRGUARD_P11_EVIDENCE=$EV
+refused "inline without evidence: refused (sbr.3.2.evidence.absent [SBR 3.2])" \
+    'sbr\.3\.2\.evidence\.absent \[SBR 3\.2\]' \
+    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/tbs-ec.der" --out "$TMP/a0.sig" --pin $PIN
 
 # --- (a) inline: the whole TBS goes to the token -------------------------------------------
 check "inline: sbrguard sign --mech ecdsa-sha256 of the TBS with the EC CA key" \
-    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/tbs-ec.der" --out "$TMP/a1.sig" --pin $PIN
+    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/tbs-ec.der" --out "$TMP/a1.sig" --evidence "$EV" --pin $PIN
 check "cert assemble (DER ECDSA signature)" \
     sg cert assemble --tbs "$TMP/tbs-ec.der" --sig "$TMP/a1.sig" --alg-from-tbs --out "$TMP/a1.pem"
 check "openssl verify -CAfile ca-ec.pem: the issued certificate is OK" verify "$TMP/ca-ec.pem" "$TMP/a1.pem"
@@ -149,7 +159,7 @@ check "inline: pkcs11-tool --sign -m ECDSA-SHA256 of the TBS (raw r||s)" \
     p11 --login --pin $PIN --sign -m ECDSA-SHA256 --id c1 -i "$TMP/tbs-ec.der" -o "$TMP/a2.sig"
 check "cert assemble (r||s signature) and openssl verify" issued "$TMP/tbs-ec.der" "$TMP/a2.sig" "$TMP/ca-ec.pem"
 inline_rsa() {
-    sg sign --key "${RSA:-0}" --mech "$1" --in "$2" --out "$3" --pin $PIN && issued "$2" "$3" "$TMP/ca-rsa.pem"
+    sg sign --key "${RSA:-0}" --mech "$1" --in "$2" --out "$3" --evidence "$EV" --pin $PIN && issued "$2" "$3" "$TMP/ca-rsa.pem"
 }
 check "inline RSA: sha256-rsa-pkcs, assemble, openssl verify" inline_rsa sha256-rsa-pkcs "$TMP/tbs-rsa.der" "$TMP/a3.sig"
 check "inline RSA-PSS: sha256-rsa-pkcs-pss (salt 32), assemble, openssl verify" \
@@ -163,16 +173,16 @@ check "inline: pkcs11-tool --sign -m SHA256-RSA-PKCS of the RSA TBS, assemble, v
 # --- (b) non-conforming TBSs -------------------------------------------------------------------
 refused "refused: EKU serverAuth, the CLI names sbr.7.1.2.3.eku.prohibited with its section" \
     'sbr\.7\.1\.2\.3\.eku\.prohibited \[SBR 7\.1\.2\.3\(f\)\]' \
-    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-eku.der" --out "$TMP/b1.sig" --pin $PIN
+    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-eku.der" --out "$TMP/b1.sig" --evidence "$EV" --pin $PIN
 refused "refused: no certificatePolicies, the CLI lists every code (policy.absent, cp.absent)" \
     'sbr\.7\.1\.6\.1\.policy\.absent \[SBR 7\.1\.6\.1\].*' \
-    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-cp.der" --out "$TMP/b2.sig" --pin $PIN
+    sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad-cp.der" --out "$TMP/b2.sig" --evidence "$EV" --pin $PIN
 check "  ... and sbr.7.1.2.3.cp.absent on its own line" grep -q '^  sbr\.7\.1\.2\.3\.cp\.absent \[SBR 7\.1\.2\.3(a)\]' "$TMP/out"
 refused "refused: a TBS for the EC CA signed by the RSA CA key (issuer, AKI, signature algorithm)" \
     'sbr\.7\.1\.4\.1\.issuer\.mismatch' \
-    sg sign --key "${RSA:-0}" --mech sha256-rsa-pkcs --in "$TMP/tbs-ec.der" --out "$TMP/b3.sig" --pin $PIN
+    sg sign --key "${RSA:-0}" --mech sha256-rsa-pkcs --in "$TMP/tbs-ec.der" --out "$TMP/b3.sig" --evidence "$EV" --pin $PIN
 refused "refused: ecdsa-sha384 with the P-256 CA key (sbrguard.sign.hash-curve)" 'sbrguard\.sign\.hash-curve' \
-    sg sign --key "${EC:-0}" --mech ecdsa-sha384 --in "$TMP/tbs-ec.der" --out "$TMP/b4.sig" --pin $PIN
+    sg sign --key "${EC:-0}" --mech ecdsa-sha384 --in "$TMP/tbs-ec.der" --out "$TMP/b4.sig" --evidence "$EV" --pin $PIN
 refused "refused: pkcs11-tool --sign of the serverAuth TBS fails (CKR_FUNCTION_REJECTED)" \
     'CKR_FUNCTION_REJECTED|0x200|rv = ' \
     p11 --login --pin $PIN --sign -m ECDSA-SHA256 --id c1 -i "$TMP/bad-eku.der" -o "$TMP/b5.sig"
@@ -194,14 +204,14 @@ pkeyutl_ec() { # DIGEST OUT [env...]
 refused "openssl pkeyutl -engine pkcs11 of the digest without an authorization: refused (authz.none)" \
     'reason sbrguard\.authz\.none' pkeyutl_ec "$TMP/d-ec.bin" "$TMP/c0.sig" SBRGUARD_P11_DEBUG=1
 cli_digest() {
-    sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs-ec.der" --digest-out "$TMP/d-tok.bin" \
+    sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs-ec.der" --evidence "$EV" --digest-out "$TMP/d-tok.bin" \
         --pin $PIN && cmp "$TMP/d-tok.bin" "$TMP/d-ec.bin"
 }
 check "sbrguard authorize: the token's digest is the one openssl dgst computes" cli_digest
 refused "an authorization made by another connection (the CLI's, now closed) does not reach the engine" \
     'reason sbrguard\.authz\.none' pkeyutl_ec "$TMP/d-ec.bin" "$TMP/c0.sig" SBRGUARD_P11_DEBUG=1
 check "sbrguard authorize -- openssl pkeyutl -engine pkcs11: the engine's raw ECDSA signs the digest" \
-    "$SG" authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs-ec.der" --pin $PIN -- \
+    "$SG" authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs-ec.der" --evidence "$EV" --pin $PIN -- \
     env OPENSSL_CONF="$TMP/engine.cnf" LD_PRELOAD="$PRELOAD" openssl pkeyutl -engine pkcs11 -keyform engine \
     -inkey "$ECKEY" -sign -in "$TMP/d-ec.bin" -out "$TMP/c1.sig"
 check "assemble the pre-authorized signature, openssl verify OK" issued "$TMP/tbs-ec.der" "$TMP/c1.sig" "$TMP/ca-ec.pem"
@@ -218,9 +228,9 @@ refused "authorizing a non-conforming TBS: refused, the module never signs" \
     pkeyutl_ec "$TMP/d-ec.bin" "$TMP/c4.sig" SBRGUARD_P11_AUTHORIZE="$TMP/bad-eku.der" SBRGUARD_P11_DEBUG=1
 refused "sbrguard authorize of the serverAuth TBS lists its reasons" \
     'sbr\.7\.1\.2\.3\.eku\.prohibited \[SBR 7\.1\.2\.3\(f\)\]' \
-    sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/bad-eku.der" --pin $PIN
+    sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/bad-eku.der" --evidence "$EV" --pin $PIN
 cli_sign() {
-    sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs-ec.der" --sign "$TMP/d-ec.bin" \
+    sg authorize --key "${EC:-0}" --mech ecdsa-sha256 --tbs "$TMP/tbs-ec.der" --evidence "$EV" --sign "$TMP/d-ec.bin" \
         --out "$TMP/c5.sig" --pin $PIN && issued "$TMP/tbs-ec.der" "$TMP/c5.sig" "$TMP/ca-ec.pem"
 }
 check "sbrguard authorize --sign: the one raw signature on the CLI's connection, verifies" cli_sign

@@ -57,6 +57,21 @@ policy_key() {
     [ -s "$POLICY_PUB" ] || { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$POLICY_KEY" 2>/dev/null &&
         openssl pkey -in "$POLICY_KEY" -pubout -out "$POLICY_PUB"; }
 }
+# --- validation evidence (docs/evidence.md): the bundle trusts one
+# validation authority, whose key is made here by openssl. `ev TBS [OPTS]`
+# makes evidence for TBS now (sbrguard evidence make OPTS) and prints its
+# file name: `sg sign ... --evidence "$(ev tbs.der)"`.
+VA_KEY=$TMP/va.pem
+VA_PUB=$TMP/va.pub.pem
+va_key() {
+    [ -s "$VA_PUB" ] || { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$VA_KEY" 2>/dev/null &&
+        openssl pkey -in "$VA_KEY" -pubout -out "$VA_PUB"; }
+}
+ev() {
+    local tbs=$1
+    shift
+    va_key && sg evidence make --va-key "$VA_KEY" --in "$tbs" --out "$tbs.ev" "$@" >/dev/null && echo "$tbs.ev"
+}
 # sg_init ARGS...: `sbrguard init ARGS --policy-key` with the SO's policy key.
 sg_init() { policy_key && sg init "$@" --policy-key "$POLICY_PUB"; }
 # policy_load_for [--extra LINES] [--so-pin P] KEY...: KEY is a CA key's public key or its
@@ -70,7 +85,7 @@ policy_load_for() {
         *) break ;;
         esac
     done
-    policy_key || return 1
+    policy_key && va_key || return 1
     n=$(($(cat "$TMP/policy.version" 2>/dev/null || echo 0) + 1))
     echo $n >"$TMP/policy.version"
     {
@@ -79,7 +94,7 @@ policy_load_for() {
         for f in "$@"; do
             i=$((i + 1))
             if grep -q "BEGIN CERTIFICATE" "$f"; then openssl x509 -in "$f" -pubkey -noout >"$TMP/policy-ca$i.pub"; else cp "$f" "$TMP/policy-ca$i.pub"; fi
-            printf '[ca]\nkey = policy-ca%s.pub\nprofiles = mailbox-legacy mailbox-multipurpose mailbox-strict organization-legacy organization-multipurpose organization-strict sponsor-legacy sponsor-multipurpose sponsor-strict individual-legacy individual-multipurpose individual-strict\nmax-validity-days = 825\n%b\n' "$i" "$extra"
+            printf '[ca]\nkey = policy-ca%s.pub\nva-key = va.pub.pem\ncaa-domain = ca.example\nprofiles = mailbox-legacy mailbox-multipurpose mailbox-strict organization-legacy organization-multipurpose organization-strict sponsor-legacy sponsor-multipurpose sponsor-strict individual-legacy individual-multipurpose individual-strict\nmax-validity-days = 825\n%b\n' "$i" "$extra"
         done
     } >"$TMP/policy.conf"
     sg policy sign --key "$POLICY_KEY" --in "$TMP/policy.conf" --out "$TMP/policy.der" >/dev/null &&
