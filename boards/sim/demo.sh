@@ -55,11 +55,16 @@ step "Bind the CA certificate to the key: from now on it is a CA key"
 "$SG" cert import --key 3 --cert "$W/ca.pem" --label "demo issuing CA" --pin "$PIN"
 "$SG" list --pin "$PIN"
 
+step "The validation authority (VA) whose signed evidence the CA trusts (docs/evidence.md); its key, demo only"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$W/va.pem" 2>/dev/null
+openssl pkey -in "$W/va.pem" -pubout -out "$W/va.pub.pem"
+
 step "The CA's own policy: a bundle signed by the security officer (docs/bundle.md); without it CA keys refuse"
 cat > "$W/policy.conf" <<'CONF'
 version = 1
 [ca]
 key = ca.pub.pem
+va-key = va.pub.pem
 profiles = mailbox-strict mailbox-multipurpose
 max-validity-days = 398
 crldp-prefix = http://crl.example.com/
@@ -101,14 +106,33 @@ mk_tbs() { # OUT EXTRA-EKU
 mk_tbs "$W/alice.tbs" ""
 "$SG" lint --ca "$W/ca.pem" "$W/alice.tbs"
 
-step "The token judges the TBS against the S/MIME BRs, signs it, and OpenSSL verifies the certificate"
-"$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/alice.tbs" --out "$W/alice.sig" --pin "$PIN"
+step "The VA's evidence: alice@example.com controlled by e-mail random value (SBR 3.2.2.2), CAA issuemail names the CA"
+"$SG" evidence make --va-key "$W/va.pem" --in "$W/alice.tbs" --method email --caa-issuer example.com --out "$W/alice.ev"
+"$SG" evidence show "$W/alice.ev"
+
+step "Without evidence the CA key refuses a perfect TBS (nobody showed the mailbox was validated)"
+if "$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/alice.tbs" --out "$W/alice.sig" --pin "$PIN"; then
+    echo "demo: the CA key signed without evidence" >&2
+    exit 1
+fi
+
+step "Stale evidence: the random value was sent 45 days ago, over the 30-day reuse limit of SBR 4.2.1"
+"$SG" evidence make --va-key "$W/va.pem" --in "$W/alice.tbs" --method email --caa-issuer example.com \
+    --rv-created -45d --rv-used -45d+10m --validated-at -45d+10m --out "$W/alice-stale.ev"
+if "$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/alice.tbs" --out "$W/alice.sig" --evidence "$W/alice-stale.ev" --pin "$PIN"; then
+    echo "demo: the CA key signed with stale evidence" >&2
+    exit 1
+fi
+
+step "With fresh evidence the token judges TBS and evidence, signs, and OpenSSL verifies the certificate"
+"$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/alice.tbs" --out "$W/alice.sig" --evidence "$W/alice.ev" --pin "$PIN"
 "$SG" cert assemble --tbs "$W/alice.tbs" --sig "$W/alice.sig" --out "$W/alice.pem"
 openssl verify -CAfile "$W/root.pem" -untrusted "$W/ca.pem" "$W/alice.pem"
 
 step "A TBS that breaks the SBR (serverAuth in extKeyUsage): the CA key refuses, naming the rule"
 mk_tbs "$W/bad.tbs" ",serverAuth"
-if "$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/bad.tbs" --out "$W/bad.sig" --pin "$PIN"; then
+"$SG" evidence make --va-key "$W/va.pem" --in "$W/bad.tbs" --caa-issuer example.com --out "$W/bad.ev"
+if "$SG" sign --key 3 --mech ecdsa-sha384 --in "$W/bad.tbs" --out "$W/bad.sig" --evidence "$W/bad.ev" --pin "$PIN"; then
     echo "demo: the CA key signed a non-conforming TBS" >&2
     exit 1
 fi
@@ -130,9 +154,12 @@ cat <<'EOS'
 What happened: the firmware ran as the sim token, generated three key pairs
 whose private keys never left it, signed a document with ECDSA P-256 and
 RSA-PSS (both verified by OpenSSL), and became the issuing CA's HSM: once the
-CA certificate was bound, the CA key signed alice's S/MIME certificate only
-after its own policy engine had judged the TBS against the S/MIME Baseline
-Requirements, and refused the one that broke them. Every decision went into
+CA certificate and the security officer's signed policy bundle were loaded,
+the CA key signed alice's S/MIME certificate only after its own policy engine
+had judged the TBS against the S/MIME Baseline Requirements and the VA's
+signed evidence that her mailbox was validated recently enough; it refused
+the same TBS without evidence and with stale evidence, and refused the TBS
+that broke the SBR. Every decision went into
 the token's enforcement log first; the exported log (RFC 9162 Merkle tree,
 C2SP checkpoint signed by the token's log key) was verified offline, with the
 certificate's inclusion proof. (A real auditor takes the log key from the
