@@ -161,9 +161,13 @@ $(BENCH_POLICY): test/bench/bench_policy.c $(POL_OBJS) $(LIBMBED)
 	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< $(POL_OBJS) $(LIBMBED) -lcrypto
 .PHONY: bench
 bench: deps-check
+ifneq ($(BOARD),sim)
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) board-bench
+else
 	@$(MAKE) --no-print-directory $(BENCH_POLICY) $(BENCH_ISSUE)
 	@$(BENCH_POLICY) test/vectors/der test/vectors/smime
 	@$(BENCH_ISSUE)
+endif
 
 # --- firmware for a Cortex-M board -------------------------------------------
 ARM_CC := arm-none-eabi-gcc
@@ -187,12 +191,15 @@ $(ARM_OUT)/libmbedcrypto.a: $(MBEDTLS_STAMP) $(MBED_CONFIG)
 .PHONY: arm-mbed-objs
 arm-mbed-objs: $(call arm_obj,$(MBED_SRCS))
 
+include boards/mps2-an386/board.mk
+
 firmware: deps-check
 ifeq ($(BOARD),sim)
 	@$(MAKE) --no-print-directory $(TOKEN)
 else
-	@$(MAKE) --no-print-directory BOARD=$(BOARD) $(ARM_OUT)/libsbrguard-fw.a $(ARM_OUT)/libmbedcrypto.a
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) $(ARM_OUT)/libsbrguard-fw.a $(ARM_OUT)/libmbedcrypto.a $(BOARD_IMAGES)
 	@arm-none-eabi-size -t $(ARM_OUT)/libsbrguard-fw.a | tail -1
+	@$(if $(BOARD_IMAGES),arm-none-eabi-size $(BOARD_IMAGES))
 endif
 
 # --- front door --------------------------------------------------------------

@@ -8,7 +8,9 @@
 
 #define FW_VERSION_MAJOR 0
 #define FW_VERSION_MINOR 1
-#define FW_MAX_CHANNELS 8   /**< concurrent link connections (sim); 1 on a UART */
+#ifndef FW_MAX_CHANNELS
+#define FW_MAX_CHANNELS 8   /**< concurrent link connections (sim); 1 on a UART (board CFLAGS) */
+#endif
 #define FW_MAX_OBJECTS 32   /**< object slots; handles are 1..FW_MAX_OBJECTS */
 
 /* Errors of the firmware layer; mapped to SG_ST_* in one table (fw_core.c). */
@@ -105,6 +107,7 @@ int fw_store_scrub(unsigned slot);
 /* fw_rng.c: DRBG and the static arena. */
 int fw_rng_init(const uint8_t *pers, size_t pers_len);
 int fw_rng(void *ctx, unsigned char *out, size_t len);
+size_t fw_rng_arena_size(void);
 void fw_zeroize(void *p, size_t n);
 
 /* fw_token.c: token metadata, PINs, login state per channel. */
@@ -182,6 +185,11 @@ void fw_authz_tbs_hash(unsigned chan, uint8_t out[32]);
 /** Appends one SG_T_REASON to an error response (the first also becomes msg). */
 void fw_refuse(fw_req *r, const char *code, const char *section);
 int fw_cmd_authorize(fw_req *r);
+
+/* fw_link.c: link and board commands. */
+int fw_cmd_hello(fw_req *r);
+int fw_cmd_set_time(fw_req *r);
+int fw_cmd_board_info(fw_req *r);
 
 /* fw_merkle.c: RFC 9162 tree hashes. */
 #define FW_LOG_MAX_HEIGHT 32 /**< tree sizes below 2^32 */

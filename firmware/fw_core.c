@@ -31,6 +31,9 @@ static const fw_cmd cmds[] = {
     { SG_CMD_LOG_PUBKEY, fw_cmd_log_pubkey },
     { SG_CMD_LOG_PROOF, fw_cmd_log_proof },
     { SG_CMD_LOG_ACK, fw_cmd_log_ack },
+    { SG_CMD_HELLO, fw_cmd_hello },
+    { SG_CMD_SET_TIME, fw_cmd_set_time },
+    { SG_CMD_BOARD_INFO, fw_cmd_board_info },
 };
 
 /* The one place firmware errors become wire statuses. */
