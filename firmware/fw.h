@@ -64,7 +64,8 @@ int fw_init(void);
 int fw_frame_check_header(const uint8_t hdr[SG_FRAME_HDR_LEN], size_t *payload_len);
 /**
  * Serves one complete frame from channel chan; writes the response frame to
- * out (capacity >= SG_MAX_FRAME). Returns the response length; *reset is set
+ * out (capacity SG_MAX_FRAME, or less on a board short of RAM: at least
+ * SG_FRAME_HDR_LEN + 64). Returns the response length; *reset is set
  * when the link must be reset because the stream lost sync.
  */
 size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t *out,

@@ -7,6 +7,7 @@
 #include "../policy/pol.h"
 #include "fw.h"
 #include "mbedtls/md.h"
+#include "mbedtls/platform.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
@@ -82,8 +83,6 @@ static int refuse(fw_req *r, const char *code, const char *section)
 
 /* ---- inline: the policy decision ---------------------------------------- */
 
-static pol_workspace ws;
-
 /* The certificate bound to key, in the store's buffer: valid until the next
  * store call, and fw_ca_judge makes none while it uses it (no copy: RAM). */
 static int load_ca(unsigned key, const uint8_t **cert, size_t *cert_len)
@@ -137,7 +136,7 @@ static int sig_alg(fw_req *r, const fw_sign_req *q, const uint8_t **alg, size_t 
     return FW_OK;
 }
 
-int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
+static int judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict, pol_workspace *ws)
 {
     pol_ca ca;
     pol_decision d;
@@ -150,12 +149,12 @@ int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
     if ((rc = sig_alg(r, q, &alg, &alg_len)))
         return rc;
     /* From here to the decision no store call: ca points into cert. */
-    if (pol_ca_from_cert(cert, cert_len, &ws, &ca))
+    if (pol_ca_from_cert(cert, cert_len, ws, &ca))
         return refuse(r, "sbrguard.ca.cert-malformed", "7.1.4.1");
     ca.sig_alg = alg;
     ca.sig_alg_len = alg_len;
     pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = NOT_BEFORE_SKEW };
-    pol_check(q->data, q->data_len, &ctx, &ws, &d);
+    pol_check(q->data, q->data_len, &ctx, ws, &d);
     if (d.verdict != POL_ACCEPT || d.n || d.dropped) {
         for (uint16_t i = 0; i < d.n; i++) {
             const pol_rule *rule = pol_rule_at(d.findings[i]);
@@ -168,6 +167,19 @@ int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
     }
     *verdict = d.verdict;
     return FW_OK;
+}
+
+/* The policy workspace lives in mbedTLS's arena only while a TBS is judged:
+ * the arena's peak (an RSA signature) comes later, and RAM is short on a board. */
+int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
+{
+    pol_workspace *ws = mbedtls_calloc(1, sizeof *ws);
+    *verdict = POL_REFUSE;
+    if (!ws)
+        return FW_E_CRYPTO;
+    int rc = judge(r, q, verdict, ws);
+    mbedtls_free(ws);
+    return rc;
 }
 
 /* ---- pre-authorizations -------------------------------------------------- */

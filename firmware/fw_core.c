@@ -147,7 +147,9 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
     size_t plen = 0;
     int rc;
     *reset = 0;
-    if (out_cap < SG_MAX_FRAME)
+    /* A board short of RAM may give less than SG_MAX_FRAME: a response
+     * that does not fit then fails (FW_E_INTERNAL) instead of being cut. */
+    if (out_cap < SG_FRAME_HDR_LEN + 64)
         return 0;
     if (in_len < SG_FRAME_HDR_LEN) {
         *reset = 1;
@@ -163,7 +165,7 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
         .args = in + SG_FRAME_HDR_LEN,
         .args_len = plen,
         .out = out + SG_FRAME_HDR_LEN,
-        .out_cap = SG_MAX_PAYLOAD,
+        .out_cap = out_cap - SG_FRAME_HDR_LEN < SG_MAX_PAYLOAD ? out_cap - SG_FRAME_HDR_LEN : SG_MAX_PAYLOAD,
     };
     rc = booted ? check_args(r.args, r.args_len) : FW_E_FLASH;
     if (rc == FW_OK) {

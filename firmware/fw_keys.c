@@ -9,6 +9,7 @@
 #include "mbedtls/ecp.h"
 #include "mbedtls/md.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/platform.h"
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/tlv.h"
@@ -57,8 +58,6 @@ static int key_type_index(uint32_t t)
     return -1;
 }
 
-static uint8_t priv_der[PRIV_DER_MAX];
-
 int fw_cmd_generate_key(fw_req *r)
 {
     uint32_t kt, flags = 0;
@@ -79,7 +78,12 @@ int fw_cmd_generate_key(fw_req *r)
         return rc;
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
+    /* In mbedTLS's arena, not static: a board's RAM peaks in a signature,
+     * not here. */
+    uint8_t *priv_der = mbedtls_calloc(1, PRIV_DER_MAX);
     rc = FW_E_CRYPTO;
+    if (!priv_der)
+        goto out;
     if (key_types[k].rsa) {
         if (mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) ||
             mbedtls_rsa_gen_key(mbedtls_pk_rsa(pk), fw_rng, NULL, key_types[k].bits, 65537))
@@ -88,7 +92,7 @@ int fw_cmd_generate_key(fw_req *r)
                mbedtls_ecp_gen_key(key_types[k].grp, mbedtls_pk_ec(pk), fw_rng, NULL)) {
         goto out;
     }
-    n = mbedtls_pk_write_key_der(&pk, priv_der, sizeof priv_der);
+    n = mbedtls_pk_write_key_der(&pk, priv_der, PRIV_DER_MAX);
     m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub);
     if (n <= 0 || m <= 0)
         goto out;
@@ -103,7 +107,7 @@ int fw_cmd_generate_key(fw_req *r)
         sg_tlv_append(w, cap, &off, SG_T_KEY_BITS, bits, 2) ||
         sg_tlv_append(w, cap, &off, SG_T_FLAGS, num, 4) ||
         sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m) ||
-        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + sizeof priv_der - n, (size_t)n))
+        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + PRIV_DER_MAX - n, (size_t)n))
         goto out;
     /* Logged before the key exists: a cut leaves at most an entry for a key
      * that never was, never a key without its entry. */
@@ -119,7 +123,10 @@ int fw_cmd_generate_key(fw_req *r)
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m);
 out:
     mbedtls_pk_free(&pk);
-    fw_zeroize(priv_der, sizeof priv_der);
+    if (priv_der) {
+        fw_zeroize(priv_der, PRIV_DER_MAX);
+        mbedtls_free(priv_der);
+    }
     return rc;
 }
 

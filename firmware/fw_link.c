@@ -45,6 +45,7 @@ int fw_cmd_board_info(fw_req *r)
     size_t used, blocks;
     uint8_t a[12];
     mbedtls_memory_buffer_alloc_max_get(&used, &blocks);
+    mbedtls_memory_buffer_alloc_max_reset(); /* the next report: the peak since this one */
     sg_be_put(a, used, 4);
     sg_be_put(a + 4, blocks, 4);
     sg_be_put(a + 8, fw_rng_arena_size(), 4);

@@ -8,8 +8,8 @@ MPS2_ELF := $(MPS2_OUT)/sbrguard-fw.elf
 MPS2_TEST_ELF := $(MPS2_OUT)/sbrguard-fw-test.elf
 # RAM sizes, measured (README "mps2-an386"): mbedTLS's arena at its peak
 # (RSA-4096 key generation) plus margin; the stack at its deepest plus margin.
-MPS2_ARENA := 24576
-MPS2_STACK := 6144
+MPS2_ARENA := 19456
+MPS2_STACK := 5120
 MPS2_SRCS := $(MPS2)/startup.c $(MPS2)/semihost.c $(MPS2)/hal_mps2.c $(MPS2)/uart.c \
 	$(MPS2)/main.c $(MPS2)/board_info.c
 QEMU := qemu-system-arm
@@ -26,7 +26,7 @@ endif
 
 MPS2_LDFLAGS := -mcpu=cortex-m4 -mthumb -nostartfiles --specs=nano.specs -T $(MPS2)/mps2.ld \
 	-Wl,--gc-sections -Wl,--defsym=MPS2_STACK_SIZE=$(MPS2_STACK) \
-	-Wl,--wrap=pol_check -Wl,--wrap=mbedtls_pk_sign
+	-Wl,--wrap=pol_check -Wl,--wrap=mbedtls_pk_sign -Wl,--wrap=fw_rng
 MPS2_LIBS = $(MPS2_OUT)/libsbrguard-fw.a $(MPS2_OUT)/libmbedcrypto.a
 $(MPS2_ELF): $(call arm_obj,$(MPS2_SRCS)) $(MPS2_LIBS) $(MPS2)/mps2.ld
 	$(ARM_CC) $(MPS2_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(call arm_obj,$(MPS2_SRCS)) $(MPS2_LIBS)

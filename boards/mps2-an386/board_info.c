@@ -77,3 +77,13 @@ __attribute__((weak)) int mps2_test_frame(const uint8_t *frame, size_t len)
 }
 __attribute__((weak)) size_t mps2_test_flash_op(size_t len) { return len; }
 __attribute__((weak)) void mps2_test_after_flash_op(void) {}
+
+/* Key generation draws from the DRBG for every prime candidate: proof of
+ * progress for the watchdog during the longest operation (RSA-4096). */
+int __real_fw_rng(void *ctx, unsigned char *out, size_t len);
+int __wrap_fw_rng(void *ctx, unsigned char *out, size_t len);
+int __wrap_fw_rng(void *ctx, unsigned char *out, size_t len)
+{
+    mps2_wdog_kick();
+    return __real_fw_rng(ctx, out, len);
+}

@@ -12,7 +12,12 @@
 #define FRAME_TIMEOUT (2u * MPS2_TICK_HZ)
 #define WATCHDOG_S 60u /* longest step between kicks: one RSA-4096 prime test */
 
-static uint8_t in[SG_MAX_FRAME], out[SG_MAX_FRAME];
+/* One buffer: the request at its start, the response right after it (no
+ * request and response are both large; a response that does not fit is an
+ * error). Two SG_MAX_FRAME buffers would not fit the RAM budget. */
+#define RESPONSE_MIN 1024u
+static uint8_t buf[SG_MAX_FRAME + RESPONSE_MIN];
+#define in buf
 static int booted;
 
 
@@ -23,21 +28,22 @@ static void link_reset(void)
 
 static void reply_error(uint8_t st)
 {
-    size_t n = fw_error_frame(st, out, sizeof out);
-    mps2_uart_write(out, n);
+    uint8_t f[SG_FRAME_HDR_LEN];
+    mps2_uart_write(f, fw_error_frame(st, f, sizeof f));
     link_reset();
 }
 
 static void serve(size_t len)
 {
     int reset = 0;
-    size_t n;
+    size_t n, cap = sizeof buf - len;
+    uint8_t *out = buf + len;
     if (mps2_test_frame(in, len))
-        n = fw_error_frame(SG_ST_OK, out, sizeof out);
+        n = fw_error_frame(SG_ST_OK, out, cap);
     else if (booted)
-        n = fw_handle_frame(0, in, len, out, sizeof out, &reset);
+        n = fw_handle_frame(0, in, len, out, cap, &reset);
     else
-        n = fw_error_frame(SG_ST_FLASH, out, sizeof out); /* no flash, no seed */
+        n = fw_error_frame(SG_ST_FLASH, out, cap); /* no flash, no seed */
     mps2_uart_write(out, n);
     if (reset)
         link_reset();
@@ -52,7 +58,8 @@ int main(void)
     booted = mps2_hal_init() == 0 && fw_init() == FW_OK;
     /* A host still waiting for an answer learns that its request and its
      * login are gone (with no host on the socket, QEMU drops this). */
-    mps2_uart_write(out, fw_error_frame(SG_ST_RESET, out, sizeof out));
+    uint8_t f[SG_FRAME_HDR_LEN];
+    mps2_uart_write(f, fw_error_frame(SG_ST_RESET, f, sizeof f));
     for (;;) {
         mps2_wdog_kick();
         int c = mps2_uart_getc();
