@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sbrguard token start|stop|status: the sim token's process. */
+/* sbrguard token start|stop|status: the token's process, the sim board's
+ * sbrguard-token or, for mps2-an386, QEMU running the firmware image. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +34,44 @@ static int token_bin(char *out, size_t cap)
     char *slash = strrchr(self, '/');
     *slash = 0;
     return snprintf(out, cap, "%s/sbrguard-token", self) < (int)cap ? 0 : -1;
+}
+
+/* mps2-an386: the image next to the host build ($SBRGUARD_FIRMWARE or the
+ * config's `firmware` say otherwise). */
+static int firmware_image(char *out, size_t cap)
+{
+    const char *env = getenv("SBRGUARD_FIRMWARE");
+    if (env && *env)
+        return snprintf(out, cap, "%s", env) < (int)cap ? 0 : -1;
+    if (sg_conf_get("firmware", out, cap) == SG_OK)
+        return 0;
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return -1;
+    self[n] = 0;
+    *strrchr(self, '/') = 0;
+    return snprintf(out, cap, "%s/../mps2-an386/sbrguard-fw.elf", self) < (int)cap ? 0 : -1;
+}
+
+/* The emulated token's stand-in for a true RNG: a seed provisioned once
+ * from the host's, which the firmware replaces at every boot. */
+static int provision_seed(const char *home)
+{
+    char path[PATH_MAX];
+    uint8_t seed[32];
+    if (snprintf(path, sizeof path, "%s/mps2-seed.bin", home) >= (int)sizeof path)
+        return -1;
+    if (access(path, F_OK) == 0)
+        return 0;
+    if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+        return -1;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600), rc = -1;
+    if (fd >= 0 && write(fd, seed, sizeof seed) == (ssize_t)sizeof seed)
+        rc = 0;
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
 static pid_t read_pid(const char *home)
@@ -60,14 +100,21 @@ static int reachable(void)
     return ok;
 }
 
-static int start(const char *home)
+static int start(const char *home, const char *board)
 {
-    char bin[PATH_MAX], sock[PATH_MAX], flash[PATH_MAX], logf[PATH_MAX], pidf[PATH_MAX];
+    char bin[PATH_MAX], sock[PATH_MAX], flash[PATH_MAX], logf[PATH_MAX], pidf[PATH_MAX], chardev[PATH_MAX + 64];
+    int qemu = !strcmp(board, "mps2-an386");
+    if (!qemu && strcmp(board, "sim"))
+        return cli_fail("unknown board '%s' (sim, mps2-an386)", board);
     if (read_pid(home) && reachable()) {
         printf("token already running (pid %ld)\n", (long)read_pid(home));
         return 0;
     }
-    if (token_bin(bin, sizeof bin) || access(bin, X_OK))
+    if (qemu && (firmware_image(bin, sizeof bin) || access(bin, R_OK)))
+        return cli_fail("firmware image not found (%s); build it with `make firmware BOARD=mps2-an386`", bin);
+    if (qemu && provision_seed(home))
+        return cli_fail("cannot provision %s/mps2-seed.bin", home);
+    if (!qemu && (token_bin(bin, sizeof bin) || access(bin, X_OK)))
         return cli_fail("token binary not found (%s); build it with `make`", bin);
     if (sg_socket_path(sock, sizeof sock))
         return cli_fail("no socket path");
@@ -87,7 +134,19 @@ static int start(const char *home)
         if (nul >= 0)
             dup2(nul, 0);
         setsid();
-        execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, (char *)NULL);
+        if (qemu) {
+            /* The firmware reaches its flash, seed and clock files through
+             * semihosting, relative to QEMU's working folder. */
+            const char *q = getenv("SBRGUARD_QEMU");
+            if (chdir(home) ||
+                snprintf(chardev, sizeof chardev, "socket,id=link,path=%s,server=on,wait=off", sock) >= (int)sizeof chardev)
+                _exit(126);
+            execlp(q && *q ? q : "qemu-system-arm", "qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor",
+                   "none", "-semihosting-config", "enable=on,target=native", "-chardev", chardev, "-serial",
+                   "chardev:link", "-kernel", bin, (char *)NULL);
+        } else {
+            execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, (char *)NULL);
+        }
         _exit(127);
     }
     FILE *f = fopen(pidf, "w");
@@ -95,17 +154,21 @@ static int start(const char *home)
         fprintf(f, "%ld\n", (long)pid);
         fclose(f);
     }
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < (qemu ? 400 : 100); i++) {
         int st;
         if (waitpid(pid, &st, WNOHANG) == pid)
             return cli_fail("token exited at start; see %s", logf);
         if (reachable()) {
-            printf("token started (pid %ld, socket %s, flash %s)\n", (long)pid, sock, flash);
+            if (qemu)
+                printf("token started on mps2-an386 in QEMU (pid %ld, socket %s, flash %s/mps2-flash.bin)\n",
+                       (long)pid, sock, home);
+            else
+                printf("token started (pid %ld, socket %s, flash %s)\n", (long)pid, sock, flash);
             return 0;
         }
         sleep_ms(50);
     }
-    return cli_fail("token did not come up within 5 s; see %s", logf);
+    return cli_fail("token did not come up within %d s; see %s", qemu ? 20 : 5, logf);
 }
 
 static int stop(const char *home)
@@ -153,13 +216,16 @@ static int status(void)
 
 int cmd_token(cli_args *a)
 {
-    static const char *const known[] = { "start!", "stop!", "status!", NULL };
-    char home[PATH_MAX];
-    if (a->argc != 1 || cli_check(a, known))
-        return cli_fail("usage: sbrguard token start|stop|status");
+    static const char *const known[] = { "start!", "stop!", "status!", "--board", NULL };
+    char home[PATH_MAX], board[64];
+    const char *b = cli_opt(a, "--board");
+    if ((a->argc != 1 && !(a->argc == 3 && b && !strcmp(a->argv[0], "start"))) || cli_check(a, known))
+        return cli_fail("usage: sbrguard token start [--board sim|mps2-an386] | stop | status");
     if (!strcmp(a->argv[0], "status"))
         return status();
     if (cli_home(home, sizeof home))
         return 1;
-    return !strcmp(a->argv[0], "start") ? start(home) : stop(home);
+    if (!b && sg_board(board, sizeof board) == SG_OK)
+        b = board;
+    return !strcmp(a->argv[0], "start") ? start(home, b ? b : "sim") : stop(home);
 }

@@ -12,9 +12,11 @@ typedef struct {
 
 static const verb verbs[] = {
     { "token", cmd_token,
-      "usage: sbrguard token start|stop|status\n"
-      "  start   start the sim token (sbrguard-token) in the background; its socket,\n"
-      "          flash file, pid and log live in $SBRGUARD_HOME (default ~/.sbrguard)\n"
+      "usage: sbrguard token start [--board sim|mps2-an386] | stop | status\n"
+      "  start   start the token in the background: the sim token (sbrguard-token), or\n"
+      "          the firmware on mps2-an386 in QEMU (--board, $SBRGUARD_BOARD or the\n"
+      "          config's `board = mps2-an386`); its socket, flash file, pid and log\n"
+      "          live in $SBRGUARD_HOME (default ~/.sbrguard)\n"
       "  stop    stop it\n"
       "  status  show the token's state; exit 3 if it is not reachable\n" },
     { "init", cmd_init,

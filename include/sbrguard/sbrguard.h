@@ -85,6 +85,11 @@ typedef struct {
  * SBRGUARD_HOME: ~/.sbrguard). Writes at most cap bytes including the NUL.
  */
 int sg_socket_path(char *out, size_t cap);
+/** A `key = value` line of the config file that sg_socket_path() reads;
+ * SG_E_ARGS if absent. */
+int sg_conf_get(const char *key, char *out, size_t cap);
+/** The token's board: $SBRGUARD_BOARD, else the config's `board`, else "sim". */
+int sg_board(char *out, size_t cap);
 
 /** Connects to the token at path (NULL: sg_socket_path()). */
 int sg_connect(sg_client **out, const char *path);
