@@ -2,6 +2,7 @@
 /* libsbrguard: connection and framing (docs/protocol.md). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -124,12 +125,17 @@ static int read_frame(sg_client *c, uint8_t hdr[SG_FRAME_HDR_LEN], size_t *len)
 }
 
 /* HELLO (docs/protocol.md): on a UART the token cannot see a host come, so
- * the first frame ends whatever login the last host left, and resyncs the
- * stream; until the answer carries our nonce, earlier output is skipped. */
+ * the first frame ends whatever login the last host left. Until an answer
+ * carries the latest nonce, earlier output (a reset notice, the answer to
+ * a stale partial frame, a TIMEOUT) is skipped. The HELLO is sent again
+ * only after HELLO_QUIET_MS of silence, when a stale frame may have eaten it;
+ * answers to the earlier ones then come first and are skipped too. */
+#define HELLO_QUIET_MS 3000
+#define HELLO_TRIES 200 /* 10 min: a token busy with a key generation */
 int sg_hello(sg_client *c)
 {
     uint8_t nonce[8], hdr[SG_FRAME_HDR_LEN];
-    size_t len, off = 0;
+    size_t len, off;
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
     if (fd < 0 || read(fd, nonce, sizeof nonce) != (ssize_t)sizeof nonce) {
         if (fd >= 0)
@@ -137,11 +143,11 @@ int sg_hello(sg_client *c)
         return SG_E_IO;
     }
     close(fd);
-    for (int tries = 0; tries < 8; tries++) {
-        nonce[0] = (uint8_t)tries; /* no 'S' that the token could resync on */
-        for (size_t i = 0; i < sizeof nonce; i++)
-            if (nonce[i] == 'S')
-                nonce[i] = 0;
+    for (size_t i = 0; i < sizeof nonce; i++)
+        if (nonce[i] == 'S') /* nothing the token could resync on */
+            nonce[i] = 0;
+    for (int tries = 0; tries < HELLO_TRIES; tries++) {
+        nonce[0] = (uint8_t)tries;
         off = 0;
         hdr[0] = 'S';
         hdr[1] = 'G';
@@ -151,18 +157,31 @@ int sg_hello(sg_client *c)
         sg_be_put(hdr + 4, off, 4);
         if (write_all(c->fd, hdr, sizeof hdr) || write_all(c->fd, c->req, off))
             return SG_E_IO;
-        int rc = read_frame(c, hdr, &len);
-        if (rc == SG_E_IO)
-            return rc;
-        const uint8_t *v;
-        size_t vl;
-        uint8_t st = hdr[3];
-        /* A token that cannot serve (no flash) still answers: connected. */
-        if (rc == SG_OK && (st == SG_ST_FLASH || st == SG_ST_UNKNOWN_CMD))
-            return SG_OK;
-        if (rc == SG_OK && st == SG_ST_OK && sg_tlv_find(c->resp, len, SG_T_NONCE, &v, &vl) == SG_OK &&
-            vl == sizeof nonce && !memcmp(v, nonce, sizeof nonce))
-            return SG_OK;
+        for (;;) {
+            struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+            int n = poll(&pf, 1, HELLO_QUIET_MS);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return SG_E_IO;
+            if (n == 0)
+                break; /* silence: send again */
+            int rc = read_frame(c, hdr, &len);
+            if (rc == SG_E_IO)
+                return rc;
+            const uint8_t *v;
+            size_t vl;
+            uint8_t st = hdr[3];
+            if (rc != SG_OK)
+                continue;
+            if (st == SG_ST_OK && sg_tlv_find(c->resp, len, SG_T_NONCE, &v, &vl) == SG_OK &&
+                vl == sizeof nonce && !memcmp(v, nonce, sizeof nonce))
+                return SG_OK;
+            /* A token that cannot serve (no flash or seed) still
+             * answers: connected; its next answer says why. */
+            if (st == SG_ST_FLASH)
+                return SG_OK;
+        }
     }
     return SG_E_PROTOCOL;
 }
