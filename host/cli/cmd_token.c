@@ -74,6 +74,8 @@ static int provision_seed(const char *home)
     return rc;
 }
 
+static void board_status(sg_client *c);
+
 static pid_t read_pid(const char *home)
 {
     char path[PATH_MAX];
@@ -210,17 +212,64 @@ static int status(void)
            in.flags & SG_TF_SO_LOCKED ? " (locked)" : "");
     printf("object slots: %u free of %u\ntoken time: %llu\n", in.free_slots, in.total_slots,
            (unsigned long long)in.time);
+    board_status(c);
     sg_free(c);
     return 0;
 }
 
+static const char *const reset_names[] = { "power-on", "software", "hardfault", "watchdog" };
+
+/* SET_TIME: the security officer sets the token's clock. */
+static int set_time(const cli_args *a)
+{
+    sg_client *c;
+    const char *t = cli_opt(a, "--time"), *pin = cli_opt(a, "--so-pin");
+    char *end = NULL;
+    uint64_t now = t && strcmp(t, "now") ? strtoull(t, &end, 10) : (uint64_t)time(NULL);
+    if (t && end && *end)
+        return cli_fail("--time: seconds since 1970 or 'now'");
+    if (!pin)
+        pin = getenv("SBRGUARD_SO_PIN");
+    if (!pin)
+        return cli_fail("SO PIN needed: --so-pin SOPIN or SBRGUARD_SO_PIN");
+    if (cli_connect(&c))
+        return 1;
+    int rc = sg_login(c, SG_USER_SO, pin, strlen(pin));
+    if (!rc)
+        rc = sg_set_time(c, now);
+    if (rc) {
+        rc = cli_token_fail(c, rc, "set-time");
+        sg_free(c);
+        return rc;
+    }
+    sg_free(c);
+    printf("token time set to %llu\n", (unsigned long long)now);
+    return 0;
+}
+
+static void board_status(sg_client *c)
+{
+    sg_board_status b;
+    if (sg_board_info(c, &b) != SG_OK || !b.board[0])
+        return;
+    printf("board: %s\n", b.board);
+    if (b.stack_size)
+        printf("last reset: %s (%u since power-on)%s\nstack: deepest %u of %u bytes\n",
+               b.reset_reason < 4 ? reset_names[b.reset_reason] : "?", b.resets,
+               b.reset_reason == SG_RESET_HARDFAULT ? " after a fault" : "", b.stack_used, b.stack_size);
+    if (b.arena_size)
+        printf("mbedTLS arena: peak %u bytes in %u blocks of %u\n", b.arena_peak, b.arena_blocks, b.arena_size);
+}
+
 int cmd_token(cli_args *a)
 {
-    static const char *const known[] = { "start!", "stop!", "status!", "--board", NULL };
+    static const char *const known[] = { "start!", "stop!", "status!", "set-time!", "--board", "--time", "--so-pin", NULL };
     char home[PATH_MAX], board[64];
     const char *b = cli_opt(a, "--board");
+    if (a->argc >= 1 && !strcmp(a->argv[0], "set-time"))
+        return cli_check(a, known) ? 1 : set_time(a);
     if ((a->argc != 1 && !(a->argc == 3 && b && !strcmp(a->argv[0], "start"))) || cli_check(a, known))
-        return cli_fail("usage: sbrguard token start [--board sim|mps2-an386] | stop | status");
+        return cli_fail("usage: sbrguard token start [--board sim|mps2-an386] | stop | status | set-time");
     if (!strcmp(a->argv[0], "status"))
         return status();
     if (cli_home(home, sizeof home))
