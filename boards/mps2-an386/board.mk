@@ -44,7 +44,7 @@ run:
 
 footprint:
 	@$(MAKE) --no-print-directory firmware BOARD=mps2-an386
-	@python3 $(MPS2)/footprint.py $(MPS2_OUT)/sbrguard-fw.map $(MPS2_ELF)
+	@python3 $(MPS2)/footprint.py $(MPS2_OUT)/sbrguard-fw.map $(MPS2_OUT)/measured.txt
 
 board-bench:
 	@$(MAKE) --no-print-directory firmware BOARD=mps2-an386
