@@ -18,7 +18,7 @@ APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl 
 	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev \
 	clang libclang-rt-14-dev
 # Commands whose absence triggers `make deps`.
-DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc python3 bzip2
+DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2
 DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 

@@ -53,7 +53,7 @@ read -r pol sig _ <<<"$(board)"
 echo "mps2-an386 (Cortex-M4, QEMU -icount shift=0: 1 instruction = 1 emulated ns)"
 printf '  policy check of a mailbox-strict TBS (%d bytes): %d instructions\n' "$(stat -c %s "$TMP/tbs.der")" "$pol"
 printf '  ECDSA P-256 signature (mbedtls_pk_sign):        %d instructions\n' "$sig"
-printf '  policy check / signature:                        %.3f\n' "$(echo "$pol / $sig" | bc -l)"
+awk -v p="$pol" -v s="$sig" 'BEGIN { printf "  policy check / signature:                        %.4f\n", p / s }'
 
 # The worst operations, for the stack and arena peaks.
 head -c 3000 /dev/urandom >"$TMP/doc"
@@ -61,11 +61,11 @@ peak=0 peak_op=
 measure() { # WHAT CMD...
     local what=$1 s
     shift
-    s=$(date +%s.%N)
+    s=$(date +%s%N)
     "$@" >"$TMP/out" 2>&1
     read -r _ _ su ss ap ab as <<<"$(board)"
     printf '  %-34s arena peak %6d B in %2d blocks (%6d B with headers)  %.1f s\n' "$what" "$ap" "$ab" \
-        $((ap + 32 * ab)) "$(echo "$(date +%s.%N) - $s" | bc -l)"
+        $((ap + 32 * ab)) "$(awk -v a="$s" -v b="$(date +%s%N)" 'BEGIN { print (b - a) / 1e9 }')"
     if [ $((ap + 32 * ab)) -gt $peak ]; then peak=$((ap + 32 * ab)) peak_op=$what; fi
     STACK="$su $ss" ARENA=$as
 }
