@@ -18,7 +18,7 @@ APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl 
 	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev \
 	clang libclang-rt-14-dev
 # Commands whose absence triggers `make deps`.
-DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc python3 bzip2
+DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2
 DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 
@@ -167,9 +167,13 @@ $(BENCH_POLICY): test/bench/bench_policy.c $(POL_OBJS) $(LIBMBED)
 	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< $(POL_OBJS) $(LIBMBED) -lcrypto
 .PHONY: bench
 bench: deps-check
+ifneq ($(BOARD),sim)
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) board-bench
+else
 	@$(MAKE) --no-print-directory $(BENCH_POLICY) $(BENCH_ISSUE)
 	@$(BENCH_POLICY) test/vectors/der test/vectors/smime
 	@$(BENCH_ISSUE)
+endif
 
 # --- firmware for a Cortex-M board -------------------------------------------
 ARM_CC := arm-none-eabi-gcc
@@ -193,12 +197,15 @@ $(ARM_OUT)/libmbedcrypto.a: $(MBEDTLS_STAMP) $(MBED_CONFIG)
 .PHONY: arm-mbed-objs
 arm-mbed-objs: $(call arm_obj,$(MBED_SRCS))
 
+include boards/mps2-an386/board.mk
+
 firmware: deps-check
 ifeq ($(BOARD),sim)
 	@$(MAKE) --no-print-directory $(TOKEN)
 else
-	@$(MAKE) --no-print-directory BOARD=$(BOARD) $(ARM_OUT)/libsbrguard-fw.a $(ARM_OUT)/libmbedcrypto.a
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) $(ARM_OUT)/libsbrguard-fw.a $(ARM_OUT)/libmbedcrypto.a $(BOARD_IMAGES)
 	@arm-none-eabi-size -t $(ARM_OUT)/libsbrguard-fw.a | tail -1
+	@$(if $(BOARD_IMAGES),arm-none-eabi-size $(BOARD_IMAGES))
 endif
 
 # --- front door --------------------------------------------------------------

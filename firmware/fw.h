@@ -8,7 +8,9 @@
 
 #define FW_VERSION_MAJOR 0
 #define FW_VERSION_MINOR 1
-#define FW_MAX_CHANNELS 8   /**< concurrent link connections (sim); 1 on a UART */
+#ifndef FW_MAX_CHANNELS
+#define FW_MAX_CHANNELS 8   /**< concurrent link connections (sim); 1 on a UART (board CFLAGS) */
+#endif
 #define FW_MAX_OBJECTS 32   /**< object slots; handles are 1..FW_MAX_OBJECTS */
 
 /* Errors of the firmware layer; mapped to SG_ST_* in one table (fw_core.c). */
@@ -68,7 +70,8 @@ int fw_init(void);
 int fw_frame_check_header(const uint8_t hdr[SG_FRAME_HDR_LEN], size_t *payload_len);
 /**
  * Serves one complete frame from channel chan; writes the response frame to
- * out (capacity >= SG_MAX_FRAME). Returns the response length; *reset is set
+ * out (capacity SG_MAX_FRAME, or less on a board short of RAM: at least
+ * SG_FRAME_HDR_LEN + 64). Returns the response length; *reset is set
  * when the link must be reset because the stream lost sync.
  */
 size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t *out,
@@ -116,6 +119,7 @@ int fw_store_scrub(unsigned slot);
 /* fw_rng.c: DRBG and the static arena. */
 int fw_rng_init(const uint8_t *pers, size_t pers_len);
 int fw_rng(void *ctx, unsigned char *out, size_t len);
+size_t fw_rng_arena_size(void);
 void fw_zeroize(void *p, size_t n);
 
 /* fw_token.c: token metadata, PINs, login state per channel. */
@@ -173,8 +177,10 @@ int fw_cmd_sign(fw_req *r);
 struct mbedtls_pk_context;
 /** A key pair of type SG_KEY_* into pk (initialized by the caller). */
 int fw_keys_generate(uint32_t key_type, struct mbedtls_pk_context *pk);
-/** The one buffer a private key is written to in clear; callers wipe it. */
+/** The one buffer a private key is written to in clear, from mbedTLS's
+ * arena (NULL if it is full); fw_keys_scratch_free wipes and frees it. */
 uint8_t *fw_keys_scratch(size_t *cap);
+void fw_keys_scratch_free(uint8_t *p);
 
 /* fw_escrow.c: key escrow under the CA's bundle (docs/bundle.md). */
 int fw_cmd_escrow_generate(fw_req *r);
@@ -223,6 +229,11 @@ void fw_authz_evidence_hash(unsigned chan, uint8_t out[32]);
 /** Appends one SG_T_REASON to an error response (the first also becomes msg). */
 void fw_refuse(fw_req *r, const char *code, const char *section);
 int fw_cmd_authorize(fw_req *r);
+
+/* fw_link.c: link and board commands. */
+int fw_cmd_hello(fw_req *r);
+int fw_cmd_set_time(fw_req *r);
+int fw_cmd_board_info(fw_req *r);
 
 /* fw_merkle.c: RFC 9162 tree hashes. */
 #define FW_LOG_MAX_HEIGHT 32 /**< tree sizes below 2^32 */

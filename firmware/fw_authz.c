@@ -8,6 +8,7 @@
 #include "../policy/pol_evidence.h"
 #include "fw_policy.h"
 #include "mbedtls/md.h"
+#include "mbedtls/platform.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
@@ -79,8 +80,6 @@ static int refuse(fw_req *r, const char *code, const char *section)
 }
 
 /* ---- inline: the policy decision ---------------------------------------- */
-
-static pol_workspace ws;
 
 /* The CA's bundle rules for one decision: its scalars and URL prefixes
  * copied, since the CA certificate is read from the store next. */
@@ -168,7 +167,7 @@ static int sig_alg(fw_req *r, const fw_sign_req *q, const uint8_t **alg, size_t 
     return FW_OK;
 }
 
-int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
+static int judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict, pol_workspace *ws)
 {
     pol_ca ca;
     pol_decision d;
@@ -183,19 +182,19 @@ int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
     if ((rc = sig_alg(r, q, &alg, &alg_len)))
         return rc;
     /* From here to the decision no store call: ca points into cert. */
-    if (pol_ca_from_cert(cert, cert_len, &ws, &ca))
+    if (pol_ca_from_cert(cert, cert_len, ws, &ca))
         return refuse(r, "sbrguard.ca.cert-malformed", "7.1.4.1");
     ca.sig_alg = alg;
     ca.sig_alg_len = alg_len;
     pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = cr.skew, .rules = &cr.rules };
-    pol_check(q->data, q->data_len, &ctx, &ws, &d);
+    pol_check(q->data, q->data_len, &ctx, ws, &d);
     /* The evidence (SBR 3.2, 4.2.1, 4.2.2), judged against the CA's entry,
      * read again: ca's pointers into the certificate are no longer used. */
     pol_bundle_ca bca;
     if (fw_policy_ca(q->key_id, &bca))
         return refuse(r, "sbrguard.bundle.none", "4.3.1");
     pol_ev_trust trust = { bca.va_keys, bca.caa_domains, bca.mpic_from };
-    pol_evidence_check(q->data, q->data_len, q->evidence, q->evidence_len, &trust, ctx.now, &ws, &d);
+    pol_evidence_check(q->data, q->data_len, q->evidence, q->evidence_len, &trust, ctx.now, ws, &d);
     if (d.verdict != POL_ACCEPT || d.n || d.dropped) {
         for (uint16_t i = 0; i < d.n; i++) {
             const pol_rule *rule = pol_rule_at(d.findings[i]);
@@ -208,6 +207,19 @@ int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
     }
     *verdict = d.verdict;
     return FW_OK;
+}
+
+/* The policy workspace lives in mbedTLS's arena only while a TBS is judged:
+ * the arena's peak (an RSA signature) comes later, and RAM is short on a board. */
+int fw_ca_judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict)
+{
+    pol_workspace *ws = mbedtls_calloc(1, sizeof *ws);
+    *verdict = POL_REFUSE;
+    if (!ws)
+        return FW_E_CRYPTO;
+    int rc = judge(r, q, verdict, ws);
+    mbedtls_free(ws);
+    return rc;
 }
 
 /* ---- pre-authorizations -------------------------------------------------- */

@@ -36,6 +36,9 @@ static const fw_cmd cmds[] = {
     { SG_CMD_ESCROW_GENERATE, fw_cmd_escrow_generate },
     { SG_CMD_ESCROW_DELIVER, fw_cmd_escrow_deliver },
     { SG_CMD_ESCROW_RECOVER, fw_cmd_escrow_recover },
+    { SG_CMD_HELLO, fw_cmd_hello },
+    { SG_CMD_SET_TIME, fw_cmd_set_time },
+    { SG_CMD_BOARD_INFO, fw_cmd_board_info },
 };
 
 /* The one place firmware errors become wire statuses. */
@@ -155,7 +158,9 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
     size_t plen = 0;
     int rc;
     *reset = 0;
-    if (out_cap < SG_MAX_FRAME)
+    /* A board short of RAM may give less than SG_MAX_FRAME: a response
+     * that does not fit then fails (FW_E_INTERNAL) instead of being cut. */
+    if (out_cap < SG_FRAME_HDR_LEN + 64)
         return 0;
     if (in_len < SG_FRAME_HDR_LEN) {
         *reset = 1;
@@ -171,7 +176,7 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
         .args = in + SG_FRAME_HDR_LEN,
         .args_len = plen,
         .out = out + SG_FRAME_HDR_LEN,
-        .out_cap = SG_MAX_PAYLOAD,
+        .out_cap = out_cap - SG_FRAME_HDR_LEN < SG_MAX_PAYLOAD ? out_cap - SG_FRAME_HDR_LEN : SG_MAX_PAYLOAD,
     };
     rc = booted ? check_args(r.args, r.args_len) : FW_E_FLASH;
     if (rc == FW_OK) {

@@ -176,6 +176,10 @@ int fw_cmd_escrow_generate(fw_req *r)
         goto out;
     }
     int m;
+    if (!scratch) {
+        rc = FW_E_CRYPTO;
+        goto out;
+    }
     if ((rc = fw_keys_generate(kt, &pk)) || (n8 = (size_t)mbedtls_pk_write_key_der(&pk, scratch, kcap)) == 0 ||
         n8 > kcap || (m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub)) <= 0 ||
         !(p8 = pkcs8(scratch, kcap, n8, kt, &n8)) || mbedtls_sha256(pub + sizeof pub - m, (size_t)m, key_id, 0)) {
@@ -215,7 +219,7 @@ int fw_cmd_escrow_generate(fw_req *r)
 out:
     mbedtls_pk_free(&pk);
     mbedtls_pk_free(&agent);
-    fw_zeroize(scratch, kcap);
+    fw_keys_scratch_free(scratch);
     fw_zeroize(kek, sizeof kek);
     fw_store_wipe();
     return rc;
@@ -270,10 +274,10 @@ static int rewrap(fw_req *r, const esc_rec *e, const uint8_t kek[32], mbedtls_pk
 {
     size_t kcap, n8 = 0, cap, wl = 0;
     uint8_t *scratch = fw_keys_scratch(&kcap), *out = tlv_open(r, &cap);
-    int rc = out ? kwp(kek, 0, e->wrapped, e->wrapped_len, scratch, kcap, &n8) : FW_E_INTERNAL;
+    int rc = out && scratch ? kwp(kek, 0, e->wrapped, e->wrapped_len, scratch, kcap, &n8) : FW_E_INTERNAL;
     if (rc == FW_OK)
         rc = hybrid(pk, scratch, n8, out, cap, &wl);
-    fw_zeroize(scratch, kcap);
+    fw_keys_scratch_free(scratch);
     fw_store_wipe();
     /* No log entry, no key: the entry is committed before the response leaves. */
     if (rc == FW_OK && (rc = fw_log_append(ev)) == FW_OK)

@@ -9,6 +9,7 @@
 #include "mbedtls/ecp.h"
 #include "mbedtls/md.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/platform.h"
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/tlv.h"
@@ -57,12 +58,20 @@ static int key_type_index(uint32_t t)
     return -1;
 }
 
-static uint8_t priv_der[PRIV_DER_MAX];
-
+/* The one buffer a private key is in clear: in mbedTLS's arena, not
+ * static, since a board's RAM peaks in a signature, not here. */
 uint8_t *fw_keys_scratch(size_t *cap)
 {
-    *cap = sizeof priv_der;
-    return priv_der;
+    *cap = PRIV_DER_MAX;
+    return mbedtls_calloc(1, PRIV_DER_MAX);
+}
+
+void fw_keys_scratch_free(uint8_t *p)
+{
+    if (p) {
+        fw_zeroize(p, PRIV_DER_MAX);
+        mbedtls_free(p);
+    }
 }
 
 int fw_keys_generate(uint32_t kt, mbedtls_pk_context *pk)
@@ -101,10 +110,13 @@ int fw_cmd_generate_key(fw_req *r)
         return rc;
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
-    if ((rc = fw_keys_generate(kt, &pk)))
+    size_t pcap;
+    uint8_t *priv_der = fw_keys_scratch(&pcap);
+    rc = FW_E_CRYPTO;
+    if (!priv_der || (rc = fw_keys_generate(kt, &pk)))
         goto out;
     rc = FW_E_CRYPTO;
-    n = mbedtls_pk_write_key_der(&pk, priv_der, sizeof priv_der);
+    n = mbedtls_pk_write_key_der(&pk, priv_der, pcap);
     m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub);
     if (n <= 0 || m <= 0)
         goto out;
@@ -119,7 +131,7 @@ int fw_cmd_generate_key(fw_req *r)
         sg_tlv_append(w, cap, &off, SG_T_KEY_BITS, bits, 2) ||
         sg_tlv_append(w, cap, &off, SG_T_FLAGS, num, 4) ||
         sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m) ||
-        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + sizeof priv_der - n, (size_t)n))
+        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + PRIV_DER_MAX - n, (size_t)n))
         goto out;
     /* Logged before the key exists: a cut leaves at most an entry for a key
      * that never was, never a key without its entry. */
@@ -135,7 +147,7 @@ int fw_cmd_generate_key(fw_req *r)
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m);
 out:
     mbedtls_pk_free(&pk);
-    fw_zeroize(priv_der, sizeof priv_der);
+    fw_keys_scratch_free(priv_der);
     return rc;
 }
 

@@ -28,6 +28,8 @@ void *fw_no_calloc(size_t n, size_t size)
 }
 void fw_no_free(void *p) { (void)p; }
 
+size_t fw_rng_arena_size(void) { return sizeof arena; }
+
 void fw_zeroize(void *p, size_t n) { mbedtls_platform_zeroize(p, n); }
 
 static int entropy(void *ctx, unsigned char *out, size_t len)

@@ -5,6 +5,8 @@
 #include <sys/random.h>
 #include <time.h>
 #include "sbrguard/hal.h"
+#include "sbrguard/proto.h"
+#include "sbrguard/tlv.h"
 #include "sim.h"
 
 static uint8_t *flash;
@@ -81,7 +83,26 @@ int hal_rng_fill(void *buf, size_t len)
 }
 
 static uint64_t fixed_clock;
+static int64_t clock_offset; /* SET_TIME: until the process ends */
 void sim_clock_set(uint64_t t) { fixed_clock = t; }
-uint64_t hal_clock_now(void) { return fixed_clock ? fixed_clock : (uint64_t)time(NULL); }
+uint64_t hal_clock_now(void)
+{
+    return fixed_clock ? fixed_clock : (uint64_t)((int64_t)time(NULL) + clock_offset);
+}
+int hal_clock_set(uint64_t now)
+{
+    if (fixed_clock)
+        fixed_clock = now;
+    else
+        clock_offset = (int64_t)now - (int64_t)time(NULL);
+    return 0;
+}
+
+int hal_board_info(uint8_t *out, size_t cap, size_t *len)
+{
+    static const char name[] = "sim";
+    *len = 0;
+    return sg_tlv_append(out, cap, len, SG_T_BOARD, name, sizeof name - 1) ? -1 : 0;
+}
 
 void hal_reset(void) { abort(); }

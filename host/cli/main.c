@@ -12,11 +12,16 @@ typedef struct {
 
 static const verb verbs[] = {
     { "token", cmd_token,
-      "usage: sbrguard token start|stop|status\n"
-      "  start   start the sim token (sbrguard-token) in the background; its socket,\n"
-      "          flash file, pid and log live in $SBRGUARD_HOME (default ~/.sbrguard)\n"
+      "usage: sbrguard token start [--board sim|mps2-an386] | stop | status | set-time\n"
+      "  start   start the token in the background: the sim token (sbrguard-token), or\n"
+      "          the firmware on mps2-an386 in QEMU (--board, $SBRGUARD_BOARD or the\n"
+      "          config's `board = mps2-an386`); its socket, flash file, pid and log\n"
+      "          live in $SBRGUARD_HOME (default ~/.sbrguard)\n"
       "  stop    stop it\n"
-      "  status  show the token's state; exit 3 if it is not reachable\n" },
+      "  status  show the token's state (and its board's: last reset, stack, arena);\n"
+      "          exit 3 if it is not reachable\n"
+      "  set-time [--time SECONDS|now] --so-pin SOPIN\n"
+      "          set the token's clock (security officer; default: this host's clock)\n" },
     { "init", cmd_init,
       "usage: sbrguard init --label LABEL --so-pin SOPIN --pin PIN [--policy-key SO.pub.pem]\n"
       "  Initializes the token (wipes every object), sets the security officer PIN\n"

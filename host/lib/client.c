@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libsbrguard: connection and framing (docs/protocol.md). */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -8,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "client.h"
+#include "sbrguard/tlv.h"
 
 /* A key generation (RSA-4096) may take long on a slow token; a dead token
  * shows up as EOF, not as this timeout. */
@@ -41,6 +44,10 @@ int sg_connect(sg_client **out, const char *path)
         return SG_E_NOMEM;
     }
     c->fd = fd;
+    if (sg_hello(c) != SG_OK) {
+        sg_free(c);
+        return SG_E_CONNECT;
+    }
     *out = c;
     return SG_OK;
 }
@@ -95,6 +102,90 @@ static int broken(sg_client *c)
     return SG_E_IO;
 }
 
+/* Reads until the magic "SG": a serial link may carry a stale partial
+ * frame from the previous host. */
+static int read_frame(sg_client *c, uint8_t hdr[SG_FRAME_HDR_LEN], size_t *len)
+{
+    uint8_t b = 0;
+    hdr[0] = 0;
+    for (size_t skipped = 0; skipped <= 2 * SG_MAX_FRAME; skipped++) {
+        if (read_all(c->fd, &b, 1))
+            return SG_E_IO;
+        if (hdr[0] == 'S' && b == 'G')
+            break;
+        hdr[0] = b;
+    }
+    if (b != 'G' || read_all(c->fd, hdr + 2, SG_FRAME_HDR_LEN - 2))
+        return SG_E_IO;
+    hdr[1] = 'G';
+    *len = ((size_t)hdr[4] << 24) | ((size_t)hdr[5] << 16) | ((size_t)hdr[6] << 8) | hdr[7];
+    if (hdr[2] != SG_PROTO_VERSION || *len > sizeof c->resp)
+        return SG_E_PROTOCOL;
+    return *len ? read_all(c->fd, c->resp, *len) : SG_OK;
+}
+
+/* HELLO (docs/protocol.md): on a UART the token cannot see a host come, so
+ * the first frame ends whatever login the last host left. Until an answer
+ * carries the latest nonce, earlier output (a reset notice, the answer to
+ * a stale partial frame, a TIMEOUT) is skipped. The HELLO is sent again
+ * only after HELLO_QUIET_MS of silence, when a stale frame may have eaten it;
+ * answers to the earlier ones then come first and are skipped too. */
+#define HELLO_QUIET_MS 3000
+#define HELLO_TRIES 200 /* 10 min: a token busy with a key generation */
+int sg_hello(sg_client *c)
+{
+    uint8_t nonce[8], hdr[SG_FRAME_HDR_LEN];
+    size_t len, off;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, nonce, sizeof nonce) != (ssize_t)sizeof nonce) {
+        if (fd >= 0)
+            close(fd);
+        return SG_E_IO;
+    }
+    close(fd);
+    for (size_t i = 0; i < sizeof nonce; i++)
+        if (nonce[i] == 'S') /* nothing the token could resync on */
+            nonce[i] = 0;
+    for (int tries = 0; tries < HELLO_TRIES; tries++) {
+        nonce[0] = (uint8_t)tries;
+        off = 0;
+        hdr[0] = 'S';
+        hdr[1] = 'G';
+        hdr[2] = SG_PROTO_VERSION;
+        hdr[3] = SG_CMD_HELLO;
+        sg_tlv_append(c->req, sizeof c->req, &off, SG_T_NONCE, nonce, sizeof nonce);
+        sg_be_put(hdr + 4, off, 4);
+        if (write_all(c->fd, hdr, sizeof hdr) || write_all(c->fd, c->req, off))
+            return SG_E_IO;
+        for (;;) {
+            struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+            int n = poll(&pf, 1, HELLO_QUIET_MS);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return SG_E_IO;
+            if (n == 0)
+                break; /* silence: send again */
+            int rc = read_frame(c, hdr, &len);
+            if (rc == SG_E_IO)
+                return rc;
+            const uint8_t *v;
+            size_t vl;
+            uint8_t st = hdr[3];
+            if (rc != SG_OK)
+                continue;
+            if (st == SG_ST_OK && sg_tlv_find(c->resp, len, SG_T_NONCE, &v, &vl) == SG_OK &&
+                vl == sizeof nonce && !memcmp(v, nonce, sizeof nonce))
+                return SG_OK;
+            /* A token that cannot serve (no flash or seed) still
+             * answers: connected; its next answer says why. */
+            if (st == SG_ST_FLASH)
+                return SG_OK;
+        }
+    }
+    return SG_E_PROTOCOL;
+}
+
 int sg_transact(sg_client *c, uint8_t cmd, const uint8_t *req, size_t req_len,
                 uint8_t *status, uint8_t *resp, size_t resp_cap, size_t *resp_len)
 {
@@ -121,6 +212,10 @@ int sg_transact(sg_client *c, uint8_t cmd, const uint8_t *req, size_t req_len,
         return SG_E_PROTOCOL;
     }
     if (len && read_all(c->fd, resp, len))
+        return broken(c);
+    /* The token reset under this request (a serial link stays up): the
+     * request and the login are gone, as if the connection had dropped. */
+    if (hdr[3] == SG_ST_RESET && len == 0)
         return broken(c);
     *status = hdr[3];
     *resp_len = len;

@@ -16,6 +16,7 @@ struct sg_client {
 };
 
 int sg_call(sg_client *c, uint8_t cmd, size_t req_len);
+int sg_hello(sg_client *c);
 int sg_get_u(const uint8_t *p, size_t len, uint8_t tag, size_t width, uint64_t *v);
 
 #endif

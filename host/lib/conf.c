@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Where the token's socket is: environment, config file, default. */
+/* Where the token is: environment, config file (`socket`, `board`,
+ * `firmware`), default. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,21 +13,22 @@ static int copy_out(char *out, size_t cap, const char *a, const char *b)
     return (n < 0 || (size_t)n >= cap) ? SG_E_ARGS : SG_OK;
 }
 
-/* Reads `socket = PATH` from a config file; '#' starts a comment. */
-static int conf_socket(const char *file, char *out, size_t cap)
+/* Reads `key = VALUE` from a config file; '#' starts a comment. */
+static int conf_key(const char *file, const char *key, char *out, size_t cap)
 {
     FILE *f = fopen(file, "r");
     if (!f)
         return SG_E_ARGS;
     char line[1024];
+    size_t kl = strlen(key);
     int rc = SG_E_ARGS;
     while (rc != SG_OK && fgets(line, sizeof line, f)) {
         char *p = line, *e;
         while (isspace((unsigned char)*p))
             p++;
-        if (strncmp(p, "socket", 6) != 0)
+        if (strncmp(p, key, kl) != 0)
             continue;
-        p += 6;
+        p += kl;
         while (isspace((unsigned char)*p))
             p++;
         if (*p++ != '=')
@@ -42,6 +44,29 @@ static int conf_socket(const char *file, char *out, size_t cap)
     }
     fclose(f);
     return rc;
+}
+static int conf_socket(const char *file, char *out, size_t cap) { return conf_key(file, "socket", out, cap); }
+
+int sg_conf_get(const char *key, char *out, size_t cap)
+{
+    const char *env = getenv("SBRGUARD_CONF"), *home = getenv("HOME");
+    char file[1024];
+    if (env && *env)
+        return conf_key(env, key, out, cap);
+    if (home && snprintf(file, sizeof file, "%s/.config/sbrguard/sbrguard.conf", home) < (int)sizeof file &&
+        conf_key(file, key, out, cap) == SG_OK)
+        return SG_OK;
+    return conf_key("/etc/sbrguard/sbrguard.conf", key, out, cap);
+}
+
+int sg_board(char *out, size_t cap)
+{
+    const char *env = getenv("SBRGUARD_BOARD");
+    if (env && *env)
+        return copy_out(out, cap, env, NULL);
+    if (sg_conf_get("board", out, cap) == SG_OK)
+        return SG_OK;
+    return copy_out(out, cap, "sim", NULL);
 }
 
 int sg_socket_path(char *out, size_t cap)

@@ -25,6 +25,12 @@ int hal_rng_fill(void *buf, size_t len);
 
 /** Token clock: seconds since 1970-01-01 UTC. */
 uint64_t hal_clock_now(void);
+/** Sets the token clock (SET_TIME, security officer); 0 on success. */
+int hal_clock_set(uint64_t now);
+
+/** Appends the board's diagnostic TLVs (tags 0x68-0x6F: reset cause,
+ * stack use, ...) for BOARD_INFO; 0 on success, -1 if out is too small. */
+int hal_board_info(uint8_t *out, size_t cap, size_t *len);
 
 /** Resets the device; does not return on hardware. */
 void hal_reset(void);

@@ -61,6 +61,9 @@ enum sg_cmd {
     SG_CMD_AUTHORIZE = 0x10,     /**< HANDLE (CA key), MECH (hash-and-sign), DATA (TBS), [PSS_*, EVIDENCE] -> MECH (raw), DIGEST, EXPIRES */
     /* 0x11..0x16: the enforcement log, SG_CMD_LOG_* in sbrguard/log.h. */
     /* 0x18..0x1D: policy bundle and key escrow, sbrguard/bundle.h. */
+    SG_CMD_HELLO = 0x17,         /**< NONCE -> NONCE, BOARD; ends the link's login and authorization */
+    SG_CMD_SET_TIME = 0x1E,      /**< TIME; SO logged in: sets the token clock */
+    SG_CMD_BOARD_INFO = 0x1F,    /**< -> BOARD, BOARD_RESET, BOARD_STACK, BOARD_ARENA, BOARD_COST */
 };
 
 /* Response statuses (one byte on the wire; 0 = success). */
@@ -96,6 +99,8 @@ enum sg_status {
     SG_ST_LOG_PRUNED = 28,      /**< the entries asked for were freed by LOG_ACK */
     SG_ST_LOG_CORRUPT = 29,     /**< the log failed an integrity or consistency check: nothing was signed */
     /* 30..39: policy bundle and key escrow, SG_ST_* in sbrguard/bundle.h. */
+    /* 40..43: the link and the board. */
+    SG_ST_RESET = 40,           /**< unsolicited, sent at boot: the token reset; a request in flight and the login are gone */
 };
 
 /* TLV tags. */
@@ -140,7 +145,20 @@ enum sg_tag {
     SG_T_MESSAGE = 0x3F,     /**< error detail, printable ASCII */
     /* 0x50..0x62: the enforcement log, SG_T_LOG_* in sbrguard/log.h. */
     /* 0x70..0x7F: policy bundle and key escrow, sbrguard/bundle.h. */
+    /* 0x68..0x6F: the link and the board (docs/protocol.md, "Serial links and boards"). */
+    SG_T_BOARD = 0x68,       /**< board name, printable ASCII ("sim", "mps2-an386") */
+    SG_T_BOARD_RESET = 0x69, /**< u8 SG_RESET_*, u32 resets since power-on, u32 fault PC, u32 CFSR, u32 HFSR */
+    SG_T_BOARD_STACK = 0x6A, /**< u32 deepest stack use since reset, u32 stack size (bytes) */
+    SG_T_BOARD_ARENA = 0x6B, /**< u32 peak bytes allocated, u32 peak blocks (since the last BOARD_INFO), u32 arena size */
+    SG_T_BOARD_COST = 0x6C,  /**< u32 last policy check, u32 last signature: emulated ns (= instructions with -icount shift=0) */
+    SG_T_NONCE = 0x6D,       /**< HELLO: 1..32 bytes echoed back */
+    SG_T_BOARD_TEST = 0x6E,  /**< test images only: a fault to inject (u8 SG_FAULT_*, u32 argument) */
 };
+
+/* Why the token last reset (SG_T_BOARD_RESET). */
+enum sg_reset { SG_RESET_POWER_ON = 0, SG_RESET_SOFTWARE = 1, SG_RESET_HARDFAULT = 2, SG_RESET_WATCHDOG = 3 };
+/* Faults a test image injects (SG_T_BOARD_TEST). */
+enum sg_fault { SG_FAULT_HARDFAULT = 1, SG_FAULT_HANG = 2, SG_FAULT_FLASH_CUT = 3 };
 
 enum sg_user_type { SG_USER_SO = 0, SG_USER_USER = 1 }; /* = CKU_SO, CKU_USER */
 enum sg_login_state { SG_LOGIN_NONE = 0, SG_LOGIN_SO = 1, SG_LOGIN_USER = 2 };

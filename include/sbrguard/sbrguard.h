@@ -85,6 +85,26 @@ typedef struct {
  * SBRGUARD_HOME: ~/.sbrguard). Writes at most cap bytes including the NUL.
  */
 int sg_socket_path(char *out, size_t cap);
+/** A `key = value` line of the config file that sg_socket_path() reads;
+ * SG_E_ARGS if absent. */
+int sg_conf_get(const char *key, char *out, size_t cap);
+/** The token's board: $SBRGUARD_BOARD, else the config's `board`, else "sim". */
+int sg_board(char *out, size_t cap);
+
+/** Sets the token clock (seconds since 1970 UTC); the SO must be logged in. */
+int sg_set_time(sg_client *c, uint64_t now);
+
+/** BOARD_INFO: what the board says about itself (zeros where it is silent). */
+typedef struct {
+    char board[32];
+    uint8_t reset_reason;      /**< SG_RESET_* of the last reset */
+    uint32_t resets;           /**< resets since power-on */
+    uint32_t fault_pc, cfsr, hfsr;
+    uint32_t stack_used, stack_size;
+    uint32_t arena_peak, arena_blocks, arena_size; /**< peak since the last BOARD_INFO */
+    uint32_t cost_policy, cost_sign; /**< emulated ns of the last policy check / signature */
+} sg_board_status;
+int sg_board_info(sg_client *c, sg_board_status *b);
 
 /** Connects to the token at path (NULL: sg_socket_path()). */
 int sg_connect(sg_client **out, const char *path);

@@ -86,6 +86,7 @@ def call(cmd, payload=b""):
     if h[3]:
         sys.exit("command 0x%02x: status %d" % (cmd, h[3]))
     return body
+call(0x17, tlv(0x6D, b"\x01"))  # HELLO: on a serial link, the last host's login ends here
 op = sys.argv[2]
 if op == "sign":  # SOCK sign PIN HANDLE TBS COUNT EVIDENCE: COUNT inline ECDSA-SHA256 signatures of TBS
     call(0x03, tlv(0x04, b"\x01") + tlv(0x02, sys.argv[3].encode()))
@@ -106,9 +107,7 @@ PYEOF
 tok() { python3 "$TMP/tok.py" "$TMP/token.sock" "$@"; }
 
 # --- token, CA key, CA certificate -------------------------------------------------------
-"$TOKEN" --socket "$TMP/token.sock" --flash "$TMP/flash.bin" 2>>"$TMP/token.log" &
-TOKEN_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
+token_start
 check "token starts" test -S "$TMP/token.sock"
 check "init token with the SO policy key" sg_init --label audit --so-pin $SO_PIN --pin $PIN
 sg keygen --type ec-p256 --label ca-ec --id c1 --pubout "$TMP/ca.pub.pem" --pin $PIN >"$TMP/out" 2>&1

@@ -43,9 +43,7 @@ verify() { openssl verify -CAfile "$1" "$2"; }
 issued() { sg cert assemble --tbs "$1" --sig "$2" --out "$2.pem" && verify "$3" "$2.pem"; }
 
 # --- token, CA keys and their certificates -----------------------------------------
-"$TOKEN" --socket "$TMP/token.sock" --flash "$TMP/flash.bin" 2>>"$TMP/token.log" &
-TOKEN_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
+token_start
 check "token starts" test -S "$TMP/token.sock"
 check "init token with the SO policy key" sg_init --label signpath --so-pin $SO_PIN --pin $PIN
 handle() { sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1; }

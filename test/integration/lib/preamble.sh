@@ -2,7 +2,9 @@
 # Sourced by integration tests that run their own sim token: paths, an
 # isolated environment in a temporary folder (removed on exit, token
 # stopped), ASan runtime for tools that load an ASan module, and the
-# "ok - / not ok -" output protocol (check WHAT CMD...).
+# "ok - / not ok -" output protocol (check WHAT CMD...). token_start starts
+# the token of SBRGUARD_BOARD: sim (default) or mps2-an386 (the firmware in
+# QEMU), so that one script's steps run against either.
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 BIN=${BIN:-build/host}
@@ -11,6 +13,9 @@ MOD=$ROOT/$BIN/libsbrguard-pkcs11.so
 TOKEN=$ROOT/$BIN/sbrguard-token
 SO_PIN=12345678
 PIN=4321
+
+BOARD=${SBRGUARD_BOARD:-sim}
+FIRMWARE=${SBRGUARD_FIRMWARE:-$ROOT/build/mps2-an386/sbrguard-fw.elf}
 
 TMP=$(mktemp -d)
 TOKEN_PID=
@@ -99,4 +104,18 @@ policy_load_for() {
     } >"$TMP/policy.conf"
     sg policy sign --key "$POLICY_KEY" --in "$TMP/policy.conf" --out "$TMP/policy.der" >/dev/null &&
         sg policy load --in "$TMP/policy.der" --so-pin "$so"
+}
+# token_start: the token on $TMP/token.sock (flash in $TMP), pid in TOKEN_PID.
+token_start() {
+    rm -f "$TMP/token.sock"
+    if [ "$BOARD" = mps2-an386 ]; then
+        [ -s "$TMP/mps2-seed.bin" ] || head -c 32 /dev/urandom >"$TMP/mps2-seed.bin"
+        (cd "$TMP" && exec qemu-system-arm -M mps2-an386 -nographic -monitor none \
+            -semihosting-config enable=on,target=native -serial chardev:link -kernel "$FIRMWARE" \
+            -chardev socket,id=link,path="$TMP/token.sock",server=on,wait=off) 2>>"$TMP/token.log" &
+    else
+        "$TOKEN" --socket "$TMP/token.sock" --flash "$TMP/flash.bin" 2>>"$TMP/token.log" &
+    fi
+    TOKEN_PID=$!
+    for _ in $(seq 200); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `make bench BOARD=mps2-an386`: the firmware in QEMU with -icount shift=0
+# (the emulated clock advances 1 ns per instruction), so the board's
+# BOARD_COST figures are instruction counts: one policy check (pol_check of
+# a mailbox-strict TBS) and one ECDSA P-256 signature (mbedtls_pk_sign),
+# timed with SysTick around the firmware's own calls. Then the worst
+# operations (RSA-4096 key generation and signatures, P-521) for the
+# deepest stack (painted at reset) and mbedTLS's arena peak; these go to
+# build/mps2-an386/measured.txt, which `make footprint` prints too.
+# Measurements, not tests: nothing here fails on a number.
+set -eu
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+SG=$ROOT/build/host/sbrguard
+OUT=$ROOT/build/mps2-an386
+TMP=$(mktemp -d)
+QPID=
+trap '[ -n "$QPID" ] && kill $QPID 2>/dev/null; rm -rf "$TMP"' EXIT
+export SBRGUARD_HOME=$TMP SBRGUARD_SOCKET=$TMP/token.sock HOME=$TMP
+unset SBRGUARD_CONF SBRGUARD_PIN SBRGUARD_SO_PIN
+head -c 32 /dev/urandom >"$TMP/mps2-seed.bin"
+(cd "$TMP" && exec qemu-system-arm -M mps2-an386 -nographic -monitor none -icount shift=0 \
+    -semihosting-config enable=on,target=native -serial chardev:link -kernel "$OUT/sbrguard-fw.elf" \
+    -chardev socket,id=link,path="$TMP/token.sock",server=on,wait=off) 2>"$TMP/qemu.log" &
+QPID=$!
+for _ in $(seq 100); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
+PIN=1234
+q() { "$SG" "$@" >/dev/null 2>&1; }
+board() { # prints "policy_ns sign_ns stack_used stack_size arena_peak arena_blocks arena_size"
+    python3 - "$TMP/token.sock" <<'PY'
+import struct, sys
+sys.path.insert(0, "test/integration/lib")
+import sglink
+l = sglink.Link(sys.argv[1], 600)
+l.hello()
+st, p = l.call(0x1F)
+t = sglink.tlvs(p)
+print(*struct.unpack(">II", t[0x6C][0]), *struct.unpack(">II", t[0x6A][0]), *struct.unpack(">III", t[0x6B][0]))
+PY
+}
+handle() { sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1; }
+
+q init --label bench --so-pin 12345678 --pin $PIN
+"$SG" keygen --type ec-p256 --label ca --pubout "$TMP/ca.pub" --pin $PIN >"$TMP/out"
+CA=$(handle)
+python3 test/integration/lib/mkca.py ca "$TMP/ca.pub" "$TMP/ca.pem"
+q cert import --key "$CA" --cert "$TMP/ca.pem" --pin $PIN
+python3 test/integration/lib/mkca.py tbs "$TMP/ca.pem" "$TMP/tbs.der"
+board >/dev/null
+q sign --key "$CA" --mech ecdsa-sha256 --in "$TMP/tbs.der" --out "$TMP/sig" --pin $PIN
+read -r pol sig _ <<<"$(board)"
+echo "mps2-an386 (Cortex-M4, QEMU -icount shift=0: 1 instruction = 1 emulated ns)"
+printf '  policy check of a mailbox-strict TBS (%d bytes): %d instructions\n' "$(stat -c %s "$TMP/tbs.der")" "$pol"
+printf '  ECDSA P-256 signature (mbedtls_pk_sign):        %d instructions\n' "$sig"
+awk -v p="$pol" -v s="$sig" 'BEGIN { printf "  policy check / signature:                        %.4f\n", p / s }'
+
+# The worst operations, for the stack and arena peaks.
+head -c 3000 /dev/urandom >"$TMP/doc"
+peak=0 peak_op=
+measure() { # WHAT CMD...
+    local what=$1 s
+    shift
+    s=$(date +%s%N)
+    "$@" >"$TMP/out" 2>&1
+    read -r _ _ su ss ap ab as <<<"$(board)"
+    printf '  %-34s arena peak %6d B in %2d blocks (%6d B with headers)  %.1f s\n' "$what" "$ap" "$ab" \
+        $((ap + 32 * ab)) "$(awk -v a="$s" -v b="$(date +%s%N)" 'BEGIN { print (b - a) / 1e9 }')"
+    if [ $((ap + 32 * ab)) -gt $peak ]; then peak=$((ap + 32 * ab)) peak_op=$what; fi
+    STACK="$su $ss" ARENA=$as
+}
+echo "worst operations on the board (wall time under -icount):"
+measure "P-256 inline issuance" "$SG" sign --key "$CA" --mech ecdsa-sha256 --in "$TMP/tbs.der" --out "$TMP/sig" --pin $PIN
+measure "P-521 key generation" "$SG" keygen --type ec-p521 --label e5 --pin $PIN
+h=$(handle)
+measure "P-521 ECDSA-SHA512 signature" "$SG" sign --key "$h" --mech ecdsa-sha512 --in "$TMP/doc" --out "$TMP/s" --pin $PIN
+measure "RSA-4096 key generation" "$SG" keygen --type rsa-4096 --label r4 --pin $PIN
+h=$(handle)
+measure "RSA-4096 PKCS#1 v1.5 signature" "$SG" sign --key "$h" --mech sha256-rsa-pkcs --in "$TMP/doc" --out "$TMP/s" --pin $PIN
+measure "RSA-4096 PSS signature" "$SG" sign --key "$h" --mech sha256-rsa-pkcs-pss --in "$TMP/doc" --out "$TMP/s" --pin $PIN
+{
+    echo "  measured by make bench BOARD=mps2-an386 ($(date -u +%F)):"
+    echo "  worst-case stack: ${STACK% *} of ${STACK#* } bytes (painted at reset; deepest over every operation above)"
+    echo "  mbedTLS arena: peak $peak bytes with headers ($peak_op) of $ARENA"
+} | tee "$OUT/measured.txt"

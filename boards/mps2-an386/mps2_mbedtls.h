@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mbedTLS knobs of mps2-an386, on top of firmware/mbedtls/sg_mbedtls_config.h
+ * (MBEDTLS_USER_CONFIG_FILE). */
+#ifndef MPS2_MBEDTLS_H
+#define MPS2_MBEDTLS_H
+
+/* The arena's peak use, reported by BOARD_INFO; a corrupt arena resets the
+ * token (recorded as a fault) instead of printing or exiting. */
+#define MBEDTLS_MEMORY_DEBUG
+void mps2_fatal(int code);
+#define MBEDTLS_PLATFORM_EXIT_MACRO mps2_fatal
+#define MBEDTLS_PLATFORM_FPRINTF_MACRO mps2_no_fprintf
+#define mps2_no_fprintf(...) 0
+
+#endif
