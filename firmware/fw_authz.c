@@ -193,7 +193,7 @@ static int judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict, po
     pol_bundle_ca bca;
     if (fw_policy_ca(q->key_id, &bca))
         return refuse(r, "sbrguard.bundle.none", "4.3.1");
-    pol_ev_trust trust = { bca.va_keys, bca.caa_domains, bca.mpic_from };
+    pol_ev_trust trust = { bca.va_keys, bca.caa_domains, bca.mpic_from, bca.skew_seconds };
     pol_evidence_check(q->data, q->data_len, q->evidence, q->evidence_len, &trust, ctx.now, ws, &d);
     if (d.verdict != POL_ACCEPT || d.n || d.dropped) {
         for (uint16_t i = 0; i < d.n; i++) {

@@ -40,6 +40,11 @@ static void add_mask(pol_decision *d, uint32_t mask)
 
 /* More than limit seconds from start to now (never for a start after now:
  * that is EV_FUTURE's finding). */
+/* Later than the token's clock by more than the CA's skew allowance: the
+ * VA's clock and the token's are not the same clock (the bundle's
+ * skew-seconds, as for notBefore). */
+static int future(int64_t at, int64_t now, const pol_ev_trust *t) { return at > now + t->skew; }
+
 static int older(int64_t now, int64_t start, uint64_t limit)
 {
     return start < now && (uint64_t)now - (uint64_t)start > limit;
@@ -143,11 +148,11 @@ static int caa_permits(pol_slice issuers, const pol_ev_trust *t)
 
 /* TLS BR 3.2.2.9 phased timeline and quorum table, at the time of the
  * corroboration. */
-static uint32_t judge_mpic(const pol_ev_mailbox *m, int64_t now)
+static uint32_t judge_mpic(const pol_ev_mailbox *m, const pol_ev_trust *t, int64_t now)
 {
     uint32_t f = 0, need;
     int64_t at = m->mpic_at;
-    if (at > now)
+    if (future(at, now, t))
         f |= BIT(EV_FUTURE);
     if (older(now, at, DAYS(SG_EV_MPIC_REUSE_DAYS)))
         f |= BIT(EV_MPIC_STALE);
@@ -176,7 +181,7 @@ static uint32_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, in
             f |= BIT(EV_TLS_METHOD);
         reuse = m->tls_method == 22 ? SG_EV_REUSE_PERSIST_DAYS : SG_EV_REUSE_DOMAIN_DAYS;
         if (tls_method_mpic(m->tls_method) && now >= t->mpic_from)
-            f |= m->has_mpic ? judge_mpic(m, now) : BIT(EV_MPIC_MISSING);
+            f |= m->has_mpic ? judge_mpic(m, t, now) : BIT(EV_MPIC_MISSING);
         break;
     case SG_EV_M_EMAIL:
     case SG_EV_M_ACME:
@@ -189,7 +194,7 @@ static uint32_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, in
             f |= BIT(acme ? EV_RV_ACME_LIFETIME : EV_RV_EMAIL_LIFETIME);
         if (m->rv_bits < (acme ? SG_EV_ACME_MIN_BITS : SG_EV_RV_MIN_BITS))
             f |= BIT(acme ? EV_RV_ACME_ENTROPY : EV_RV_EMAIL_ENTROPY);
-        if (m->rv_created > now || m->rv_used > now)
+        if (future(m->rv_created, now, t) || future(m->rv_used, now, t))
             f |= BIT(EV_FUTURE);
         /* SBR 3.2.2: the validation was initiated when the value was made. */
         if (m->rv_created < start)
@@ -198,7 +203,7 @@ static uint32_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, in
     default:
         return BIT(EV_MAILBOX_METHOD);
     }
-    if (m->validated_at > now)
+    if (future(m->validated_at, now, t))
         f |= BIT(EV_FUTURE);
     if (older(now, start, DAYS(reuse)))
         f |= BIT(EV_MAILBOX_STALE);
@@ -207,7 +212,7 @@ static uint32_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, in
             f |= BIT(EV_CAA_MISSING);
     } else {
         uint32_t window = m->caa_ttl > SG_EV_CAA_MIN_WINDOW ? m->caa_ttl : SG_EV_CAA_MIN_WINDOW;
-        if (m->caa_at > now)
+        if (future(m->caa_at, now, t))
             f |= BIT(EV_FUTURE);
         if (older(now, m->caa_at, window))
             f |= BIT(EV_CAA_STALE);
@@ -349,7 +354,8 @@ static uint32_t identity_section(const pol_attr *a, int type)
 
 /* Records for (type, value hash) with method want (or, when want is not
  * 326, any identity method other than 326): 0 covered, else a mask. */
-static uint32_t cover_identity(const pol_ev *ev, pol_slice oid, const uint8_t h[32], uint32_t want, int64_t now)
+static uint32_t cover_identity(const pol_ev *ev, pol_slice oid, const uint8_t h[32], uint32_t want,
+                               const pol_ev_trust *t, int64_t now)
 {
     pol_der c = pol_der_of(ev->identities);
     pol_ev_identity r;
@@ -362,7 +368,7 @@ static uint32_t cover_identity(const pol_ev *ev, pol_slice oid, const uint8_t h[
             continue;
         if (r.method != want)
             f |= BIT(EV_IDENTITY_METHOD);
-        if (r.validated_at > now)
+        if (future(r.validated_at, now, t))
             f |= BIT(EV_FUTURE);
         if (older(now, r.validated_at, DAYS(SG_EV_REUSE_IDENTITY_DAYS)))
             f |= BIT(want == SG_EV_ID_ORGANIZATION ? EV_ORG_STALE :
@@ -463,7 +469,7 @@ static void judge_need(void *ctx, const pol_ev_need *n)
     }
     j->authority |= n->section == SG_EV_ID_AUTHORITY;
     sha256_tlv(n->tag, n->value, h);
-    add_mask(j->d, cover_identity(j->ev, n->oid, h, n->section, j->now));
+    add_mask(j->d, cover_identity(j->ev, n->oid, h, n->section, j->t, j->now));
 }
 
 void pol_ev_judge(const uint8_t *tbs, size_t tbs_len, const pol_ev *ev, const pol_ev_trust *trust, int64_t now,
@@ -492,7 +498,7 @@ void pol_ev_judge(const uint8_t *tbs, size_t tbs_len, const pol_ev *ev, const po
             return;
         }
     }
-    if (ev->produced_at > now)
+    if (future(ev->produced_at, now, trust))
         add_mask(d, BIT(EV_FUTURE));
     judge_ctx j = { ev, trust, now, d, 0 };
     needs_of(e, judge_need, &j);
@@ -503,7 +509,7 @@ void pol_ev_judge(const uint8_t *tbs, size_t tbs_len, const pol_ev *ev, const po
 void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, size_t ev_len,
                         const pol_ev_trust *trust, int64_t now, pol_workspace *w, pol_decision *d)
 {
-    static const pol_ev_trust none = { { NULL, 0 }, { NULL, 0 }, 0 };
+    static const pol_ev_trust none = { { NULL, 0 }, { NULL, 0 }, 0, 0 };
     pol_slice spki;
     pol_ev ev;
     int r;

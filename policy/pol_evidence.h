@@ -15,6 +15,7 @@ typedef struct {
     pol_bytes va_keys;     /**< SubjectPublicKeyInfo TLVs of trusted validation authorities */
     pol_bytes caa_domains; /**< IA5String TLVs: the CA's CAA issuer domain names */
     int64_t mpic_from;     /**< MPIC required from this time */
+    int64_t skew;          /**< how far the VA's times may run ahead of the judging clock (the bundle's skew-seconds) */
 } pol_ev_trust;
 
 /**

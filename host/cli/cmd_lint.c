@@ -90,6 +90,10 @@ static int lint_trust(const cli_args *a, pol_ev_trust *t, size_t kcap, size_t cc
         return cli_fail("--evidence needs at least one --va-key");
     if (mf && cli_parse_time(mf, 0, &t->mpic_from))
         return cli_fail("--mpic-from: '%s' is not a time", mf);
+    const char *sk = cli_opt(a, "--skew");
+    char *end;
+    if (sk && ((t->skew = strtoll(sk, &end, 10)) < 0 || !*sk || *end))
+        return cli_fail("--skew: '%s' is not a number of seconds", sk);
     return 0;
 }
 
@@ -97,12 +101,12 @@ int cmd_lint(cli_args *a)
 {
     static const char *const known[] = { "--ca", "--at", "--format", NULL };
     static const char *const with_value[] = { "--ca", "--at", "--now", "--format", "--evidence", "--va-key",
-                                              "--caa-domain", "--mpic-from", NULL };
+                                              "--caa-domain", "--mpic-from", "--skew", NULL };
     static pol_workspace w, wca;
     static uint8_t keys[16384], caa[4096];
     const char *ca_file = cli_opt(a, "--ca"), *at = cli_opt(a, "--at"), *fmt = cli_opt(a, "--format");
     const char *ev_file = cli_opt(a, "--evidence");
-    pol_ev_trust trust = { { keys, 0 }, { caa, 0 }, SG_EV_MPIC_FROM };
+    pol_ev_trust trust = { { keys, 0 }, { caa, 0 }, SG_EV_MPIC_FROM, 0 };
     uint8_t *ev = NULL;
     size_t ev_len = 0;
     pol_ca ca;
@@ -144,7 +148,8 @@ int cmd_lint(cli_args *a)
         return cli_fail("--at: '%s' is not seconds since 1970 or YYYY-MM-DDTHH:MM:SSZ", at) ? EXIT_UNREADABLE : 0;
     if (ev_file && lint_trust(a, &trust, sizeof keys, sizeof caa))
         return EXIT_UNREADABLE;
-    if (!ev_file && (cli_opt(a, "--va-key") || cli_opt(a, "--caa-domain") || cli_opt(a, "--mpic-from")))
+    if (!ev_file && (cli_opt(a, "--va-key") || cli_opt(a, "--caa-domain") || cli_opt(a, "--mpic-from") ||
+                     cli_opt(a, "--skew")))
         return cli_fail("--va-key, --caa-domain and --mpic-from go with --evidence") ? EXIT_UNREADABLE : 0;
     if (ev_file && !(ev = cli_read_der(ev_file, &ev_len)))
         return EXIT_UNREADABLE;

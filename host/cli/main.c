@@ -73,7 +73,8 @@ static const verb verbs[] = {
       "  SBR section.\n" },
     { "lint", cmd_lint,
       "usage: sbrguard lint [--ca CACERT] [--at TIME] [--format text|json] FILE...\n"
-      "                     [--evidence FILE --va-key PEM... [--caa-domain D...] [--mpic-from TIME]]\n"
+      "                     [--evidence FILE --va-key PEM... [--caa-domain D...] [--mpic-from TIME]\n"
+      "                      [--skew SECONDS]]\n"
       "  Judges certificates (PEM or DER; their TBS is checked) or bare DER\n"
       "  TBSCertificates against the S/MIME Baseline Requirements with the token's\n"
       "  own policy engine. Effective dates are judged at --at TIME (seconds since\n"
@@ -83,7 +84,8 @@ static const verb verbs[] = {
       "  --evidence judges validation evidence for every FILE as the token does\n"
       "  (docs/evidence.md), trusting the VA keys --va-key (public or private, PEM or\n"
       "  DER), the CA's CAA issuer domain names --caa-domain, MPIC from --mpic-from\n"
-      "  (default 2025-05-15); --now is --at.\n"
+      "  (default 2025-05-15); evidence times may run --skew seconds ahead of the\n"
+      "  clock (the bundle's skew-seconds; default 0); --now is --at.\n"
       "  sbrguard lint --rules lists every rule: code, SBR section, message.\n" },
     { "evidence", cmd_evidence,
       "usage: sbrguard evidence make --va-key PEM --in TBS-OR-CERT --out FILE [--at TIME] [options]\n"

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static pol_workspace w;
     static const uint8_t caa[] = { 0x16, 0x0A, 'c', 'a', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e' };
-    pol_ev_trust trust = { { NULL, 0 }, { caa, sizeof caa }, SG_EV_MPIC_FROM };
+    pol_ev_trust trust = { { NULL, 0 }, { caa, sizeof caa }, SG_EV_MPIC_FROM, 0 };
     pol_decision d;
     pol_ev ev;
     size_t tl, count = 0;

@@ -60,6 +60,10 @@ static void stale(ev_spec *s)
 }
 static void other_key(ev_spec *s) { s->t.key_hash[0] ^= 1; }
 static void no_mailbox(ev_spec *s) { s->t.n_mailboxes = 0; }
+/* The VA's clock ahead of the token's: within the bundle's skew-seconds
+ * (3600 in the fixture) or beyond it. */
+static void ahead_30s(ev_spec *s) { s->t.produced_at = s->now + 30; }
+static void ahead_2h(ev_spec *s) { s->t.produced_at = s->now + 7200; }
 
 /* The log's last entry. */
 static const lt_entry *last_entry(void)
@@ -97,6 +101,13 @@ int main(void)
     e = last_entry();
     CHECK(r.status == SG_ST_POLICY_REJECTED && why && e->b[1] == SG_LOG_EV_ISSUE_REFUSED && !memcmp(e->b + SG_LOG_OFF_EVIDENCE_HASH, hash, 32),
           "3.2.2.2 validation 31 days old: refused (sbr.4.2.1.evidence.mailbox-stale), logged with its hash");
+
+    n = make(ahead_30s, &bf_va, ev, sizeof ev);
+    CHECK(sign_with(ev, n, SG_CMD_SIGN).status == SG_ST_OK,
+          "evidence produced 30 s ahead of the token's clock (within the bundle's skew): signed");
+    n = make(ahead_2h, &bf_va, ev, sizeof ev);
+    CHECK(has(sign_with(ev, n, SG_CMD_SIGN), "sbr.4.2.1.evidence.future"),
+          "evidence produced 2 h ahead (beyond the 1 h skew): refused (future)");
 
     n = make(no_mailbox, &bf_va, ev, sizeof ev);
     CHECK(has(sign_with(ev, n, SG_CMD_SIGN), "sbr.3.2.2.evidence.mailbox-missing"),

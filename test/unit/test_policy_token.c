@@ -90,7 +90,7 @@ int main(void)
      * from the SBR date, the compiler's default). */
     static const uint8_t caa[] = { 0x16, 10, 'c', 'a', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e' };
     static uint8_t ev[SG_MAX_EVIDENCE];
-    const pol_ev_trust trust = { { bf_va.spki, bf_va.spki_len }, { caa, sizeof caa }, 1747267200 };
+    const pol_ev_trust trust = { { bf_va.spki, bf_va.spki_len }, { caa, sizeof caa }, 1747267200, SKEW };
     pol_ca token_ca;
     CHECK(pol_ca_from_cert(ca_cert, cl, &wca, &token_ca) == 0, "host view of the token's CA certificate");
 
