@@ -56,7 +56,7 @@ token_start
 check "the firmware boots in QEMU and answers over the UART" sg token status
 check "BOARD_INFO: mps2-an386, reset cause power-on" \
     eval 'sg token status | grep -q "^board: mps2-an386" && reason power-on'
-check "init token" sg init --label qemu --so-pin $SO_PIN --pin $PIN
+check "init token (with the SO policy key)" sg_init --label qemu --so-pin $SO_PIN --pin $PIN
 
 hello_logout() {
     link <<'PY'
@@ -134,21 +134,22 @@ CA=$(sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out")
 ca_bound() {
     python3 "$ROOT/test/integration/lib/mkca.py" ca "$TMP/ca.pub" "$TMP/ca.pem" &&
         sg cert import --key "${CA:-0}" --cert "$TMP/ca.pem" --pin $PIN &&
-        python3 "$ROOT/test/integration/lib/mkca.py" tbs "$TMP/ca.pem" "$TMP/tbs.der"
+        python3 "$ROOT/test/integration/lib/mkca.py" tbs "$TMP/ca.pem" "$TMP/tbs.der" &&
+        policy_load_for "$TMP/ca.pem" && ev "$TMP/tbs.der" >/dev/null
 }
-check "CA key bound to its CA certificate, TBS made" ca_bound
+check "CA key bound to its CA certificate, bundle loaded, TBS and its evidence made" ca_bound
 # cut_sign N: logs in, arms a cut at the N-th flash operation from then on
 # (half of it done, then the core faults), signs the TBS inline on the same
 # link. Prints "cut" (SG_ST_RESET came back) or "signed" (signature in c.sig).
 cut_sign() {
-    link "$1" "${CA:-0}" "$TMP/tbs.der" "$TMP/c.sig" <<'PY'
+    link "$1" "${CA:-0}" "$TMP/tbs.der" "$TMP/c.sig" "$TMP/tbs.der.ev" <<'PY'
 l.hello()
 st, _ = l.call(0x03, tlv(0x04, b"\x01") + tlv(0x02, b"4321"))
 assert st == 0, st
 st, _ = l.call(0x1F, tlv(0x6E, struct.pack(">BI", 3, int(sys.argv[2]))))
 assert st == 0, st
 st, p = l.call(0x0A, tlv(0x05, struct.pack(">H", int(sys.argv[3]))) + tlv(0x0B, struct.pack(">I", 0x1044)) +
-               tlv(0x0C, open(sys.argv[4], "rb").read()))
+               tlv(0x0C, open(sys.argv[4], "rb").read()) + tlv(0x13, open(sys.argv[6], "rb").read()))
 if st == 40:
     print("cut")
 else:
