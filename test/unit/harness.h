@@ -122,6 +122,22 @@ static uint64_t th_get_u(th_resp r, uint8_t tag)
     return v ? sg_be_get(v, l) : 0xFFFFFFFFFFFFFFFFull;
 }
 
+/* Does the response carry REASON "code section" (section NULL: any)? */
+static int th_has_reason(th_resp r, const char *code, const char *section)
+{
+    size_t off = 0, vl, cl = strlen(code);
+    uint8_t t;
+    const uint8_t *v;
+    while (sg_tlv_next(r.p, r.len, &off, &t, &v, &vl) == 1) {
+        if (t != SG_T_REASON || vl < cl || memcmp(v, code, cl) || (vl > cl && v[cl] != ' '))
+            continue;
+        if (!section)
+            return 1;
+        return vl == cl + 1 + strlen(section) && !memcmp(v + cl + 1, section, strlen(section));
+    }
+    return 0;
+}
+
 /* Common steps. */
 static uint8_t th_login(unsigned chan, int user, const char *pin)
 {

@@ -35,18 +35,6 @@ static int sign(uint32_t version, const char *body)
 
 static uint8_t load(void) { return bf_load_der(LT_SO, der, der_len); }
 
-/* Does the response carry REASON code? */
-static int has(th_resp r, const char *code)
-{
-    size_t off = 0, vl, cl = strlen(code);
-    uint8_t t;
-    const uint8_t *v;
-    while (sg_tlv_next(r.p, r.len, &off, &t, &v, &vl) == 1)
-        if (t == SG_T_REASON && vl >= cl && !memcmp(v, code, cl) && (vl == cl || v[cl] == ' '))
-            return 1;
-    return 0;
-}
-
 static void parser(void)
 {
     pol_bundle b;
@@ -196,7 +184,7 @@ static void rules(void)
     CHECK(sign(bf_version + 1, base) == 0 && load() == SG_ST_OK, "a bundle without an entry for the CA key");
     bf_version++;
     ca.key_id[0] = keep;
-    CHECK(has(r = lt_issue(&ca, 1, 0), "sbrguard.bundle.no-entry") && r.status == SG_ST_POLICY_REJECTED,
+    CHECK(th_has_reason(r = lt_issue(&ca, 1, 0), "sbrguard.bundle.no-entry", NULL) && r.status == SG_ST_POLICY_REJECTED,
           "no entry for the CA key: refused (sbrguard.bundle.no-entry)");
 
     static const struct {
@@ -225,9 +213,9 @@ static void rules(void)
         bf_version++;
         r = lt_issue(&ca, 10 + (unsigned)i, 0);
         if (rows[i].refused)
-            CHECK(r.status == SG_ST_POLICY_REJECTED && has(r, rows[i].code), "%s: refused (%s)", rows[i].what, rows[i].code);
+            CHECK(r.status == SG_ST_POLICY_REJECTED && th_has_reason(r, rows[i].code, NULL), "%s: refused (%s)", rows[i].what, rows[i].code);
         else
-            CHECK(r.status == SG_ST_OK && !has(r, rows[i].code), "%s: signed", rows[i].what);
+            CHECK(r.status == SG_ST_OK && !th_has_reason(r, rows[i].code, NULL), "%s: signed", rows[i].what);
     }
     /* The bundle's skew (the clock row) and pre-authorization window. */
     CHECK(sign(bf_version + 1, "profiles = mailbox-strict\nmax-validity-days = 398\nskew-seconds = 60\nauthz-seconds = 5\n") == 0 &&
@@ -235,7 +223,7 @@ static void rules(void)
           "bundle: skew 60 s, pre-authorization 5 s");
     bf_version++;
     sim_clock_set(LT_NOW + 600);
-    CHECK(has(lt_issue(&ca, 30, 0), "sbrguard.clock.not-before"), "notBefore 600 s off with a 60 s skew: refused");
+    CHECK(th_has_reason(lt_issue(&ca, 30, 0), "sbrguard.clock.not-before", NULL), "notBefore 600 s off with a 60 s skew: refused");
     sim_clock_set(LT_NOW + 30);
     CHECK(lt_issue(&ca, 31, 0).status == SG_ST_OK, "30 s off: signed");
     th_begin();
@@ -267,7 +255,7 @@ static void rules(void)
     th_begin();
     th_put_u(SG_T_HANDLE, c2.handle, 2);
     th_put(SG_T_VALUE, cert, cl);
-    CHECK(th_send(0, SG_CMD_BIND_CA).status == SG_ST_OK && has(r = lt_issue(&c2, 40, 0), "sbrguard.bundle.none") &&
+    CHECK(th_send(0, SG_CMD_BIND_CA).status == SG_ST_OK && th_has_reason(r = lt_issue(&c2, 40, 0), "sbrguard.bundle.none", NULL) &&
               r.status == SG_ST_POLICY_REJECTED,
           "a CA key with no bundle loaded refuses (sbrguard.bundle.none)");
 }

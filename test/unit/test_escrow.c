@@ -73,17 +73,6 @@ static int unwraps_to(const uint8_t *w, size_t wl, const uint8_t *spki, size_t s
     return ok;
 }
 
-static int has(th_resp r, const char *code)
-{
-    size_t off = 0, vl, cl = strlen(code);
-    uint8_t t;
-    const uint8_t *v;
-    while (sg_tlv_next(r.p, r.len, &off, &t, &v, &vl) == 1)
-        if (t == SG_T_REASON && vl >= cl && !memcmp(v, code, cl) && (vl == cl || v[cl] == ' '))
-            return 1;
-    return 0;
-}
-
 /* ESCROW_GENERATE; consent_len 0: none. */
 static th_resp gen(int type, int genr, int kt, int usage, const uint8_t *c, size_t consent_len)
 {
@@ -108,7 +97,7 @@ static th_resp xport(unsigned chan, uint8_t cmd, unsigned h, const uint8_t *t, s
     return th_send(chan, cmd);
 }
 
-static int refused(th_resp r, const char *code) { return r.status == SG_ST_ESCROW_REFUSED && has(r, code); }
+static int refused(th_resp r, const char *code) { return r.status == SG_ST_ESCROW_REFUSED && th_has_reason(r, code, NULL); }
 
 int main(void)
 {

@@ -152,22 +152,6 @@ static void sha(mbedtls_md_type_t md, const uint8_t *p, size_t n, uint8_t *out)
     mbedtls_md(mbedtls_md_info_from_type(md), p, n, out);
 }
 
-/* Does the response carry REASON "code ..." (and a MESSAGE)? */
-static int has_reason(th_resp r, const char *code, const char *section)
-{
-    size_t off = 0, vl, cl = strlen(code);
-    uint8_t t;
-    const uint8_t *v;
-    while (sg_tlv_next(r.p, r.len, &off, &t, &v, &vl) == 1) {
-        if (t != SG_T_REASON || vl < cl || memcmp(v, code, cl) || (vl > cl && v[cl] != ' '))
-            continue;
-        if (!section)
-            return 1;
-        return vl == cl + 1 + strlen(section) && !memcmp(v + cl + 1, section, strlen(section));
-    }
-    return 0;
-}
-
 static int count_reasons(th_resp r)
 {
     size_t off = 0, vl;
@@ -182,7 +166,7 @@ static int count_reasons(th_resp r)
 static int refused(th_resp r, const char *code)
 {
     size_t l;
-    return r.status == SG_ST_POLICY_REJECTED && has_reason(r, code, NULL) && th_get(r, SG_T_MESSAGE, &l) &&
+    return r.status == SG_ST_POLICY_REJECTED && th_has_reason(r, code, NULL) && th_get(r, SG_T_MESSAGE, &l) &&
            !th_get(r, SG_T_SIGNATURE, &l);
 }
 
@@ -268,7 +252,7 @@ static void inline_ec(void)
           "inline: a conforming TBS is signed by the CA key (ECDSA P-256, SHA-256), signature verifies");
 
     r = th_sign(0, ca.h, SG_MECH_ECDSA_SHA384, tbs, tbs_len);
-    CHECK(refused(r, "sbrguard.sign.hash-curve") && has_reason(r, "sbrguard.sign.hash-curve", "7.1.3.2.2"),
+    CHECK(refused(r, "sbrguard.sign.hash-curve") && th_has_reason(r, "sbrguard.sign.hash-curve", "7.1.3.2.2"),
           "inline: ECDSA-SHA384 with a P-256 CA key is refused (hash must match the curve, 7.1.3.2.2)");
 
     o.alg = ALG_ECDSA384;
@@ -282,7 +266,7 @@ static void inline_ec(void)
     r = th_sign(0, ca.h, SG_MECH_ECDSA_SHA256, bad, bad_len);
     size_t ml = 0;
     const uint8_t *m = th_get(r, SG_T_MESSAGE, &ml);
-    CHECK(refused(r, "sbr.7.1.2.3.eku.prohibited") && has_reason(r, "sbr.7.1.2.3.eku.prohibited", "7.1.2.3(f)"),
+    CHECK(refused(r, "sbr.7.1.2.3.eku.prohibited") && th_has_reason(r, "sbr.7.1.2.3.eku.prohibited", "7.1.2.3(f)"),
           "inline: EKU serverAuth refused, code and SBR section in a REASON");
     CHECK(m && ml == strlen("sbr.7.1.2.3.eku.prohibited") && !memcmp(m, "sbr.7.1.2.3.eku.prohibited", ml),
           "refusal: MESSAGE is the first reason code (older hosts)");
@@ -303,7 +287,7 @@ static void inline_ec(void)
     pol_ctx ctx = { .now = (int64_t)time(NULL), .ca = &pc, .not_before_skew = 3600 };
     pol_check(bad, bad_len, &ctx, &w, &dec);
     for (uint16_t i = 0; i < dec.n; i++)
-        same &= has_reason(r, pol_rule_at(dec.findings[i])->code, pol_rule_at(dec.findings[i])->section);
+        same &= th_has_reason(r, pol_rule_at(dec.findings[i])->code, pol_rule_at(dec.findings[i])->section);
     CHECK(r.status == SG_ST_POLICY_REJECTED && dec.n >= 5 && same && count_reasons(r) == dec.n,
           "inline: a TBS without extensions: all %u findings of the host engine come back as REASONs", dec.n);
 
@@ -342,7 +326,7 @@ static void inline_rsa(void)
     CHECK(r.status == SG_ST_OK && s && sig_verify_hash(rsa.spki, rsa.spki_len, MBEDTLS_MD_SHA256, hash, s, sl, 32),
           "inline RSA: RSASSA-PSS TBS signed with SHA256-RSA-PKCS-PSS, salt 32, verifies");
     r = sign_pss(0, rsa.h, SG_MECH_SHA256_RSA_PKCS_PSS, pt, pl, 20);
-    CHECK(refused(r, "sbrguard.sign.pss-params") && has_reason(r, "sbrguard.sign.pss-params", "7.1.3.2.1"),
+    CHECK(refused(r, "sbrguard.sign.pss-params") && th_has_reason(r, "sbrguard.sign.pss-params", "7.1.3.2.1"),
           "inline RSA: PSS salt 20 is refused (salt = hash length, 7.1.3.2.1)");
 }
 
