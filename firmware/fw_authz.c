@@ -90,8 +90,10 @@ static struct {
 } cr;
 
 /* With no bundle, or none for this CA key, the CA key refuses (DESIGN.md
- * rule 6: the CA's own policy is part of every decision). */
-static int bundle_rules(fw_req *r, const fw_sign_req *q)
+ * rule 6: the CA's own policy is part of every decision). The evidence
+ * (SBR 3.2, 4.2.1, 4.2.2) is judged into ev here, while the CA's entry is
+ * in the store's buffer: the CA certificate is read next. */
+static int bundle_rules(fw_req *r, const fw_sign_req *q, pol_workspace *ws, pol_decision *ev)
 {
     pol_bundle_ca ca;
     int rc = fw_policy_ca(q->key_id, &ca);
@@ -111,6 +113,10 @@ static int bundle_rules(fw_req *r, const fw_sign_req *q)
     cr.rules.aia_prefixes_len = ca.aia_prefixes.len;
     cr.skew = ca.skew_seconds;
     fw_authz_set_window(ca.authz_seconds);
+    pol_ev_trust trust = { ca.va_keys, ca.caa_domains, ca.mpic_from, ca.skew_seconds };
+    ev->verdict = POL_ACCEPT;
+    ev->n = ev->dropped = 0;
+    pol_evidence_check(q->data, q->data_len, q->evidence, q->evidence_len, &trust, (int64_t)hal_clock_now(), ws, ev);
     return FW_OK;
 }
 
@@ -175,7 +181,8 @@ static int judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict, po
     size_t alg_len = 0, cert_len;
     int rc;
     *verdict = POL_REFUSE;
-    if ((rc = bundle_rules(r, q)))
+    pol_decision ev;
+    if ((rc = bundle_rules(r, q, ws, &ev)))
         return rc;
     if (load_ca(q->key, &cert, &cert_len))
         return refuse(r, "sbrguard.ca.unbound", "7.1.4.1");
@@ -188,13 +195,20 @@ static int judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict, po
     ca.sig_alg_len = alg_len;
     pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = cr.skew, .rules = &cr.rules };
     pol_check(q->data, q->data_len, &ctx, ws, &d);
-    /* The evidence (SBR 3.2, 4.2.1, 4.2.2), judged against the CA's entry,
-     * read again: ca's pointers into the certificate are no longer used. */
-    pol_bundle_ca bca;
-    if (fw_policy_ca(q->key_id, &bca))
-        return refuse(r, "sbrguard.bundle.none", "4.3.1");
-    pol_ev_trust trust = { bca.va_keys, bca.caa_domains, bca.mpic_from, bca.skew_seconds };
-    pol_evidence_check(q->data, q->data_len, q->evidence, q->evidence_len, &trust, ctx.now, ws, &d);
+    for (uint16_t i = 0; i < ev.n; i++) { /* the TBS's findings first, then the evidence's, once each */
+        uint16_t k = 0;
+        while (k < d.n && d.findings[k] != ev.findings[i])
+            k++;
+        if (k < d.n)
+            continue;
+        if (d.n < POL_MAX_FINDINGS)
+            d.findings[d.n++] = ev.findings[i];
+        else
+            d.dropped++;
+    }
+    d.dropped = (uint16_t)(d.dropped + ev.dropped);
+    if (ev.verdict != POL_ACCEPT)
+        d.verdict = POL_REFUSE;
     if (d.verdict != POL_ACCEPT || d.n || d.dropped) {
         for (uint16_t i = 0; i < d.n; i++) {
             const pol_rule *rule = pol_rule_at(d.findings[i]);
