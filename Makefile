@@ -44,6 +44,7 @@ HOST_LDFLAGS := $(SANFLAGS)
 # Value lists the policy engine needs, generated from Debian packages.
 GEN_TABLES := $(B)/gen/pol_tables.c
 GEN_INPUTS := /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_3166-2.json \
+	/usr/share/iso-codes/json/iso_639-2.json \
 	/usr/share/publicsuffix/public_suffix_list.dat
 POL_SRCS := $(wildcard policy/*.c) $(GEN_TABLES)
 FW_SRCS := $(wildcard firmware/*.c) $(POL_SRCS)
@@ -140,7 +141,8 @@ $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 -include $(shell find $(OUT)/obj $(OUT)/dep -name '*.d' 2>/dev/null)
 
 # --- libFuzzer targets, one per untrusted entry point (make FUZZ=1 fuzzers) ---
-FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame $(OUT)/fuzz/fuzz_bundle $(OUT)/fuzz/fuzz_evidence
+FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame $(OUT)/fuzz/fuzz_bundle $(OUT)/fuzz/fuzz_evidence \
+	$(OUT)/fuzz/fuzz_exts
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
 $(OUT)/fuzz/fuzz_policy: test/fuzz/fuzz_policy.c $(POL_OBJS) $(LIBMBED)
@@ -150,6 +152,9 @@ $(OUT)/fuzz/fuzz_bundle: test/fuzz/fuzz_bundle.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
 $(OUT)/fuzz/fuzz_evidence: test/fuzz/fuzz_evidence.c $(POL_OBJS) $(LIBMBED)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
+$(OUT)/fuzz/fuzz_exts: test/fuzz/fuzz_exts.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
 $(OUT)/fuzz/fuzz_frame: test/fuzz/fuzz_frame.c $(FW_CORE_OBJS) $(LIBMBED)

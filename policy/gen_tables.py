@@ -12,6 +12,9 @@ policy/pol_tables.h):
   after "CC-", 1 to 3 of [0-9A-Z]) as numbers, ascending, delta-coded in
   LEB128 (7 bits a byte, high bit = more).  Number of a code: the length
   bucket (0, 36, 36 + 36^2) plus its base-36 value, digits before letters.
+- ISO 639-1: the two-letter language codes (those ISO 639-2 entries of
+  iso-codes that have an alpha_2) as a bitmap, bit (a - 'a') * 26 + (b - 'a')
+  for the code "ab", least significant bit first in each byte.
 - Public suffixes: the ICANN section only (the PRIVATE section lists
   domains that companies sell subdomains of, not the DNS's own delegation
   points; "real domain" in SBR 7.1.4.2.1 is about the latter).  Each rule
@@ -37,6 +40,7 @@ import sys
 
 ISO1 = "/usr/share/iso-codes/json/iso_3166-1.json"
 ISO2 = "/usr/share/iso-codes/json/iso_3166-2.json"
+ISO639 = "/usr/share/iso-codes/json/iso_639-2.json"
 PSL = "/usr/share/publicsuffix/public_suffix_list.dat"
 RESTART = 16
 B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -81,6 +85,17 @@ def iso_tables():
     off.append(len(data))
     assert len(data) < 65536
     return alpha2, off, data
+
+
+def iso639_bitmap():
+    with open(ISO639, encoding="utf-8") as f:
+        codes = sorted(e["alpha_2"] for e in json.load(f)["639-2"] if "alpha_2" in e)
+    assert all(len(c) == 2 and c.isascii() and c.islower() for c in codes)
+    bm = [0] * ((26 * 26 + 7) // 8)
+    for c in codes:
+        i = (ord(c[0]) - 97) * 26 + ord(c[1]) - 97
+        bm[i >> 3] |= 1 << (i & 7)
+    return len(set(codes)), bm
 
 
 def a_label(label):
@@ -248,6 +263,10 @@ def main():
     print("/* ISO 3166-2: %d subdivisions. */" % sum(1 for b in data2 if not b & 0x80))
     c_bytes("pol_iso3166_2_off", "uint16_t", off2, 12, "%d")
     c_bytes("pol_iso3166_2", "uint8_t", data2)
+    print()
+    n639, bm639 = iso639_bitmap()
+    print("/* ISO 639-1: %d language codes, bitmap. */" % n639)
+    c_bytes("pol_iso639_1", "uint8_t", bm639)
     print()
     print("/* Public suffixes (ICANN section): %d keys in the main list, %d wildcard, %d exception. */"
           % (len(main_keys), len(wild), len(exc)))

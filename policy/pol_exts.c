@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Contents of the extensions SBR 7.1.2.3 constrains, decoded once for the
- * rules. A malformed value makes pol_prepare fail (SBR 7.1.2.4: RFC 5280). */
+ * rules. A malformed value of the extensions the rules read makes
+ * pol_prepare fail (SBR 7.1.2.4: RFC 5280); the optional extensions'
+ * decoders (pol_ext_qc.c, pol_ext_misc.c) report each fault by class. */
 #include "pol_int.h"
+#include "pol_mailbox.h"
 
 static const uint8_t oid_cps[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x01 };
 static const uint8_t oid_unotice[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x02 };
@@ -9,7 +12,7 @@ static const uint8_t oid_ocsp[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x
 static const uint8_t oid_ca_issuers[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02 };
 
 /* Case-insensitive prefix (RFC 3986: schemes are case-insensitive). */
-static int has_scheme(pol_slice u, const char *prefix)
+int pol_has_scheme(pol_slice u, const char *prefix)
 {
     size_t i = 0;
     for (; prefix[i]; i++) {
@@ -22,8 +25,8 @@ static int has_scheme(pol_slice u, const char *prefix)
     return u.len > i; /* something after the scheme */
 }
 
-static int is_http(pol_slice u) { return has_scheme(u, "http://"); }
-static int is_http_or_https(pol_slice u) { return is_http(u) || has_scheme(u, "https://"); }
+static int is_http(pol_slice u) { return pol_has_scheme(u, "http://"); }
+static int is_http_or_https(pol_slice u) { return is_http(u) || pol_has_scheme(u, "https://"); }
 
 static void count_uri(pol_uris *u, pol_slice uri)
 {
@@ -35,11 +38,24 @@ static void count_uri(pol_uris *u, pol_slice uri)
         u->n_other++;
 }
 
-/* One GeneralName (RFC 5280 4.2.1.6). */
-static int general_name(pol_der *c, pol_gname *g)
+/* IA5String contents of a dNSName or URI: 7-bit, no controls or spaces
+ * (RFC 3986 2, RFC 1035 2.3.1), not empty (RFC 5280 4.2.1.6). */
+static int ia5_name(pol_slice v)
+{
+    if (v.len == 0)
+        return 0;
+    for (size_t i = 0; i < v.len; i++)
+        if (v.p[i] <= 0x20 || v.p[i] >= 0x7F)
+            return 0;
+    return 1;
+}
+
+/* One GeneralName (RFC 5280 4.2.1.6), its contents checked. rfc822Name is
+ * left to the 7.1.4.2.1 rows (pol_rules_name.c), which name its faults. */
+int pol_general_name(pol_der *c, pol_gname *g)
 {
     uint8_t tag;
-    pol_slice v;
+    pol_slice v, x;
     if (pol_der_next(c, &tag, &v, NULL))
         return -1;
     g->type = tag & 0x1F;
@@ -50,16 +66,34 @@ static int general_name(pol_der *c, pol_gname *g)
     case DER_CTX_C(0): { /* otherName: type-id OID, [0] EXPLICIT value */
         pol_der o = pol_der_of(v);
         pol_slice val;
-        if (pol_der_expect(&o, DER_OID, &g->other_oid, NULL) || pol_der_expect(&o, DER_CTX_C(0), &val, NULL) ||
-            pol_der_more(&o))
+        if (pol_der_expect(&o, DER_OID, &g->other_oid, NULL) || !pol_oid_valid(g->other_oid) ||
+            pol_der_expect(&o, DER_CTX_C(0), &val, NULL) || pol_der_more(&o))
             return -1;
         g->value = val;
         return 0;
     }
-    case DER_CTX(1): case DER_CTX(2): case DER_CTX(6): case DER_CTX(7): case DER_CTX(8):
-    case DER_CTX_C(3): case DER_CTX_C(4): case DER_CTX_C(5):
+    case DER_CTX(1):
         return 0;
-    default:
+    case DER_CTX(2): case DER_CTX(6):
+        return ia5_name(v) ? 0 : -1;
+    case DER_CTX(7): /* iPAddress: IPv4 or IPv6 (RFC 5280 4.2.1.6) */
+        return v.len == 4 || v.len == 16 ? 0 : -1;
+    case DER_CTX(8):
+        return pol_oid_valid(v) ? 0 : -1;
+    case DER_CTX_C(4): { /* directoryName: [4] EXPLICIT Name */
+        pol_der d = pol_der_of(v);
+        return pol_der_expect(&d, DER_SEQUENCE, &x, NULL) || pol_der_more(&d) ? -1 : 0;
+    }
+    case DER_CTX_C(5): { /* EDIPartyName ::= SEQUENCE { nameAssigner [0] DirectoryString OPTIONAL, partyName [1] } */
+        pol_der d = pol_der_of(v);
+        pol_slice y;
+        x.p = NULL;
+        if (pol_der_optional(&d, DER_CTX_C(0), &x, NULL) < 0 || pol_der_expect(&d, DER_CTX_C(1), &y, NULL) ||
+            pol_der_more(&d) || !pol_der_wellformed(y, 0) || (x.p && !pol_der_wellformed(x, 0)))
+            return -1;
+        return 0;
+    }
+    default: /* x400Address (ORAddress) is not decoded: refused */
         return -1;
     }
 }
@@ -98,7 +132,8 @@ static int prep_eku(pol_eval *e, pol_slice v)
     if (seq_body(v, &s))
         return -1;
     while (pol_der_more(&s))
-        if (e->n_eku == POL_MAX_EKU || pol_der_expect(&s, DER_OID, &e->eku[e->n_eku], NULL))
+        if (e->n_eku == POL_MAX_EKU || pol_der_expect(&s, DER_OID, &e->eku[e->n_eku], NULL) ||
+            !pol_oid_valid(e->eku[e->n_eku]))
             return -1;
         else
             e->n_eku++; /* counted only once whole: rules never see a half entry */
@@ -149,7 +184,7 @@ static int prep_san(pol_eval *e, pol_slice v)
     if (seq_body(v, &s))
         return -1;
     while (pol_der_more(&s))
-        if (e->n_san == POL_MAX_NAMES || general_name(&s, &e->san[e->n_san]))
+        if (e->n_san == POL_MAX_NAMES || pol_general_name(&s, &e->san[e->n_san]))
             return -1;
         else
             e->n_san++;
@@ -162,10 +197,15 @@ static int user_notice_ok(pol_slice q)
     pol_der c = pol_der_of(q);
     pol_slice v;
     uint8_t tag;
+    long n;
     if (!pol_der_more(&c) || c.p[0] == DER_SEQUENCE) /* absent text or a noticeRef */
         return 0;
-    return pol_der_next(&c, &tag, &v, NULL) == 0 && !pol_der_more(&c) &&
-           (tag == DER_UTF8 || tag == DER_IA5 || tag == DER_VISIBLE || tag == DER_BMP);
+    if (pol_der_next(&c, &tag, &v, NULL) || pol_der_more(&c) ||
+        (tag != DER_UTF8 && tag != DER_IA5 && tag != DER_VISIBLE && tag != DER_BMP))
+        return 0;
+    /* DisplayText: SIZE (1..200), valid characters of its type (RFC 5280 4.2.1.4). */
+    n = pol_str_chars(tag, v);
+    return pol_str_valid(tag, v) == 1 && n >= 1 && n <= 200 ? 1 : -1;
 }
 
 static int prep_cp(pol_eval *e, pol_slice v)
@@ -181,8 +221,13 @@ static int prep_cp(pol_eval *e, pol_slice v)
         if (e->n_policies == POL_MAX_POLICIES || pol_der_expect(&s, DER_SEQUENCE, &pi, NULL))
             return -1;
         p = pol_der_of(pi);
-        if (pol_der_expect(&p, DER_OID, &e->policies[e->n_policies], NULL))
+        pol_slice *po = &e->policies[e->n_policies];
+        if (pol_der_expect(&p, DER_OID, po, NULL) || !pol_oid_valid(*po))
             return -1;
+        /* RFC 5280 4.2.1.4: a policy OID appears at most once. */
+        for (uint8_t k = 0; k < e->n_policies; k++)
+            if (pol_eq(*po, e->policies[k].p, e->policies[k].len))
+                return -1;
         e->n_policies++;
         if ((r = pol_der_optional(&p, DER_SEQUENCE, &quals, NULL)) < 0 || pol_der_more(&p) ||
             (r == 1 && quals.len == 0))
@@ -199,13 +244,56 @@ static int prep_cp(pol_eval *e, pol_slice v)
                 return -1;
             if (POL_EQ(qoid, oid_cps) && (tag != DER_IA5 || !is_http_or_https(qval)))
                 e->cps_bad = 1;
-            if (POL_EQ(qoid, oid_unotice) && (tag != DER_SEQUENCE || !user_notice_ok(qval)))
-                e->unotice_bad = 1;
+            if (POL_EQ(qoid, oid_unotice)) {
+                int u = tag == DER_SEQUENCE ? user_notice_ok(qval) : 0;
+                if (u < 0)
+                    return -1;
+                if (u == 0)
+                    e->unotice_bad = 1;
+            }
         }
     }
     return 0;
 }
 
+/* GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (the body). */
+static int gnames_ok(pol_slice body)
+{
+    pol_der f = pol_der_of(body);
+    pol_gname g;
+    if (body.len == 0)
+        return 0;
+    while (pol_der_more(&f))
+        if (pol_general_name(&f, &g))
+            return 0;
+    return 1;
+}
+
+/* RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue (the body). */
+static int rdn_ok(pol_slice body)
+{
+    pol_der r = pol_der_of(body);
+    pol_slice atv, o, x;
+    uint8_t tag;
+    if (body.len == 0)
+        return 0;
+    while (pol_der_more(&r)) {
+        pol_der a;
+        if (pol_der_expect(&r, DER_SEQUENCE, &atv, NULL))
+            return 0;
+        a = pol_der_of(atv);
+        if (pol_der_expect(&a, DER_OID, &o, NULL) || !pol_oid_valid(o) || pol_der_next(&a, &tag, &x, NULL) ||
+            pol_der_more(&a))
+            return 0;
+    }
+    return 1;
+}
+
+/* DistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName
+ * OPTIONAL, reasons [1] ReasonFlags OPTIONAL, cRLIssuer [2] GeneralNames
+ * OPTIONAL }, with a distributionPoint or a cRLIssuer (RFC 5280 4.2.1.13);
+ * DistributionPointName ::= CHOICE { fullName [0] GeneralNames,
+ * nameRelativeToCRLIssuer [1] RelativeDistinguishedName }. */
 static int prep_crldp(pol_eval *e, pol_slice v)
 {
     pol_der s;
@@ -214,19 +302,39 @@ static int prep_crldp(pol_eval *e, pol_slice v)
         return -1;
     while (pol_der_more(&s)) {
         pol_der d, n, f;
-        pol_slice name, full;
+        pol_slice name = { NULL, 0 }, x, reasons = { NULL, 0 }, issuer = { NULL, 0 };
         pol_gname g;
+        uint8_t tag;
+        int r0, r1, r2;
         if (pol_der_expect(&s, DER_SEQUENCE, &dp, NULL))
             return -1;
         d = pol_der_of(dp);
-        if (pol_der_optional(&d, DER_CTX_C(0), &name, NULL) != 1)
-            continue; /* no distributionPoint: nothing to count */
-        n = pol_der_of(name);
-        if (pol_der_optional(&n, DER_CTX_C(0), &full, NULL) != 1)
+        if ((r0 = pol_der_optional(&d, DER_CTX_C(0), &name, NULL)) < 0 ||
+            (r1 = pol_der_optional(&d, DER_CTX(1), &reasons, NULL)) < 0 ||
+            (r2 = pol_der_optional(&d, DER_CTX_C(2), &issuer, NULL)) < 0 || pol_der_more(&d) || (!r0 && !r2))
+            return -1;
+        /* ReasonFlags: a DER named-bit BIT STRING (X.690 11.2.2: no trailing zero bits). */
+        if (r1 && (reasons.len < 2 || reasons.len > 3 || reasons.p[0] > 7 ||
+                   (reasons.p[reasons.len - 1] & ((1u << reasons.p[0]) - 1)) ||
+                   !(reasons.p[reasons.len - 1] >> reasons.p[0] & 1)))
+            return -1;
+        if (r2 && !gnames_ok(issuer))
+            return -1;
+        if (!r0)
             continue;
-        f = pol_der_of(full);
+        n = pol_der_of(name);
+        if (pol_der_next(&n, &tag, &x, NULL) || pol_der_more(&n))
+            return -1;
+        if (tag == DER_CTX_C(1)) {
+            if (!rdn_ok(x))
+                return -1;
+            continue;
+        }
+        if (tag != DER_CTX_C(0) || x.len == 0)
+            return -1;
+        f = pol_der_of(x);
         while (pol_der_more(&f)) {
-            if (general_name(&f, &g))
+            if (pol_general_name(&f, &g))
                 return -1;
             if (g.type == 6) {
                 count_uri(&e->crl, g.value);
@@ -251,7 +359,7 @@ static int prep_aia(pol_eval *e, pol_slice v)
         if (pol_der_expect(&s, DER_SEQUENCE, &ad, NULL))
             return -1;
         a = pol_der_of(ad);
-        if (pol_der_expect(&a, DER_OID, &method, NULL) || general_name(&a, &g) || pol_der_more(&a))
+        if (pol_der_expect(&a, DER_OID, &method, NULL) || pol_general_name(&a, &g) || pol_der_more(&a))
             return -1;
         pol_uris *u = POL_EQ(method, oid_ocsp) ? &e->ocsp : POL_EQ(method, oid_ca_issuers) ? &e->ca_issuers : NULL;
         if (u && g.type == 6) {
@@ -265,54 +373,6 @@ static int prep_aia(pol_eval *e, pol_slice v)
     return 0;
 }
 
-/* subjectKeyIdentifier ::= OCTET STRING (RFC 5280 4.2.1.2) */
-static int prep_ski(pol_eval *e, pol_slice v)
-{
-    pol_der c = pol_der_of(v);
-    pol_slice k;
-    (void)e;
-    return pol_der_expect(&c, DER_OCTET_STRING, &k, NULL) || pol_der_more(&c) || k.len == 0 ? -1 : 0;
-}
-
-/* SEQUENCE SIZE (1..MAX) OF SEQUENCE { OID, ... }: smimeCapabilities
- * (RFC 4262), qcStatements (RFC 3739 3.2.6), subjectDirectoryAttributes
- * (RFC 5280 4.2.1.8: Attribute ::= SEQUENCE { type OID, values SET }). */
-static int seq_of_oid_seqs(pol_slice v, int need_set)
-{
-    pol_der s;
-    pol_slice item, oid, rest;
-    if (seq_body(v, &s))
-        return -1;
-    while (pol_der_more(&s)) {
-        pol_der i;
-        uint8_t tag;
-        if (pol_der_expect(&s, DER_SEQUENCE, &item, NULL))
-            return -1;
-        i = pol_der_of(item);
-        if (pol_der_expect(&i, DER_OID, &oid, NULL))
-            return -1;
-        if (need_set && (pol_der_expect(&i, DER_SET, &rest, NULL) || rest.len == 0))
-            return -1;
-        if (!need_set && pol_der_more(&i) && pol_der_next(&i, &tag, &rest, NULL))
-            return -1;
-        if (pol_der_more(&i))
-            return -1;
-    }
-    return 0;
-}
-static int prep_list(pol_eval *e, pol_slice v) { (void)e; return seq_of_oid_seqs(v, 0); }
-static int prep_sda(pol_eval *e, pol_slice v) { (void)e; return seq_of_oid_seqs(v, 1); }
-
-/* LEI, LEI role and Adobe values: one well-formed DER value, nothing after. */
-static int prep_one_value(pol_eval *e, pol_slice v)
-{
-    pol_der c = pol_der_of(v);
-    pol_slice x;
-    uint8_t tag;
-    (void)e;
-    return pol_der_next(&c, &tag, &x, NULL) || pol_der_more(&c) ? -1 : 0;
-}
-
 int pol_prepare(pol_eval *e);
 int pol_prepare(pol_eval *e)
 {
@@ -322,15 +382,26 @@ int pol_prepare(pol_eval *e)
     } preps[] = {
         { EXT_KU, prep_ku }, { EXT_EKU, prep_eku }, { EXT_BC, prep_bc }, { EXT_AKI, prep_aki },
         { EXT_SAN, prep_san }, { EXT_CP, prep_cp }, { EXT_CRLDP, prep_crldp }, { EXT_AIA, prep_aia },
-        { EXT_SKI, prep_ski }, { EXT_SMIMECAP, prep_list }, { EXT_QC, prep_list }, { EXT_SDA, prep_sda },
-        { EXT_LEI, prep_one_value }, { EXT_LEI_ROLE, prep_one_value }, { EXT_ADOBE_TS, prep_one_value },
-        { EXT_ADOBE_ARCHIVE, prep_one_value },
+    };
+    /* The optional extensions: each class of fault has its own row (pol_rules_ext2.c). */
+    static const struct {
+        int id;
+        uint32_t (*fn)(pol_slice v);
+    } values[] = {
+        { EXT_SKI, pol_ext_ski }, { EXT_SMIMECAP, pol_ext_smimecap }, { EXT_QC, pol_ext_qc }, { EXT_SDA, pol_ext_sda },
+        { EXT_LEI, pol_ext_lei }, { EXT_LEI_ROLE, pol_ext_lei_role }, { EXT_ADOBE_TS, pol_ext_adobe_ts },
+        { EXT_ADOBE_ARCHIVE, pol_ext_adobe_archive },
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof preps / sizeof *preps; i++) {
         const pol_ext *x = pol_ext_get(e, preps[i].id);
         if (x && preps[i].fn(e, x->value))
             bad = 1;
+    }
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        const pol_ext *x = pol_ext_get(e, values[i].id);
+        if (x)
+            e->ext_bad |= values[i].fn(x->value);
     }
     return bad;
 }

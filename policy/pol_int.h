@@ -54,6 +54,19 @@ typedef struct {
     pol_slice other_oid;
 } pol_gname;
 
+/* Per-class findings of the value decoders of pol_ext_qc.c and
+ * pol_ext_misc.c: bits of pol_eval.ext_bad, one rule row each
+ * (pol_rules_ext2.c). */
+enum pol_xb {
+    XB_QC_MALFORMED, XB_QC_UNKNOWN, XB_QC_FLAG_INFO, XB_QC_LIMIT, XB_QC_RETENTION, XB_QC_PDS,
+    XB_QC_TYPE, XB_QC_LEGISLATION, XB_QC_PSD2, XB_QC_SEMANTICS,
+    XB_ADOBE_TS_MALFORMED, XB_ADOBE_TS_LOCATION, XB_ADOBE_TS_DEFAULT, XB_ADOBE_ARCHIVE,
+    XB_SDA_MALFORMED, XB_SDA_UNKNOWN, XB_SDA_DOB, XB_SDA_POB, XB_SDA_GENDER, XB_SDA_COUNTRY,
+    XB_SMIMECAP, XB_LEI_SYNTAX, XB_LEI_CHECK, XB_LEI_ROLE, XB_SKI,
+    XB_COUNT
+};
+#define XB(b) (1u << (b))
+
 /* URIs of a CRLDP or an AIA access method. */
 typedef struct {
     uint8_t n, n_http, n_other;
@@ -86,6 +99,7 @@ struct pol_eval {
     int cps_bad, unotice_bad;
     pol_uris crl, ocsp, ca_issuers;
     uint8_t crl_unprefixed, aia_unprefixed; /* URIs without a prefix of the CA's bundle */
+    uint32_t ext_bad; /* XB_* bits */
     /* Arrays last: only the fields above are cleared per decision; an
      * array entry is always written before its count covers it. */
     pol_attr attrs[POL_MAX_ATTRS];
@@ -108,6 +122,36 @@ static inline const pol_ext *pol_ext_get(const pol_eval *e, int id)
 }
 int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len);
 
+/* pol_exts.c: one GeneralName at c (RFC 5280 4.2.1.6), its contents
+ * checked (IA5 characters, IP lengths, OIDs, one Name); 0 or -1. */
+int pol_general_name(pol_der *c, pol_gname *g);
+/* 1 if u starts with the lowercase prefix (scheme case-insensitive, RFC
+ * 3986 3.1) and has something after it. */
+int pol_has_scheme(pol_slice u, const char *prefix);
+
+/* pol_ext_misc.c: value checks shared by the decoders. */
+/* 1 if o is the content of a well-formed OBJECT IDENTIFIER (X.690 8.19). */
+int pol_oid_valid(pol_slice o);
+/* 1 if v is a minimal INTEGER content (X.690 8.3.2). */
+int pol_int_valid(pol_slice v);
+/* 1 if v is a sequence of well-formed DER TLVs down to depth levels (the
+ * contents of ANY: BOOLEAN, INTEGER, NULL, OID, BIT STRING and string
+ * values checked, universal strings primitive). */
+int pol_der_wellformed(pol_slice v, int depth);
+/* 1 if the elements of a SET OF body are in DER order (X.690 11.6). */
+int pol_set_of_sorted(pol_slice body);
+
+/* The value decoders: XB_* bits of what breaks the extension's ASN.1
+ * definition (0: decoded whole). Pure functions of the value bytes. */
+uint32_t pol_ext_qc(pol_slice v);           /* pol_ext_qc.c */
+uint32_t pol_ext_adobe_ts(pol_slice v);     /* pol_ext_misc.c */
+uint32_t pol_ext_adobe_archive(pol_slice v);
+uint32_t pol_ext_sda(pol_slice v);
+uint32_t pol_ext_smimecap(pol_slice v);
+uint32_t pol_ext_lei(pol_slice v);
+uint32_t pol_ext_lei_role(pol_slice v);
+uint32_t pol_ext_ski(pol_slice v);
+
 /* pol_ecpoint.c: 1 if point (04||X||Y) is on the key's NIST curve. */
 int pol_ec_point_valid(int key, const uint8_t *point, size_t len);
 
@@ -125,6 +169,8 @@ size_t pol_rule_index(const pol_rule *r);
 /* The rules, by file (each returns nonzero when violated). */
 extern const pol_rule pol_rules_ext[];
 extern const size_t pol_rules_ext_n;
+extern const pol_rule pol_rules_ext2[];
+extern const size_t pol_rules_ext2_n;
 extern const pol_rule pol_rules_cert[];
 extern const size_t pol_rules_cert_n;
 extern const pol_rule pol_rules_name[];

@@ -15,6 +15,11 @@ extern const uint16_t pol_iso3166_1_n;
 extern const uint16_t pol_iso3166_2_off[];
 extern const uint8_t pol_iso3166_2[];
 
+/** ISO 639-1 two-letter language codes: bitmap, bit (a-'a')*26 + (b-'a'). */
+extern const uint8_t pol_iso639_1[85];
+/** 1 if the two bytes are a lowercase ISO 639-1 code (pol_ext_misc.c). */
+int pol_iso639_1_has(const uint8_t code[2]);
+
 /** Public suffixes, ICANN section: front-coded, byte-pair-coded main list. */
 extern const uint16_t pol_psl_n;
 extern const uint16_t pol_psl_restart_n;
