@@ -1157,7 +1157,7 @@ def build_cases():
         ["sbr.7.1.2.4.ext.malformed"], "7.1.2.4 authorityKeyIdentifier with an element not in its syntax")
     mut("bad-ext-ski-not-octets.der", B("mailbox", "strict", "rsa"),
         lambda c: c.set_ext("ski", integer(12345)),
-        ["sbr.7.1.2.4.ext.malformed"], "7.1.2.4 subjectKeyIdentifier is not an OCTET STRING (RFC 5280 4.2.1.2)")
+        ["sbr.7.1.2.3.ski.malformed"], "7.1.2.3(n) subjectKeyIdentifier is not an OCTET STRING (RFC 5280 4.2.1.2)")
 
     # -- 7.1.2.3 (a) certificatePolicies ------------------------------------
     mut("bad-cp-absent.der", B("mailbox", "strict", "rsa"), lambda c: c.del_ext("cp"),
