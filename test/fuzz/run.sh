@@ -11,7 +11,7 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/exts"
 for f in test/vectors/der/*.der test/vectors/smime/*.der; do [ -f "$f" ] && cp "$f" "$seeds/policy/"; done
 # Frame seeds: INFO, and an INIT_TOKEN with PIN and label.
 printf '\x00\x00\x08SG\x01\x01\x00\x00\x00\x00' > "$seeds/frame/info"
@@ -45,7 +45,52 @@ open(sys.argv[3], "wb").write(len(tbs).to_bytes(2, "big") + tbs + open(sys.argv[
     done
 done
 rm -f "$seeds/ev.der"
-for t in policy frame bundle evidence; do
+# Extension seeds: the extnValues of the corpus's optional extensions, each
+# with the selector byte of its decoder (test/fuzz/fuzz_exts.c).
+python3 - "$seeds/exts" <<'PY'
+import hashlib, os, sys
+sys.path.insert(0, "test/vectors")
+import gen_smime as g
+sel = {"qc": 0, "adobe_ts": 1, "adobe_archive": 2, "sda": 3, "smimecap": 4, "lei": 5, "lei_role": 6, "ski": 7, "san": 8, "crldp": 8}
+oids = {g.oid(g.OID[k]): v for k, v in sel.items()}
+def tlv_at(b, off):  # (tag, content, end) of the TLV at off
+    tag, n = b[off], b[off + 1]
+    h = 2
+    if n & 0x80:
+        k = n & 0x7F
+        n, h = int.from_bytes(b[off + 2:off + 2 + k], "big"), 2 + k
+    if off + h + n > len(b):
+        raise ValueError
+    return tag, b[off + h:off + h + n], off + h + n
+def items(b):
+    out, o = [], 0
+    while o < len(b):
+        t, c, o = tlv_at(b, o)
+        out.append((t, c))
+    return out
+def walk(b, depth):  # every Extension SEQUENCE { OID, [BOOLEAN,] OCTET STRING } inside b
+    try:
+        parts = items(b)
+    except (ValueError, IndexError):
+        return
+    for t, c in parts:
+        if t not in (0x30, 0xA3) or depth > 8:
+            continue
+        try:
+            inner = items(c)
+        except (ValueError, IndexError):
+            continue
+        if 2 <= len(inner) <= 3 and inner[0][0] == 6 and inner[-1][0] == 4:
+            k = oids.get(g.tlv(6, inner[0][1]))
+            if k is not None:
+                seed = bytes([k]) + inner[-1][1]
+                open(os.path.join(sys.argv[1], hashlib.sha256(seed).hexdigest()[:16]), "wb").write(seed)
+        walk(c, depth + 1)
+for f in sorted(os.listdir("test/vectors/smime")):
+    if f.endswith(".der"):
+        walk(open(os.path.join("test/vectors/smime", f), "rb").read(), 0)
+PY
+for t in policy frame bundle evidence exts; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue
