@@ -11,7 +11,12 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/mailbox_scan"
+# Mailbox scan seeds: a string-type byte (0 UTF8String, 2 BMPString), then a value.
+printf '\000Bob <bob@example.com>, mailto:b@x.org.' > "$seeds/mailbox_scan/utf8"
+printf '\000"a b"@example.com' > "$seeds/mailbox_scan/quoted"
+printf '\000J\303\274rgen \302\253j\303\274rgen@b\303\274cher.com\302\273' > "$seeds/mailbox_scan/ulabel"
+printf '\002\000a\000@\000x\000.\000y' > "$seeds/mailbox_scan/bmp"
 for f in test/vectors/der/*.der test/vectors/smime/*.der; do [ -f "$f" ] && cp "$f" "$seeds/policy/"; done
 # Frame seeds: INFO, and an INIT_TOKEN with PIN and label.
 printf '\x00\x00\x08SG\x01\x01\x00\x00\x00\x00' > "$seeds/frame/info"
@@ -45,7 +50,7 @@ open(sys.argv[3], "wb").write(len(tbs).to_bytes(2, "big") + tbs + open(sys.argv[
     done
 done
 rm -f "$seeds/ev.der"
-for t in policy frame bundle evidence; do
+for t in policy frame bundle evidence mailbox_scan; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue
