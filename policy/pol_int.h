@@ -175,8 +175,14 @@ extern const pol_rule pol_rules_cert[];
 extern const size_t pol_rules_cert_n;
 extern const pol_rule pol_rules_name[];
 extern const size_t pol_rules_name_n;
+extern const pol_rule pol_rules_orgid[];
+extern const size_t pol_rules_orgid_n;
 extern const pol_rule pol_rules_bundle[];
 extern const size_t pol_rules_bundle_n;
+
+/* pol_rules_orgid.c: 1 if an organizationIdentifier row fails on the
+ * attributes of one Name (a SAN directoryName: 7.1.4.2.1). */
+int pol_orgid_view_fails(const pol_eval *e, const pol_attr *a, uint8_t n);
 
 /* pol_rules_bundle.c: 1 if uri starts with one of the IA5String TLVs of
  * list (byte-exact), or the list is empty. */

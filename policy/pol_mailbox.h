@@ -86,4 +86,11 @@ int pol_str_has(uint8_t tag, pol_slice v, uint32_t c);
  * equal, the domains equal ignoring ASCII case. */
 int pol_mailbox_same(uint8_t ta, pol_slice a, uint8_t tb, pol_slice b);
 
+/** Called for each Mailbox Address found: nonzero stops the scan. */
+typedef int (*pol_mb_visit)(const void *arg, uint8_t tag, pol_slice addr);
+/** Visits the Mailbox Addresses in an attribute's string value (tag, v)
+ * (pol_mailbox_scan.c; docs/policy.md says what counts as one): 1 as soon
+ * as a visit returns nonzero, else 0. */
+int pol_mailbox_scan(uint8_t tag, pol_slice v, pol_mb_visit visit, const void *arg);
+
 #endif

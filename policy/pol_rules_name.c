@@ -399,199 +399,6 @@ static int n_cn_pseudonym(const pol_eval *e, const nview *v)
     return 0;
 }
 
-/* --- organizationIdentifier, 7.1.4.2.2(d) and Appendix A.1 ----------------- */
-
-int pol_orgid_parse(const uint8_t *p, size_t n, pol_orgid *o)
-{
-    static const char schemes[][4] = { "NTR", "VAT", "PSD", "LEI", "GOV", "INT" };
-    size_t i = 5;
-    o->scheme = -1;
-    o->sub = o->ref = NULL;
-    o->sub_len = o->ref_len = 0;
-    if (n < 5)
-        return -1;
-    for (int s = 0; s < (int)(sizeof schemes / sizeof *schemes); s++)
-        if (p[0] == (uint8_t)schemes[s][0] && p[1] == (uint8_t)schemes[s][1] && p[2] == (uint8_t)schemes[s][2])
-            o->scheme = s;
-    if (o->scheme < 0 || p[3] < 'A' || p[3] > 'Z' || p[4] < 'A' || p[4] > 'Z')
-        return -1;
-    o->cc[0] = p[3];
-    o->cc[1] = p[4];
-    if (i < n && p[i] == '+') { /* "+" and an up-to-3 character ISO 3166-2 identifier */
-        o->sub = p + ++i;
-        while (i < n && p[i] != '-' && o->sub_len < 4) {
-            if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9')))
-                return -1;
-            i++;
-            o->sub_len++;
-        }
-        if (o->sub_len < 1 || o->sub_len > 3)
-            return -1;
-    }
-    if (o->scheme == ORGID_GOV || o->scheme == ORGID_INT) /* Note 2: no Registration Reference */
-        return i == n && (o->scheme == ORGID_GOV || !o->sub) ? 0 : -1;
-    if (i >= n || p[i] != '-' || i + 1 == n)
-        return -1;
-    o->ref = p + i + 1;
-    o->ref_len = n - i - 1;
-    return 0;
-}
-
-/* ISO 17442: 18 alphanumerics and 2 check digits, ISO 7064 MOD 97-10 (the
- * letters counted as 10..35) giving 1. */
-int pol_lei_valid(const uint8_t *p, size_t n)
-{
-    unsigned r = 0;
-    if (n != 20 || p[18] < '0' || p[18] > '9' || p[19] < '0' || p[19] > '9')
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] >= '0' && p[i] <= '9')
-            r = (r * 10 + (unsigned)(p[i] - '0')) % 97;
-        else if (p[i] >= 'A' && p[i] <= 'Z')
-            r = (r * 100 + (unsigned)(p[i] - 'A') + 10) % 97;
-        else
-            return 0;
-    }
-    return r == 1;
-}
-
-/* The ISO 3166-1 code an identifier's country stands for: Article 215 of
- * Council Directive 2006/112/EC, as amended, gives VAT the prefixes "EL"
- * (Greece) and "XI" (Northern Ireland, by Directive (EU) 2020/1756). */
-static void orgid_iso(const pol_orgid *o, uint8_t cc[2])
-{
-    cc[0] = o->cc[0];
-    cc[1] = o->cc[1];
-    if (o->scheme == ORGID_VAT && cc[0] == 'E' && cc[1] == 'L')
-        cc[0] = 'G', cc[1] = 'R';
-    else if (o->scheme == ORGID_VAT && cc[0] == 'X' && cc[1] == 'I')
-        cc[0] = 'G', cc[1] = 'B';
-}
-
-int pol_orgid_country_ok(const pol_orgid *o)
-{
-    uint8_t cc[2];
-    /* A.1 LEI: "The 2 character ISO 3166-1 country code SHALL be set to
-     * 'XG'"; Note 2: "INT" followed by "XG". */
-    if (o->scheme == ORGID_LEI || o->scheme == ORGID_INT)
-        return o->cc[0] == 'X' && o->cc[1] == 'G';
-    orgid_iso(o, cc);
-    return country_ok(cc);
-}
-
-int pol_orgid_sub_ok(const pol_orgid *o)
-{
-    uint8_t cc[2];
-    if (!o->sub)
-        return 1;
-    orgid_iso(o, cc);
-    return pol_iso3166_2_has(cc, o->sub, o->sub_len);
-}
-
-/* ETSI TS 119 495 5.2.1, which A.1 names for PSD: after "PSD" and the
- * country, "-", the 2-8 character NCA identifier (A-Z only), "-", the PSP
- * identifier. */
-int pol_orgid_psd_ok(const pol_orgid *o)
-{
-    size_t i = 0;
-    while (i < o->ref_len && o->ref[i] >= 'A' && o->ref[i] <= 'Z')
-        i++;
-    return i >= 2 && i <= 8 && i + 1 < o->ref_len && o->ref[i] == '-';
-}
-
-/* An organizationIdentifier in one of its two allowed string types (the
- * others are refused by orgid.string-type, not judged further). */
-static int orgid_string(const pol_attr *a)
-{
-    return attr_kind(a->oid) == A_ORGID && (a->tag == DER_PRINTABLE || a->tag == DER_UTF8);
-}
-/* The organizationIdentifiers of a view that parse, one at a time. */
-static int orgid_at(const nview *v, uint8_t i, pol_orgid *o)
-{
-    const pol_attr *a = &v->a[i];
-    return orgid_string(a) && pol_orgid_parse(a->value.p, a->value.len, o) == 0;
-}
-
-/* "The subject:organizationIdentifier SHALL be encoded as a PrintableString
- * or UTF8String." */
-static int n_orgid_string_type(const pol_eval *e, const nview *v)
-{
-    (void)e;
-    for (uint8_t i = 0; i < v->n; i++)
-        if (attr_kind(v->a[i].oid) == A_ORGID && v->a[i].tag != DER_PRINTABLE && v->a[i].tag != DER_UTF8)
-            return 1;
-    return 0;
-}
-/* The structure "in the presented order": 3 character scheme (Appendix A,
- * or GOV/INT of Note 2), 2 character country, optional "+" subdivision,
- * "-" and the Registration Reference (none for GOV and INT). */
-static int n_orgid_syntax(const pol_eval *e, const nview *v)
-{
-    pol_orgid o;
-    (void)e;
-    for (uint8_t i = 0; i < v->n; i++)
-        if (orgid_string(&v->a[i]) && pol_orgid_parse(v->a[i].value.p, v->a[i].value.len, &o))
-            return 1;
-    return 0;
-}
-static int n_orgid_country(const pol_eval *e, const nview *v)
-{
-    pol_orgid o;
-    (void)e;
-    for (uint8_t i = 0; i < v->n; i++)
-        if (orgid_at(v, i, &o) && !pol_orgid_country_ok(&o))
-            return 1;
-    return 0;
-}
-static int n_orgid_subdivision(const pol_eval *e, const nview *v)
-{
-    pol_orgid o;
-    (void)e;
-    for (uint8_t i = 0; i < v->n; i++)
-        if (orgid_at(v, i, &o) && pol_orgid_country_ok(&o) && !pol_orgid_sub_ok(&o))
-            return 1;
-    return 0;
-}
-/* Note 1: "With the exception of the LEI and INT Registration Schemes, if a
- * subject:countryName is present in the Certificate the country code used
- * in the Registration Scheme identifier SHALL match that of the
- * subject:countryName"; with the VAT prefix of Article 215, countryName
- * "SHALL contain the corresponding ISO 3166-1 country code". */
-static int n_orgid_country_match(const pol_eval *e, const nview *v)
-{
-    pol_orgid o;
-    uint8_t cc[2];
-    (void)e;
-    for (uint8_t i = 0; i < v->n; i++) {
-        if (!orgid_at(v, i, &o) || o.scheme == ORGID_LEI || o.scheme == ORGID_INT)
-            continue;
-        orgid_iso(&o, cc);
-        for (uint8_t j = 0; j < v->n; j++)
-            if (attr_kind(v->a[j].oid) == A_C && !pol_eq(v->a[j].value, cc, 2))
-                return 1;
-    }
-    return 0;
-}
-/* A.1 LEI: "a Legal Entity Identifier as specified in ISO 17442". */
-static int n_orgid_lei(const pol_eval *e, const nview *v)
-{
-    pol_orgid o;
-    (void)e;
-    for (uint8_t i = 0; i < v->n; i++)
-        if (orgid_at(v, i, &o) && o.scheme == ORGID_LEI && !pol_lei_valid(o.ref, o.ref_len))
-            return 1;
-    return 0;
-}
-static int n_orgid_psd(const pol_eval *e, const nview *v)
-{
-    pol_orgid o;
-    (void)e;
-    for (uint8_t i = 0; i < v->n; i++)
-        if (orgid_at(v, i, &o) && o.scheme == ORGID_PSD && !pol_orgid_psd_ok(&o))
-            return 1;
-    return 0;
-}
-
 /* --- Attribute tables, 7.1.4.2.3 to 7.1.4.2.6 ------------------------------
  * One cell per type, attribute and generation (legacy, multipurpose,
  * strict), two bits each: MAY, SHALL (be present), SHALL NOT. */
@@ -690,20 +497,6 @@ static int n_individual_name(const pol_eval *e, const nview *v) { return name_mi
       "commonName holds a Mailbox Address that is not in the subjectAltName")                                   \
     X(cn_pseudonym, "sbr.7.1.4.2.2.cn.pseudonym", "7.1.4.2.2(a)",                                             \
       "pseudonym present but commonName is neither the pseudonym nor a Mailbox Address")                        \
-    X(orgid_string_type, "sbr.7.1.4.2.2.orgid.string-type", "7.1.4.2.2(d)",                                   \
-      "organizationIdentifier is not a PrintableString or UTF8String")                                         \
-    X(orgid_syntax, "sbr.7.1.4.2.2.orgid.syntax", "7.1.4.2.2(d)",                                             \
-      "organizationIdentifier is not scheme, country, [+subdivision], -reference (or GOV/INT form)")            \
-    X(orgid_country, "sbr.7.1.4.2.2.orgid.country", "7.1.4.2.2(d)",                                           \
-      "organizationIdentifier country is not an ISO 3166-1 code allowed for its scheme")                        \
-    X(orgid_subdivision, "sbr.7.1.4.2.2.orgid.subdivision", "7.1.4.2.2(d)",                                   \
-      "organizationIdentifier subdivision is not an ISO 3166-2 code of its country")                            \
-    X(orgid_country_match, "sbr.7.1.4.2.2.orgid.country-mismatch", "7.1.4.2.2(d) Note 1",                     \
-      "organizationIdentifier country differs from subject:countryName")                                        \
-    X(orgid_lei, "sbr.7.1.4.2.2.orgid.lei", "Appendix A.1",                                                   \
-      "LEI organizationIdentifier reference is not a valid ISO 17442 LEI")                                     \
-    X(orgid_psd, "sbr.7.1.4.2.2.orgid.psd", "Appendix A.1",                                                   \
-      "PSD organizationIdentifier reference is not NCA-ID \"-\" PSP-ID (ETSI TS 119 495 5.2.1)")               \
     X(pseudonym_with_name, "sbr.7.1.4.2.2.pseudonym.with-name", "7.1.4.2.2(e),(f)",                           \
       "pseudonym present together with givenName or surname")                                                   \
     X(email_syntax, "sbr.7.1.4.2.2.email.syntax", "7.1.4.2.2(h)",                                             \
@@ -871,18 +664,15 @@ static int domain_suffix(const pol_eval *e) { return san_domains(e, 1); }
 /* "All Mailbox Addresses in the subject field or entries of type
  * directoryName of this extension SHALL be repeated as rfc822Name or
  * otherName values of type id-on-SmtpUTF8Mailbox in this extension." The
- * Mailbox Addresses of a Name: every emailAddress, and every commonName
- * that is a Mailbox. */
+ * Mailbox Addresses of a Name: every emailAddress (7.1.4.2.2(h): the whole
+ * value), and those pol_mailbox_scan finds in any other attribute. */
+static int not_in_san(const void *e, uint8_t tag, pol_slice addr) { return !in_san(e, tag, addr); }
 static int mailboxes_unrepeated(const pol_eval *e, const nview *v)
 {
-    pol_mbox mb;
     for (uint8_t i = 0; i < v->n; i++) {
         const pol_attr *a = &v->a[i];
-        int k = attr_kind(a->oid);
-        if ((k != A_EMAIL && k != A_CN) || in_san(e, a->tag, a->value))
-            continue;
-        if (k == A_EMAIL || ((a->tag == DER_UTF8 || a->tag == DER_IA5) &&
-                             pol_mailbox_parse(a->value.p, a->value.len, POL_MB_UTF8_LOCAL, &mb) == 0))
+        if (attr_kind(a->oid) == A_EMAIL ? !in_san(e, a->tag, a->value)
+                                         : pol_mailbox_scan(a->tag, a->value, not_in_san, e))
             return 1;
     }
     return 0;
@@ -932,6 +722,8 @@ static int dirname_content(const pol_eval *e)
         for (size_t k = 0; k < sizeof name_checks / sizeof *name_checks; k++)
             if (name_checks[k](e, &v))
                 return 1;
+        if (pol_orgid_view_fails(e, attrs, (uint8_t)n))
+            return 1;
     }
     return 0;
 }

@@ -44,7 +44,7 @@ int pol_iso3166_2_has(const uint8_t cc[2], const uint8_t *sub, size_t len);
 int pol_psl_has(const uint8_t *key, size_t len);
 
 /* organizationIdentifier (SBR 7.1.4.2.2(d), Appendix A.1): the syntax and
- * the value checks over these tables (pol_rules_name.c). */
+ * the value checks over these tables (pol_rules_orgid.c). */
 enum { ORGID_NTR, ORGID_VAT, ORGID_PSD, ORGID_LEI, ORGID_GOV, ORGID_INT };
 typedef struct {
     int scheme;          /**< ORGID_*, -1 if unknown */
@@ -59,6 +59,8 @@ int pol_orgid_parse(const uint8_t *p, size_t n, pol_orgid *o);
 /** 1 if the country suits the scheme (XG for LEI/INT; ISO 3166-1 or XX;
  * VAT also EL and XI of Directive 2006/112/EC Article 215). */
 int pol_orgid_country_ok(const pol_orgid *o);
+/** 1 if there is no subdivision or the scheme may carry one (NTR, GOV). */
+int pol_orgid_sub_allowed(const pol_orgid *o);
 /** 1 if there is no subdivision or it is an ISO 3166-2 code of the country. */
 int pol_orgid_sub_ok(const pol_orgid *o);
 /** 1 if a PSD reference is "NCA-PSPID" (ETSI TS 119 495 5.2.1). */

@@ -11,7 +11,12 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/exts"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/exts" "$seeds/mailbox_scan"
+# Mailbox scan seeds: a string-type byte (0 UTF8String, 2 BMPString), then a value.
+printf '\000Bob <bob@example.com>, mailto:b@x.org.' > "$seeds/mailbox_scan/utf8"
+printf '\000"a b"@example.com' > "$seeds/mailbox_scan/quoted"
+printf '\000J\303\274rgen \302\253j\303\274rgen@b\303\274cher.com\302\273' > "$seeds/mailbox_scan/ulabel"
+printf '\002\000a\000@\000x\000.\000y' > "$seeds/mailbox_scan/bmp"
 for f in test/vectors/der/*.der test/vectors/smime/*.der; do [ -f "$f" ] && cp "$f" "$seeds/policy/"; done
 # Frame seeds: INFO, and an INIT_TOKEN with PIN and label.
 printf '\x00\x00\x08SG\x01\x01\x00\x00\x00\x00' > "$seeds/frame/info"
@@ -90,7 +95,7 @@ for f in sorted(os.listdir("test/vectors/smime")):
     if f.endswith(".der"):
         walk(open(os.path.join("test/vectors/smime", f), "rb").read(), 0)
 PY
-for t in policy frame bundle evidence exts; do
+for t in policy frame bundle evidence exts mailbox_scan; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue

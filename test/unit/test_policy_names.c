@@ -343,9 +343,17 @@ static void test_iso_orgid(void)
     CHECK(orgid("PSDBE-N-1", &o) == 0 && !pol_orgid_psd_ok(&o), "PSDBE-N-1: NCA identifier of one letter");
     CHECK(orgid("PSDBE-ABCDEFGHI-1", &o) == 0 && !pol_orgid_psd_ok(&o), "PSDBE-ABCDEFGHI-1: NCA of 9 letters");
     CHECK(orgid("PSDBE-NBB-", &o) == 0 && !pol_orgid_psd_ok(&o), "PSDBE-NBB-: no PSP identifier");
+    /* 7.1.4.2.2(d), A.1: only NTR and GOV references are assigned at a subdivision level */
+    CHECK(orgid("NTRUS+CA-1", &o) == 0 && pol_orgid_sub_allowed(&o) && orgid("GOVUS+CA", &o) == 0 &&
+              pol_orgid_sub_allowed(&o) && orgid("VATDE-1", &o) == 0 && pol_orgid_sub_allowed(&o),
+          "subdivision allowed: NTR, GOV; no subdivision: always");
+    CHECK(orgid("VATEL+I-1", &o) == 0 && !pol_orgid_sub_allowed(&o) && orgid("PSDBE+VLG-NBB-1", &o) == 0 &&
+              !pol_orgid_sub_allowed(&o) && orgid("LEIXG+AB-5493001KJTIIGC8Y1R12", &o) == 0 &&
+              !pol_orgid_sub_allowed(&o) && orgid("INTXG+AB", &o) == 0 && !pol_orgid_sub_allowed(&o),
+          "subdivision not allowed: VAT, PSD, LEI, INT (parsed, then refused by their own row)");
     static const char *const bad[] = {
         "", "NTRGB", "NTRGB-", "ntrGB-1", "NTRgb-1", "ABCGB-1", "NTRG-1", "NTR1B-1", "NTRGB+-1", "NTRUS+CALI-1",
-        "NTRUS+C_-1", "NTRGB 1", "NTRGB_1", "GOVUS-1", "GOVUS+CA-1", "GOVUS+", "INTXG+AB", "INTXG-1", "LEIXG",
+        "NTRUS+C_-1", "NTRGB 1", "NTRGB_1", "GOVUS-1", "GOVUS+CA-1", "GOVUS+", "INTXG-1", "LEIXG",
         "NTRGB+CA", "PASGB-1", "NTRGB12345678",
     };
     int nbad = 0;
@@ -407,6 +415,103 @@ static void test_strings(void)
     CHECK(!pol_mailbox_same(DER_IA5, SL("a@x.com"), DER_IA5, SL("a@x.co")) &&
               !pol_mailbox_same(DER_IA5, SL("ax.com"), DER_IA5, SL("ax.com")),
           "mailboxes: different domains, or no '@': not the same");
+}
+
+/* --- Mailbox Addresses inside attribute values (pol_mailbox_scan.c) ---------------- */
+
+typedef struct {
+    char seen[4][80];
+    int n;
+} visits;
+static int record_visit(const void *arg, uint8_t tag, pol_slice a)
+{
+    visits *v = (visits *)(uintptr_t)arg;
+    (void)tag;
+    if (v->n < 4 && a.len < sizeof v->seen[0]) {
+        memcpy(v->seen[v->n], a.p, a.len);
+        v->seen[v->n][a.len] = 0;
+    }
+    v->n++;
+    return 0;
+}
+/* The addresses found in (tag, value), joined by "|". */
+static const char *scan(uint8_t tag, const char *s, size_t n)
+{
+    static char out[400];
+    visits v;
+    size_t o = 0;
+    memset(&v, 0, sizeof v);
+    pol_mailbox_scan(tag, sl(s, n), record_visit, &v);
+    out[0] = 0;
+    for (int i = 0; i < v.n && i < 4; i++)
+        o += (size_t)snprintf(out + o, sizeof out - o, "%s%s", i ? "|" : "", v.seen[i]);
+    return out;
+}
+#define SCAN(tag, s) scan((tag), (s), sizeof(s) - 1)
+static int stop_first(const void *arg, uint8_t tag, pol_slice a)
+{
+    (void)arg, (void)tag, (void)a;
+    return 1;
+}
+
+static void test_scan(void)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        { "bob@example.com", "bob@example.com" },
+        { "\"bob smith\"@example.com", "\"bob smith\"@example.com" },  /* whole value: quoted local part */
+        { "bob@localhost", "bob@localhost" },                           /* whole value: one-label domain */
+        { "Bob <bob@example.com>", "bob@example.com" },
+        { "a@x.com, b@y.org; c@z.net", "a@x.com|b@y.org|c@z.net" },
+        { "mailto:bob@example.com", "bob@example.com" },
+        { "write to bob@example.com.", "bob@example.com" },
+        { "bob@example.com's desk", "bob@example.com" },
+        { "x@a.com/y@b.com", "x@a.com|/y@b.com" },
+        { "Engineer @ R&D@Home", "" },
+        { "@example.com and @@", "" },
+        { "a..b@example.com c", "" },                                   /* not a Dot-string: no Mailbox */
+        { "J\xc3\xbcrgen \xc2\xabj\xc3\xbc" "rgen@example.com\xc2\xbb", "j\xc3\xbc" "rgen@example.com" },
+        { "x bob@b\xc3\xbc" "cher.com", "bob@b\xc3\xbc" "cher.com" },         /* U-label domain: reported as written */
+        { "x\xc2\xa0" "bob@example.com\xe2\x80\x8b", "bob@example.com" },    /* NBSP, zero-width space */
+        { "no address here", "" },
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *got = scan(DER_UTF8, cases[i].in, strlen(cases[i].in));
+        if (strcmp(got, cases[i].want)) {
+            bad++;
+            fprintf(stderr, "scan \"%s\": got \"%s\", want \"%s\"\n", cases[i].in, got, cases[i].want);
+        }
+    }
+    CHECK(bad == 0, "mailbox scan: %zu attribute values", sizeof cases / sizeof *cases);
+    CHECK(!strcmp(SCAN(DER_BMP, "\x00<\x00" "a\x00@\x00x\x00.\x00" "c\x00o\x00m\x00>"), "a@x.com"),
+          "mailbox scan: a BMPString value is read as its characters");
+    CHECK(!strcmp(SCAN(DER_UNIVERSAL, "\0\0\0a\0\0\0@\0\0\0x\0\0\0.\0\0\0y\0\0\0 "), "a@x.y"),
+          "mailbox scan: a UniversalString value too");
+    CHECK(!strcmp(SCAN(DER_SEQUENCE, "a@x.com"), "") && !strcmp(SCAN(DER_UTF8, "a@x.com\xc3 b@y.com"), ""),
+          "mailbox scan: no string, or malformed UTF-8 before the end of the first address: nothing");
+    {
+        char buf[700];
+        memset(buf, 'a', 65);
+        memcpy(buf + 65, "@example.com", 12);
+        CHECK(!strcmp(scan(DER_UTF8, buf, 77), ""), "mailbox scan: a local part of 65 octets is no address");
+        memset(buf, 'a', 64);
+        memcpy(buf + 64, "@example.com", 12);
+        CHECK(strlen(scan(DER_UTF8, buf, 76)) == 76, "mailbox scan: a local part of 64 octets is one");
+        memcpy(buf, "x ", 2);
+        memset(buf + 2, 'a', 4);
+        buf[6] = '@';
+        for (int k = 0; k < 130; k++)
+            memcpy(buf + 7 + 4 * k, "bb.c", 4);
+        CHECK(!strcmp(scan(DER_UTF8, buf, 7 + 520), ""), "mailbox scan: a domain of 520 octets is no address");
+    }
+    {
+        visits v;
+        memset(&v, 0, sizeof v);
+        CHECK(pol_mailbox_scan(DER_UTF8, SL("a@x.com b@y.com"), stop_first, &v) == 1,
+              "mailbox scan: stops at the first address its visitor refuses");
+    }
 }
 
 /* --- whole TBSCertificates -------------------------------------------------------- */
@@ -778,7 +883,7 @@ static void test_tbs(void)
           "7.1.4.2.2(d) Note 1: VATEL with countryName GR");
     static const attr org_vat_el_bad[] = { { C, PR, "EL", 0 }, { O, PR, "Example AE", 0 }, { ORGID, PR, "VATEL-1", 0 }, END };
     CHECK(expect(POL_ORGANIZATION, POL_STRICT, org_vat_el_bad, &san, now,
-                 "sbr.7.1.4.2.2.orgid.country-mismatch sbr.7.1.4.2.2.country.code"),
+                 "sbr.7.1.4.2.2.country.code sbr.7.1.4.2.2.orgid.country-mismatch"),
           "countryName EL: not ISO 3166-1, and not the code VATEL stands for");
     static const attr org_lei_bad[] = { { O, PR, "Example Ltd", 0 }, { ORGID, PR, "LEIXG-5493001KJTIIGC8Y1R13", 0 }, END };
     CHECK(expect(POL_ORGANIZATION, POL_STRICT, org_lei_bad, &san, now, "sbr.7.1.4.2.2.orgid.lei"),
@@ -802,7 +907,7 @@ static void test_tbs(void)
           "Appendix A.1: PSD reference without NCA identifier");
     static const attr org_uk[] = { { C, PR, "UK", 0 }, { O, PR, "Example Ltd", 0 }, { ORGID, PR, "NTRUK-1", 0 }, END };
     CHECK(expect(POL_ORGANIZATION, POL_STRICT, org_uk, &san, now,
-                 "sbr.7.1.4.2.2.orgid.country sbr.7.1.4.2.2.country.code"),
+                 "sbr.7.1.4.2.2.country.code sbr.7.1.4.2.2.orgid.country"),
           "7.1.4.2.2(n), (d): UK is not an ISO 3166-1 code");
     static const attr org_xx[] = { { C, PR, "XX", 0 }, { L, U8, "Somewhere", 0 }, { O, PR, "Example", 0 },
                                    { ORGID, PR, "NTRXX-1", 0 }, END };
@@ -936,6 +1041,7 @@ int main(void)
     test_psl_file();
     test_iso_orgid();
     test_strings();
+    test_scan();
     test_tbs();
     test_mutations();
     return CHECK_DONE();
