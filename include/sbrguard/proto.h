@@ -35,7 +35,7 @@
 #define SG_MAX_VALUE 3072u     /**< certificate or data object value */
 #define SG_MAX_RANDOM 1024u    /**< per SG_CMD_RANDOM request */
 #define SG_MAX_SIGN_DATA 6144u /**< data of one SG_CMD_SIGN or SG_CMD_AUTHORIZE */
-#define SG_MAX_EVIDENCE 3072u  /**< signed evidence of one SIGN or AUTHORIZE (docs/evidence.md) */
+#define SG_MAX_EVIDENCE 4096u  /**< signed evidence of one SIGN or AUTHORIZE, single or batched (docs/evidence.md) */
 #define SG_AUTHZ_WINDOW 60u    /**< seconds a pre-authorization stays usable */
 #define SG_SERIAL_LEN 16u
 #define SG_USER_MAX_TRIES 3u
