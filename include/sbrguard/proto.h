@@ -150,7 +150,7 @@ enum sg_tag {
     SG_T_BOARD_RESET = 0x69, /**< u8 SG_RESET_*, u32 resets since power-on, u32 fault PC, u32 CFSR, u32 HFSR */
     SG_T_BOARD_STACK = 0x6A, /**< u32 deepest stack use since reset, u32 stack size (bytes) */
     SG_T_BOARD_ARENA = 0x6B, /**< u32 peak bytes allocated, u32 peak blocks (since the last BOARD_INFO), u32 arena size */
-    SG_T_BOARD_COST = 0x6C,  /**< u32 last policy check, u32 last signature: emulated ns (= instructions with -icount shift=0) */
+    SG_T_BOARD_COST = 0x6C,  /**< u32 last policy check, u32 last signature, [u32 last evidence check, u32 last SIGN command]: emulated ns (= instructions with -icount shift=0) */
     SG_T_NONCE = 0x6D,       /**< HELLO: 1..32 bytes echoed back */
     SG_T_BOARD_TEST = 0x6E,  /**< test images only: a fault to inject (u8 SG_FAULT_*, u32 argument) */
 };

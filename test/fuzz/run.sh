@@ -44,7 +44,7 @@ open(sys.argv[3], "wb").write(len(tbs).to_bytes(2, "big") + tbs + open(sys.argv[
         n=$((n + 1))
     done
 done
-rm -f "$seeds/ev.der"
+rm -rf "$seeds/ev.der" "$seeds/b"
 for t in policy frame bundle evidence; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
