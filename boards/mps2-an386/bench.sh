@@ -36,7 +36,7 @@ l = sglink.Link(sys.argv[1], 600)
 l.hello()
 st, p = l.call(0x1F)
 t = sglink.tlvs(p)
-print(*struct.unpack(">II", t[0x6C][0]), *struct.unpack(">II", t[0x6A][0]), *struct.unpack(">III", t[0x6B][0]))
+print(*struct.unpack(">II", t[0x6C][0][:8]), *struct.unpack(">II", t[0x6A][0]), *struct.unpack(">III", t[0x6B][0]))
 PY
 }
 cost() { # prints "policy_ns sign_ns evidence_ns command_ns" of the last SIGN
