@@ -79,7 +79,8 @@ typedef struct {
 /** 1 if p has the batched form's shape (a SEQUENCE whose first element is
  * an INTEGER), 0 if it can only be the single form. */
 int pol_evb_is(const uint8_t *p, size_t len);
-/** Reads a BatchedEvidence, its signed root and its record (into rec). */
+/** Reads a BatchedEvidence, its signed root and its record (into rec; NULL:
+ * the record's outer TLV only). */
 int pol_evb_parse(const uint8_t *p, size_t len, pol_evb *b, pol_ev *rec);
 /** RFC 9162 2.1.1 leaf hash of the record: SHA-256(0x00 || record DER). */
 int pol_evb_leaf(pol_slice record, uint8_t out[32]);

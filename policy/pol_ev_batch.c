@@ -92,9 +92,9 @@ int pol_evb_check(const pol_evb *b, const pol_ev *rec, const pol_ev_trust *t, in
 int pol_ev_log_hashes(const uint8_t *ev, size_t len, uint8_t record_hash[32], uint8_t batch_root[32])
 {
     pol_evb b;
-    pol_ev rec;
     memset(batch_root, 0, 32);
-    if (pol_evb_is(ev, len) && pol_evb_parse(ev, len, &b, &rec) == POL_EV_OK) {
+    /* The outer structure only: the check reads the record itself. */
+    if (pol_evb_is(ev, len) && pol_evb_parse(ev, len, &b, NULL) == POL_EV_OK) {
         memcpy(batch_root, b.root.p, 32);
         if (mbedtls_sha256(b.record.p, b.record.len, record_hash, 0) == 0)
             return 1;

@@ -244,7 +244,7 @@ int pol_evb_parse(const uint8_t *p, size_t len, pol_evb *b, pol_ev *rec)
             return POL_EV_MALFORMED;
     if (pol_ev_signed(b->signed_root.p, b->signed_root.len, &b->root_tbs, &b->sig_alg, &b->sig))
         return POL_EV_MALFORMED;
-    if ((r = root_of(b)) != POL_EV_OK)
+    if ((r = root_of(b)) != POL_EV_OK || !rec)
         return r;
     rec->sig_alg = b->sig_alg;
     rec->sig = b->sig;
