@@ -206,8 +206,26 @@ typedef struct {
     size_t data_len;
     const uint8_t *evidence; /**< signed validation evidence (SG_T_EVIDENCE), or NULL */
     size_t evidence_len;
-    uint8_t evidence_hash[32]; /**< its SHA-256, for the decision and the log */
+    uint8_t evidence_hash[32]; /**< for the decision and the log: the SHA-256 of the evidence, or of a batched
+                                    evidence's record (pol_ev_log_hashes) */
+    uint8_t batch_root[32];  /**< batched evidence: the root hash of the VA's tree holding the record; zeros
+                                  otherwise (for the log entry's batch_root, docs/evidence.md) */
 } fw_sign_req;
+
+/* fw_evcache.c: the batch roots whose VA signature the token verified
+ * (docs/evidence.md "Batched evidence"), in RAM only, FW_EV_ROOTS of them
+ * (a board define), the oldest replaced first. */
+#ifndef FW_EV_ROOTS
+#define FW_EV_ROOTS 16
+#endif
+/** pol_ev_roots.seen: 1 if the SignedBatchRoot hashing to id is cached. */
+int fw_evcache_seen(void *ctx, const uint8_t id[32]);
+/** Remembers a root whose signature just verified. */
+void fw_evcache_add(const uint8_t id[32]);
+/** Forgets every root (reset, INIT_TOKEN). */
+void fw_evcache_clear(void);
+/** Signature verifications avoided and roots added since the last clear. */
+void fw_evcache_stats(uint32_t *hits, uint32_t *added);
 
 /* fw_authz.c: what a CA key may sign. A refusal (FW_E_POLICY) carries one
  * SG_T_REASON per finding; an acceptance sets *verdict to POL_ACCEPT. Both
@@ -226,6 +244,8 @@ void fw_authz_set_window(uint32_t seconds);
 void fw_authz_tbs_hash(unsigned chan, uint8_t out[32]);
 /** SHA-256 of the evidence it was judged with (zeros: none). */
 void fw_authz_evidence_hash(unsigned chan, uint8_t out[32]);
+/** The batch root of that evidence (zeros: none, or the single form). */
+void fw_authz_batch_root(unsigned chan, uint8_t out[32]);
 /** Appends one SG_T_REASON to an error response (the first also becomes msg). */
 void fw_refuse(fw_req *r, const char *code, const char *section);
 int fw_cmd_authorize(fw_req *r);

@@ -114,9 +114,14 @@ static int bundle_rules(fw_req *r, const fw_sign_req *q, pol_workspace *ws, pol_
     cr.skew = ca.skew_seconds;
     fw_authz_set_window(ca.authz_seconds);
     pol_ev_trust trust = { ca.va_keys, ca.caa_domains, ca.mpic_from, ca.skew_seconds };
+    pol_ev_roots roots = { fw_evcache_seen, NULL };
+    pol_ev_info info;
     ev->verdict = POL_ACCEPT;
     ev->n = ev->dropped = 0;
-    pol_evidence_check(q->data, q->data_len, q->evidence, q->evidence_len, &trust, (int64_t)hal_clock_now(), ws, ev);
+    pol_evidence_check_ex(q->data, q->data_len, q->evidence, q->evidence_len, &trust, (int64_t)hal_clock_now(),
+                          &roots, &info, ws, ev);
+    if (info.root_verified) /* a batch's later requests cost only hashing */
+        fw_evcache_add(info.root_id);
     return FW_OK;
 }
 
@@ -248,6 +253,7 @@ typedef struct {
     uint8_t digest[64];
     uint8_t tbs_hash[32]; /* SHA-256 of the TBS judged, for the log */
     uint8_t evidence_hash[32]; /* and of the evidence it was judged with */
+    uint8_t batch_root[32];    /* and that evidence's batch root (zeros: none) */
     uint64_t granted, expires;
 } authz;
 
@@ -264,6 +270,11 @@ void fw_authz_tbs_hash(unsigned chan, uint8_t out[32])
 void fw_authz_evidence_hash(unsigned chan, uint8_t out[32])
 {
     memcpy(out, az[chan < FW_MAX_CHANNELS ? chan : 0].evidence_hash, 32);
+}
+
+void fw_authz_batch_root(unsigned chan, uint8_t out[32])
+{
+    memcpy(out, az[chan < FW_MAX_CHANNELS ? chan : 0].batch_root, 32);
 }
 
 void fw_authz_drop(unsigned chan)
@@ -307,8 +318,10 @@ int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_
         fw_authz_drop(r->chan);
         return FW_E_CRYPTO;
     }
-    if (q->evidence_len)
+    if (q->evidence_len) {
         memcpy(a->evidence_hash, q->evidence_hash, sizeof a->evidence_hash);
+        memcpy(a->batch_root, q->batch_root, sizeof a->batch_root);
+    }
     /* Logged before it is granted: no log, no authorization. */
     fw_log_ev ev = { .event = SG_LOG_EV_AUTHZ_ACCEPTED, .mech = q->mech, .handle = q->key,
                      .key_type = (uint8_t)q->key_type, .value = a->expires, .key_id = q->key_id,

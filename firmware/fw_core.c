@@ -104,6 +104,7 @@ int fw_init(void)
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         fw_logout_channel(c);
     fw_authz_drop(FW_MAX_CHANNELS);
+    fw_evcache_clear();
     booted = 1;
     return FW_OK;
 }

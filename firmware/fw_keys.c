@@ -4,6 +4,7 @@
  * file's buffers, which are wiped on one exit path. */
 #include <string.h>
 #include "../policy/pol.h"
+#include "../policy/pol_evidence.h"
 #include "fw.h"
 #include "mbedtls/asn1.h"
 #include "mbedtls/ecp.h"
@@ -245,8 +246,8 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
     (void)fw_arg_opt(r, SG_T_EVIDENCE, &q->evidence, &q->evidence_len); /* optional */
     if (q->evidence_len > SG_MAX_EVIDENCE)
         return FW_E_DATA_LEN;
-    if (q->evidence_len && mbedtls_sha256(q->evidence, q->evidence_len, q->evidence_hash, 0))
-        return FW_E_CRYPTO;
+    if (q->evidence_len) /* a batched evidence: its record's hash, and the root of its batch */
+        pol_ev_log_hashes(q->evidence, q->evidence_len, q->evidence_hash, q->batch_root);
     q->key = hv;
     if ((rc = fw_object_load(q->key, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, j)))
         return rc;

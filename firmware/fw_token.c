@@ -369,6 +369,7 @@ int fw_cmd_init_token(fw_req *r)
     if ((rc = meta_save_key(pkey_len ? pkey : NULL, pkey_len)))
         return rc;
     fw_policy_mount();
+    fw_evcache_clear();
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         login[c] = SG_LOGIN_NONE;
     return wipe_stale();

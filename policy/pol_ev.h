@@ -53,6 +53,46 @@ typedef struct {
 /** Reads an Evidence and every record in it (so that the record readers
  * below cannot fail afterwards). */
 int pol_ev_parse(const uint8_t *p, size_t len, pol_ev *ev);
+/** The same for a TBSEvidence TLV alone (a batch's record); ev->sig_alg
+ * and ev->sig are left as they are. */
+int pol_ev_parse_tbs(pol_slice tbs, pol_ev *ev);
+/** SEQUENCE { tbs SEQUENCE, AlgorithmIdentifier, BIT STRING }: the shape
+ * of Evidence and of SignedBatchRoot. sig is after the unused-bits octet. */
+int pol_ev_signed(const uint8_t *p, size_t len, pol_slice *tbs, pol_slice *alg, pol_slice *sig);
+
+/** A parsed BatchedEvidence (docs/evidence.md "Batched evidence"): slices
+ * into the input. */
+typedef struct {
+    pol_slice record;      /**< TBSEvidence TLV: the leaf's data */
+    uint32_t index;        /**< leafIndex */
+    pol_slice path;        /**< inclusion path: OCTET STRING (32) TLVs */
+    unsigned path_len;
+    pol_slice signed_root; /**< SignedBatchRoot TLV (its SHA-256 keys the token's cache) */
+    pol_slice root_tbs;    /**< BatchRoot TLV: what the VA signed */
+    pol_slice sig_alg, sig;
+    pol_slice va_key_id;   /**< 32 octets */
+    int64_t signed_at;
+    uint32_t size;         /**< treeSize */
+    pol_slice root;        /**< rootHash, 32 octets */
+} pol_evb;
+
+/** 1 if p has the batched form's shape (a SEQUENCE whose first element is
+ * an INTEGER), 0 if it can only be the single form. */
+int pol_evb_is(const uint8_t *p, size_t len);
+/** Reads a BatchedEvidence, its signed root and its record (into rec; NULL:
+ * the record's outer TLV only). */
+int pol_evb_parse(const uint8_t *p, size_t len, pol_evb *b, pol_ev *rec);
+/** RFC 9162 2.1.1 leaf hash of the record: SHA-256(0x00 || record DER). */
+int pol_evb_leaf(pol_slice record, uint8_t out[32]);
+/** RFC 9162 2.1.3.2: 0 if b's path proves leaf at b->index in a tree of
+ * b->size leaves with root b->root. */
+int pol_evb_included(const pol_evb *b, const uint8_t leaf[32]);
+/** Authenticates a parsed batch (trusted VA, proof, times, signature or
+ * the caller's cache): -1 if it holds, else the EV_* rule it breaks. */
+int pol_evb_check(const pol_evb *b, const pol_ev *rec, const pol_ev_trust *t, int64_t now, const pol_ev_roots *roots,
+                  pol_ev_info *info);
+/** The trusted VA key whose SPKI hashes to key_id: 0 and its SPKI TLV. */
+int pol_ev_find_va(const pol_ev_trust *t, pol_slice key_id, pol_slice *spki);
 /** Next record of pol_ev.mailboxes / .identities: 1 read, 0 at the end,
  * -1 malformed. */
 int pol_ev_next_mailbox(pol_der *c, pol_ev_mailbox *m);
@@ -94,6 +134,7 @@ enum pol_ev_rule {
     EV_MPIC_MISSING, EV_MPIC_PERSPECTIVES, EV_MPIC_QUORUM, EV_MPIC_RIRS, EV_MPIC_STALE,
     EV_ORG_MISSING, EV_INDIVIDUAL_MISSING, EV_AUTHORITY_MISSING, EV_IDENTITY_METHOD,
     EV_ORG_STALE, EV_INDIVIDUAL_STALE, EV_AUTHORITY_STALE,
+    EV_BATCH_VA_UNTRUSTED, EV_BATCH_SIGNATURE, EV_BATCH_PROOF, EV_BATCH_STALE,
     EV_RULE_COUNT
 };
 extern const pol_rule pol_rules_evidence[EV_RULE_COUNT];

@@ -147,21 +147,12 @@ static int records_ok(pol_slice list, int mailboxes, unsigned max)
     return 0;
 }
 
-int pol_ev_parse(const uint8_t *p, size_t len, pol_ev *ev)
+int pol_ev_parse_tbs(pol_slice tbs, pol_ev *ev)
 {
-    pol_slice all = { p, len }, v, bits;
-    pol_der top = pol_der_of(all), c, t;
+    pol_der t = pol_der_of(tbs), c;
     int r;
-    if (!p || len == 0 || len > SG_MAX_EVIDENCE)
-        return POL_EV_MALFORMED;
-    if (open_seq(&top, DER_SEQUENCE, &c) || pol_der_more(&top) || pol_der_expect(&c, DER_SEQUENCE, &v, &ev->tbs) ||
-        pol_der_expect(&c, DER_SEQUENCE, &v, &ev->sig_alg) || pol_der_expect(&c, DER_BIT_STRING, &bits, NULL) ||
-        pol_der_more(&c) || bits.len < 2 || bits.p[0] != 0)
-        return POL_EV_MALFORMED;
-    ev->sig.p = bits.p + 1;
-    ev->sig.len = bits.len - 1;
-    t = pol_der_of(ev->tbs);
-    if (open_seq(&t, DER_SEQUENCE, &c) || get_uint(&c, DER_INTEGER, 0xFFFF, &ev->version))
+    ev->tbs = tbs;
+    if (open_seq(&t, DER_SEQUENCE, &c) || pol_der_more(&t) || get_uint(&c, DER_INTEGER, 0xFFFF, &ev->version))
         return POL_EV_MALFORMED;
     /* Another version may be another structure: judged before the rest. */
     if (ev->version != SG_EV_VERSION)
@@ -181,4 +172,81 @@ int pol_ev_parse(const uint8_t *p, size_t len, pol_ev *ev)
         (r == 1 && records_ok(ev->identities, 0, SG_EV_MAX_IDENTITIES)))
         return POL_EV_MALFORMED;
     return pol_der_more(&c) ? POL_EV_MALFORMED : POL_EV_OK;
+}
+
+/* Evidence and SignedBatchRoot: SEQUENCE { tbs SEQUENCE, alg, BIT STRING }. */
+int pol_ev_signed(const uint8_t *p, size_t len, pol_slice *tbs, pol_slice *alg, pol_slice *sig)
+{
+    pol_slice all = { p, len }, v, bits;
+    pol_der top = pol_der_of(all), c;
+    if (!p || len == 0 || open_seq(&top, DER_SEQUENCE, &c) || pol_der_more(&top) ||
+        pol_der_expect(&c, DER_SEQUENCE, &v, tbs) || pol_der_expect(&c, DER_SEQUENCE, &v, alg) ||
+        pol_der_expect(&c, DER_BIT_STRING, &bits, NULL) || pol_der_more(&c) || bits.len < 2 || bits.p[0] != 0)
+        return POL_EV_MALFORMED;
+    sig->p = bits.p + 1;
+    sig->len = bits.len - 1;
+    return POL_EV_OK;
+}
+
+int pol_ev_parse(const uint8_t *p, size_t len, pol_ev *ev)
+{
+    pol_slice tbs;
+    if (!p || len == 0 || len > SG_MAX_EVIDENCE || pol_ev_signed(p, len, &tbs, &ev->sig_alg, &ev->sig))
+        return POL_EV_MALFORMED;
+    return pol_ev_parse_tbs(tbs, ev);
+}
+
+/* --- Batched form ------------------------------------------------------------ */
+
+int pol_evb_is(const uint8_t *p, size_t len)
+{
+    pol_slice all = { p, len }, v;
+    pol_der c = pol_der_of(all);
+    uint8_t tag;
+    return p && pol_der_next(&c, &tag, &v, NULL) == 0 && tag == DER_SEQUENCE && v.len && v.p[0] == DER_INTEGER;
+}
+
+/* BatchRoot ::= SEQUENCE { version, vaKeyId, signedAt, treeSize, rootHash } */
+static int root_of(pol_evb *b)
+{
+    pol_der t = pol_der_of(b->root_tbs), c;
+    uint32_t version;
+    if (open_seq(&t, DER_SEQUENCE, &c) || get_uint(&c, DER_INTEGER, 0xFFFF, &version))
+        return POL_EV_MALFORMED;
+    if (version != SG_EV_ROOT_VERSION)
+        return POL_EV_BAD_VERSION;
+    if (get_hash(&c, DER_OCTET_STRING, &b->va_key_id) || get_time(&c, &b->signed_at) ||
+        get_uint(&c, DER_INTEGER, SG_EV_BATCH_MAX_LEAVES, &b->size) || b->size == 0 ||
+        get_hash(&c, DER_OCTET_STRING, &b->root) || pol_der_more(&c))
+        return POL_EV_MALFORMED;
+    return POL_EV_OK;
+}
+
+int pol_evb_parse(const uint8_t *p, size_t len, pol_evb *b, pol_ev *rec)
+{
+    pol_slice all = { p, len }, v, h;
+    pol_der top = pol_der_of(all), c, path;
+    uint32_t version;
+    int r;
+    if (!p || len == 0 || len > SG_MAX_EVIDENCE || open_seq(&top, DER_SEQUENCE, &c) || pol_der_more(&top) ||
+        get_uint(&c, DER_INTEGER, 0xFFFF, &version) || version < SG_EV_BATCH_VERSION)
+        return POL_EV_MALFORMED; /* version 1 is the single form, another shape */
+    if (version != SG_EV_BATCH_VERSION)
+        return POL_EV_BAD_VERSION;
+    if (pol_der_expect(&c, DER_SEQUENCE, &v, &b->record) ||
+        get_uint(&c, DER_INTEGER, SG_EV_BATCH_MAX_LEAVES - 1, &b->index) ||
+        pol_der_expect(&c, DER_SEQUENCE, &b->path, NULL) || pol_der_expect(&c, DER_SEQUENCE, &v, &b->signed_root) ||
+        pol_der_more(&c))
+        return POL_EV_MALFORMED;
+    path = pol_der_of(b->path);
+    for (b->path_len = 0; pol_der_more(&path); b->path_len++)
+        if (b->path_len == SG_EV_BATCH_MAX_PATH || get_hash(&path, DER_OCTET_STRING, &h))
+            return POL_EV_MALFORMED;
+    if (pol_ev_signed(b->signed_root.p, b->signed_root.len, &b->root_tbs, &b->sig_alg, &b->sig))
+        return POL_EV_MALFORMED;
+    if ((r = root_of(b)) != POL_EV_OK || !rec)
+        return r;
+    rec->sig_alg = b->sig_alg;
+    rec->sig = b->sig;
+    return pol_ev_parse_tbs(b->record, rec);
 }

@@ -14,10 +14,10 @@
 #include "pol_int.h"
 #include "pol_mailbox.h"
 
-#define BIT(id) (1u << (id))
+#define BIT(id) (1ull << (id))
 #define DAYS(n) ((uint64_t)(n) * SG_EV_DAY)
 
-typedef char rules_fit_mask[EV_RULE_COUNT <= 32 ? 1 : -1];
+typedef char rules_fit_mask[EV_RULE_COUNT <= 64 ? 1 : -1];
 
 static void add(pol_decision *d, size_t idx)
 {
@@ -31,7 +31,7 @@ static void add(pol_decision *d, size_t idx)
     d->verdict = POL_REFUSE;
 }
 
-static void add_mask(pol_decision *d, uint32_t mask)
+static void add_mask(pol_decision *d, uint64_t mask)
 {
     for (unsigned id = 0; id < EV_RULE_COUNT; id++)
         if (mask & BIT(id))
@@ -69,8 +69,7 @@ static void sha256_tlv(uint8_t tag, pol_slice v, uint8_t out[32])
     mbedtls_sha256_free(&c);
 }
 
-/* The trusted VA key whose SPKI hashes to key_id. */
-static int find_va(const pol_ev_trust *t, pol_slice key_id, pol_slice *spki)
+int pol_ev_find_va(const pol_ev_trust *t, pol_slice key_id, pol_slice *spki)
 {
     pol_der c;
     uint8_t tag, h[32];
@@ -148,9 +147,10 @@ static int caa_permits(pol_slice issuers, const pol_ev_trust *t)
 
 /* TLS BR 3.2.2.9 phased timeline and quorum table, at the time of the
  * corroboration. */
-static uint32_t judge_mpic(const pol_ev_mailbox *m, const pol_ev_trust *t, int64_t now)
+static uint64_t judge_mpic(const pol_ev_mailbox *m, const pol_ev_trust *t, int64_t now)
 {
-    uint32_t f = 0, need;
+    uint64_t f = 0;
+    uint32_t need;
     int64_t at = m->mpic_at;
     if (future(at, now, t))
         f |= BIT(EV_FUTURE);
@@ -168,9 +168,9 @@ static uint32_t judge_mpic(const pol_ev_mailbox *m, const pol_ev_trust *t, int64
 }
 
 /* Every problem of one record (0: it validates its mailbox now). */
-static uint32_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, int64_t now)
+static uint64_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, int64_t now)
 {
-    uint32_t f = 0;
+    uint64_t f = 0;
     int64_t start = m->validated_at;
     unsigned reuse;
     int acme = m->method == SG_EV_M_ACME;
@@ -224,16 +224,16 @@ static uint32_t judge_mailbox(const pol_ev_mailbox *m, const pol_ev_trust *t, in
 
 /* One Mailbox Address of the TBS: 0 if one record for it has no problem;
  * else the first record's problems, or "missing". */
-static uint32_t cover_mailbox(const pol_ev *ev, uint8_t tag, pol_slice mb, const pol_ev_trust *t, int64_t now)
+static uint64_t cover_mailbox(const pol_ev *ev, uint8_t tag, pol_slice mb, const pol_ev_trust *t, int64_t now)
 {
     pol_der c = pol_der_of(ev->mailboxes);
     pol_ev_mailbox m;
-    uint32_t first = BIT(EV_MAILBOX_MISSING);
+    uint64_t first = BIT(EV_MAILBOX_MISSING);
     int found = 0;
     while (pol_ev_next_mailbox(&c, &m) == 1) {
         if (!pol_mailbox_same(DER_UTF8, m.mailbox, tag, mb))
             continue;
-        uint32_t f = judge_mailbox(&m, t, now);
+        uint64_t f = judge_mailbox(&m, t, now);
         if (!f)
             return 0;
         if (!found++)
@@ -354,15 +354,15 @@ static uint32_t identity_section(const pol_attr *a, int type)
 
 /* Records for (type, value hash) with method want (or, when want is not
  * 326, any identity method other than 326): 0 covered, else a mask. */
-static uint32_t cover_identity(const pol_ev *ev, pol_slice oid, const uint8_t h[32], uint32_t want,
+static uint64_t cover_identity(const pol_ev *ev, pol_slice oid, const uint8_t h[32], uint32_t want,
                                const pol_ev_trust *t, int64_t now)
 {
     pol_der c = pol_der_of(ev->identities);
     pol_ev_identity r;
-    uint32_t first = 0;
+    uint64_t first = 0;
     int authority = want == SG_EV_ID_AUTHORITY;
     while (pol_ev_next_identity(&c, &r) == 1) {
-        uint32_t f = 0;
+        uint64_t f = 0;
         if (!pol_eq(r.attr_type, oid.p, oid.len) || !pol_eq(r.value_hash, h, 32) ||
             authority != (r.method == SG_EV_ID_AUTHORITY))
             continue;
@@ -506,32 +506,51 @@ void pol_ev_judge(const uint8_t *tbs, size_t tbs_len, const pol_ev *ev, const po
         add_mask(d, BIT(EV_AUTHORITY_MISSING)); /* no organizationName to bind it to */
 }
 
-void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, size_t ev_len,
-                        const pol_ev_trust *trust, int64_t now, pol_workspace *w, pol_decision *d)
+void pol_evidence_check_ex(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, size_t ev_len,
+                           const pol_ev_trust *trust, int64_t now, const pol_ev_roots *roots, pol_ev_info *info,
+                           pol_workspace *w, pol_decision *d)
 {
     static const pol_ev_trust none = { { NULL, 0 }, { NULL, 0 }, 0, 0 };
     pol_slice spki;
     pol_ev ev;
+    pol_evb b;
     int r;
     if (!trust)
         trust = &none;
+    if (info)
+        memset(info, 0, sizeof *info);
     if (!evp || ev_len == 0) {
         add_mask(d, BIT(EV_ABSENT));
         return;
     }
-    r = pol_ev_parse(evp, ev_len, &ev);
+    int batched = pol_evb_is(evp, ev_len);
+    if (info)
+        info->batched = (uint8_t)batched;
+    r = batched ? pol_evb_parse(evp, ev_len, &b, &ev) : pol_ev_parse(evp, ev_len, &ev);
     if (r != POL_EV_OK) {
         add_mask(d, BIT(r == POL_EV_BAD_VERSION ? EV_VERSION : EV_MALFORMED));
         return;
     }
-    /* Nothing of the content counts before the signature does. */
-    if (find_va(trust, ev.va_key_id, &spki)) {
+    /* Nothing of the content counts before the signature does: the VA's
+     * over the evidence, or over the batch root the record is proven in. */
+    if (batched) {
+        if ((r = pol_evb_check(&b, &ev, trust, now, roots, info)) >= 0) {
+            add_mask(d, BIT(r));
+            return;
+        }
+    } else if (pol_ev_find_va(trust, ev.va_key_id, &spki)) {
         add_mask(d, BIT(EV_VA_UNTRUSTED));
         return;
-    }
-    if (pol_sig_verify(spki.p, spki.len, ev.sig_alg.p, ev.sig_alg.len, ev.tbs.p, ev.tbs.len, ev.sig.p, ev.sig.len)) {
+    } else if (pol_sig_verify(spki.p, spki.len, ev.sig_alg.p, ev.sig_alg.len, ev.tbs.p, ev.tbs.len, ev.sig.p,
+                              ev.sig.len)) {
         add_mask(d, BIT(EV_SIGNATURE));
         return;
     }
     pol_ev_judge(tbs, tbs_len, &ev, trust, now, w, d);
+}
+
+void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *evp, size_t ev_len,
+                        const pol_ev_trust *trust, int64_t now, pol_workspace *w, pol_decision *d)
+{
+    pol_evidence_check_ex(tbs, tbs_len, evp, ev_len, trust, now, NULL, NULL, w, d);
 }

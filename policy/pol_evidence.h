@@ -18,6 +18,21 @@ typedef struct {
     int64_t skew;          /**< how far the VA's times may run ahead of the judging clock (the bundle's skew-seconds) */
 } pol_ev_trust;
 
+/** The caller's memory of batch roots whose signature verified before (the
+ * token's RAM cache, fw_evcache.c): the check itself keeps no state. */
+typedef struct {
+    /** 1 if the SignedBatchRoot whose DER hashes (SHA-256) to id verified */
+    int (*seen)(void *ctx, const uint8_t id[32]);
+    void *ctx;
+} pol_ev_roots;
+
+/** What a check found out besides its findings. */
+typedef struct {
+    uint8_t batched;       /**< the evidence has the batched form */
+    uint8_t root_verified; /**< this call verified the root's signature: root_id may be remembered */
+    uint8_t root_id[32];   /**< batched: SHA-256 of the SignedBatchRoot DER */
+} pol_ev_info;
+
 /**
  * Judges evidence ev for the TBSCertificate tbs at time now (the token's
  * clock at signing). Adds one finding per problem to d (rule rows of the
@@ -27,5 +42,18 @@ typedef struct {
  */
 void pol_evidence_check(const uint8_t *tbs, size_t tbs_len, const uint8_t *ev, size_t ev_len,
                         const pol_ev_trust *trust, int64_t now, pol_workspace *w, pol_decision *d);
+/** The same, for either form: a batched root found by roots->seen (may be
+ * NULL) is not verified again; info (may be NULL) says what was done. */
+void pol_evidence_check_ex(const uint8_t *tbs, size_t tbs_len, const uint8_t *ev, size_t ev_len,
+                           const pol_ev_trust *trust, int64_t now, const pol_ev_roots *roots, pol_ev_info *info,
+                           pol_workspace *w, pol_decision *d);
+
+/**
+ * What the enforcement log keeps of evidence ev, without judging it: the
+ * SHA-256 of the Evidence DER (single form), or of the record's TBSEvidence
+ * DER and the tree's root hash (batched form that reads); batch_root is
+ * zeros otherwise. 1 if batched.
+ */
+int pol_ev_log_hashes(const uint8_t *ev, size_t len, uint8_t record_hash[32], uint8_t batch_root[32]);
 
 #endif

@@ -8,7 +8,9 @@ const pol_rule pol_rules_evidence[EV_RULE_COUNT] = {
     [EV_ABSENT] = { "sbr.3.2.evidence.absent", "3.2", "no validation evidence was given for the TBS", NULL },
     [EV_MALFORMED] = { "sbrguard.evidence.malformed", "3.2",
                        "evidence is not DER of the format of docs/evidence.md within its size limits", NULL },
-    [EV_VERSION] = { "sbrguard.evidence.version", "3.2", "evidence format version is not 1", NULL },
+    [EV_VERSION] = { "sbrguard.evidence.version", "3.2",
+                     "evidence format version is not 1 (Evidence, its record, a BatchRoot) or 2 (BatchedEvidence)",
+                     NULL },
     [EV_VA_UNTRUSTED] = { "sbr.3.2.2.evidence.va-untrusted", "3.2.2",
                           "evidence is signed by a validation authority the CA policy does not trust", NULL },
     [EV_SIGNATURE] = { "sbr.3.2.2.evidence.signature", "3.2.2",
@@ -65,5 +67,18 @@ const pol_rule pol_rules_evidence[EV_RULE_COUNT] = {
                               "individual identity validation older than 825 days", NULL },
     [EV_AUTHORITY_STALE] = { "sbr.4.2.1.evidence.authority-stale", "4.2.1",
                              "validation of authority older than 825 days", NULL },
+    /* Batched evidence: the record is authentic through its inclusion in a
+     * tree whose root the VA signed (docs/evidence.md "Batched evidence"). */
+    [EV_BATCH_VA_UNTRUSTED] = { "sbr.3.2.2.evidence.batch-va-untrusted", "3.2.2",
+                                "batch root signed by a VA the CA policy does not trust, or its record names another VA",
+                                NULL },
+    [EV_BATCH_SIGNATURE] = { "sbr.3.2.2.evidence.batch-signature", "3.2.2",
+                             "batch root signature does not verify with the trusted VA key (tampered or wrong key)",
+                             NULL },
+    [EV_BATCH_PROOF] = { "sbr.3.2.2.evidence.batch-proof", "3.2.2",
+                         "the record's inclusion proof does not lead to the signed batch root (RFC 9162 2.1.3.2)",
+                         NULL },
+    [EV_BATCH_STALE] = { "sbrguard.evidence.batch-stale", "3.2",
+                         "batch root signed more than 24 hours before the token's clock, or before its record", NULL },
 };
 const size_t pol_rules_evidence_n = EV_RULE_COUNT;

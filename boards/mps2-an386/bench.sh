@@ -36,7 +36,18 @@ l = sglink.Link(sys.argv[1], 600)
 l.hello()
 st, p = l.call(0x1F)
 t = sglink.tlvs(p)
-print(*struct.unpack(">II", t[0x6C][0]), *struct.unpack(">II", t[0x6A][0]), *struct.unpack(">III", t[0x6B][0]))
+print(*struct.unpack(">II", t[0x6C][0][:8]), *struct.unpack(">II", t[0x6A][0]), *struct.unpack(">III", t[0x6B][0]))
+PY
+}
+cost() { # prints "policy_ns sign_ns evidence_ns command_ns" of the last SIGN
+    python3 - "$TMP/token.sock" <<'PY'
+import struct, sys
+sys.path.insert(0, "test/integration/lib")
+import sglink
+l = sglink.Link(sys.argv[1], 600)
+l.hello()
+st, p = l.call(0x1F)
+print(*struct.unpack(">IIII", sglink.tlvs(p)[0x6C][0]))
 PY
 }
 handle() { sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1; }
@@ -63,6 +74,41 @@ echo "mps2-an386 (Cortex-M4, QEMU -icount shift=0: 1 instruction = 1 emulated ns
 printf '  policy check of a mailbox-strict TBS (%d bytes): %d instructions\n' "$(stat -c %s "$TMP/tbs.der")" "$pol"
 printf '  ECDSA P-256 signature (mbedtls_pk_sign):        %d instructions\n' "$sig"
 awk -v p="$pol" -v s="$sig" 'BEGIN { printf "  policy check / signature:                        %.4f\n", p / s }'
+
+# Enforcement overhead per issuance with batched evidence (docs/evidence.md
+# "Batched evidence"): the CA key's SIGN command less its signature, against
+# a plain key's SIGN of the same TBS less its signature. A batch's root is
+# verified on its first request (cold), the others hit the cache (warm):
+# per issuance (cold + (B - 1) warm) / B, plus the log checkpoint's ECDSA
+# signature shared by 256 entries.
+"$SG" keygen --type ec-p256 --label plain --pin $PIN >"$TMP/out"
+PLAIN=$(handle)
+q sign --key "$PLAIN" --mech ecdsa-sha256 --in "$TMP/tbs.der" --out "$TMP/sig" --pin $PIN
+read -r _ psig _ pcmd <<<"$(cost)"
+base=$((pcmd - psig))
+AT=$(($(date +%s) - 60))
+q sign --key "$CA" --mech ecdsa-sha256 --in "$TMP/tbs.der" --out "$TMP/sig" --evidence "$TMP/ev.der" --pin $PIN
+read -r _ ssig sev scmd <<<"$(cost)"
+echo "enforcement overhead per issuance (SIGN command less its signature, less a plain key's; checkpoint share 1/256):"
+awk -v o=$((scmd - ssig - base)) -v e="$sev" -v s="$psig" 'BEGIN {
+    printf "  single evidence:  %9d instructions (evidence check %8d): %6.2f %% of the signature\n", o, e, 100 * (o + s / 256) / s }'
+for B in 1 16 256; do
+    ins=()
+    for _ in $(seq $B); do ins+=(--in "$TMP/tbs.der"); done
+    mkdir -p "$TMP/b$B"
+    "$SG" evidence make --batch --va-key "$TMP/va.pem" "${ins[@]}" --out-dir "$TMP/b$B" --at $AT 2>/dev/null
+    q sign --key "$CA" --mech ecdsa-sha256 --in "$TMP/tbs.der" --out "$TMP/sig" --evidence "$TMP/b$B/0.der" --pin $PIN
+    read -r _ csig cev ccmd <<<"$(cost)"
+    wsig=$csig wev=$cev wcmd=$ccmd
+    if [ $B -gt 1 ]; then
+        q sign --key "$CA" --mech ecdsa-sha256 --in "$TMP/tbs.der" --out "$TMP/sig" --evidence "$TMP/b$B/1.der" --pin $PIN
+        read -r _ wsig wev wcmd <<<"$(cost)"
+    fi
+    awk -v b=$B -v c=$((ccmd - csig - base)) -v w=$((wcmd - wsig - base)) -v ce="$cev" -v we="$wev" -v s="$psig" 'BEGIN {
+        o = (c + (b - 1) * w) / b
+        printf "  batches of %-4d %9d instructions (first %d, evidence %d; then %d, evidence %d): %6.2f %% of the signature\n",
+            b, o, c, ce, w, we, 100 * (o + s / 256) / s }'
+done
 
 # The worst operations, for the stack and arena peaks.
 head -c 3000 /dev/urandom >"$TMP/doc"

@@ -19,14 +19,15 @@ QEMU_ARGS = -M mps2-an386 -nographic -monitor none -semihosting-config enable=on
 	-chardev socket,id=link,path=$(1),server=on,wait=off -serial chardev:link
 
 ifeq ($(BOARD),mps2-an386)
-ARM_CFLAGS += -DFW_MAX_CHANNELS=1 -DFW_ARENA_SIZE=$(MPS2_ARENA) -I$(MPS2) \
+ARM_CFLAGS += -DFW_MAX_CHANNELS=1 -DFW_ARENA_SIZE=$(MPS2_ARENA) -DFW_EV_ROOTS=4 -I$(MPS2) \
 	-DMBEDTLS_USER_CONFIG_FILE='"mps2_mbedtls.h"'
 BOARD_IMAGES := $(MPS2_ELF) $(MPS2_TEST_ELF)
 endif
 
 MPS2_LDFLAGS := -mcpu=cortex-m4 -mthumb -nostartfiles --specs=nano.specs -T $(MPS2)/mps2.ld \
 	-Wl,--gc-sections -Wl,--defsym=MPS2_STACK_SIZE=$(MPS2_STACK) \
-	-Wl,--wrap=pol_check -Wl,--wrap=mbedtls_pk_sign -Wl,--wrap=fw_rng
+	-Wl,--wrap=pol_check -Wl,--wrap=mbedtls_pk_sign -Wl,--wrap=fw_rng -Wl,--wrap=fw_cmd_sign \
+	-Wl,--wrap=pol_evidence_check_ex
 MPS2_LIBS = $(MPS2_OUT)/libsbrguard-fw.a $(MPS2_OUT)/libmbedcrypto.a
 $(MPS2_ELF): $(call arm_obj,$(MPS2_SRCS)) $(MPS2_LIBS) $(MPS2)/mps2.ld
 	$(ARM_CC) $(MPS2_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(call arm_obj,$(MPS2_SRCS)) $(MPS2_LIBS)

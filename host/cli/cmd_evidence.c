@@ -250,27 +250,156 @@ static void tbs_of(const uint8_t *der, size_t len, const uint8_t **tbs, size_t *
     *tl = len;
 }
 
+/* The TBSEvidence of one input (a certificate or TBS: the records it
+ * needs, made from m's options) into out; 0, 1 on failure, 2 on bad input. */
+static int record_of(cli_args *a, make_ctx *m, const char *in, uint8_t *out, size_t cap, size_t *tl, int *type)
+{
+    static pol_workspace w;
+    const uint8_t *tbs;
+    size_t len, t_len;
+    uint8_t *der;
+    int rc = 2;
+    m->t.n_mailboxes = m->t.n_identities = 0;
+    m->t.has_tbs_hash = 0;
+    m->overflow = 0;
+    if (!(der = cli_read_der(in, &len)))
+        return 2;
+    tbs_of(der, len, &tbs, &t_len);
+    if (pol_ev_key_hash(tbs, t_len, &w, m->t.key_hash) || pol_ev_needs(tbs, t_len, &w, on_need, m, type)) {
+        cli_fail("%s: not a DER or PEM certificate or TBSCertificate", in);
+        goto out;
+    }
+    if (m->overflow)
+        fprintf(stderr, "sbrguard: warning: more mailboxes or attributes than one evidence holds; some left out\n");
+    if (cli_flag(a, "--bind-tbs")) {
+        m->t.has_tbs_hash = 1;
+        mbedtls_sha256(tbs, t_len, m->t.tbs_hash, 0);
+    }
+    if (cli_opt(a, "--bind-key")) {
+        uint8_t other[2600];
+        size_t ol;
+        if (cli_va_spki(cli_opt(a, "--bind-key"), other, sizeof other, &ol))
+            goto out;
+        mbedtls_sha256(other, ol, m->t.key_hash, 0);
+    }
+    for (int i = 0; i + 1 < a->argc; i++)
+        if (!strcmp(a->argv[i], "--drop") && drop(m, a->argv[++i]))
+            goto out;
+    rc = sg_evidence_encode_tbs(&m->t, out, cap, tl) ? cli_fail("cannot encode the evidence"), 1 : 0;
+out:
+    free(der);
+    return rc;
+}
+
+/* --batch: one record per input (a certificate or TBS made into a record
+ * like the single form's, or a single-form Evidence whose TBSEvidence is
+ * taken as it is), the RFC 9162 tree over them, one BatchRoot signed at
+ * --signed-at (default --at), and DIR/<leaf index>.der for each input. */
+static int make_batch(cli_args *a, make_ctx *m, mbedtls_pk_context *pk, int alg, int64_t at)
+{
+    static uint8_t tree[SG_EV_TREE_NODES(SG_EV_BATCH_MAX_LEAVES)][32];
+    static uint8_t out[SG_MAX_EVIDENCE * 2];
+    uint8_t root[32], root_tbs[256], sig[600], signed_root[1200], path[SG_EV_BATCH_MAX_PATH][32];
+    size_t n = 0, rl, sl, al, srl, pl, ol;
+    uint8_t **recs = calloc(SG_EV_BATCH_MAX_LEAVES, sizeof *recs);
+    size_t *lens = calloc(SG_EV_BATCH_MAX_LEAVES, sizeof *lens);
+    const char *dir = cli_opt(a, "--out-dir");
+    const uint8_t *alg_der = pol_sig_alg_der(alg, &al);
+    int64_t signed_at = at;
+    int type, rc = 2;
+    if (!recs || !lens || opt_time(a, "--signed-at", at, &signed_at))
+        goto out;
+    for (int i = 0; i + 1 < a->argc; i++) {
+        if (strcmp(a->argv[i], "--in"))
+            continue;
+        const char *in = a->argv[++i];
+        size_t len;
+        uint8_t *der = cli_read_der(in, &len);
+        pol_ev ev;
+        if (n == SG_EV_BATCH_MAX_LEAVES) {
+            free(der);
+            cli_fail("a batch holds at most %u records", SG_EV_BATCH_MAX_LEAVES);
+            goto out;
+        }
+        if (!der || !(recs[n] = malloc(SG_MAX_EVIDENCE * 4))) {
+            free(der);
+            goto out;
+        }
+        if (pol_ev_parse(der, len, &ev) == POL_EV_OK) { /* a single-form Evidence: its record */
+            memcpy(recs[n], ev.tbs.p, ev.tbs.len);
+            lens[n] = ev.tbs.len;
+            if (!pol_eq(ev.va_key_id, m->t.va_key_id, 32))
+                fprintf(stderr, "sbrguard: warning: %s names another VA than --va-key: the token refuses it\n", in);
+            free(der);
+        } else {
+            free(der);
+            if ((rc = record_of(a, m, in, recs[n], SG_MAX_EVIDENCE * 4, &lens[n], &type)))
+                goto out;
+        }
+        sg_evidence_leaf_hash(recs[n], lens[n], tree[n]);
+        n++;
+    }
+    rc = 1;
+    if (sg_evidence_tree(tree, n, root) ||
+        sg_evidence_encode_root(0, m->t.va_key_id, signed_at, (uint32_t)n, root, root_tbs, sizeof root_tbs, &rl) ||
+        !(sl = sign(pk, alg, root_tbs, rl, sig, sizeof sig)) ||
+        sg_evidence_encode(root_tbs, rl, alg_der, al, sig, sl, signed_root, sizeof signed_root, &srl)) {
+        cli_fail("cannot build or sign the batch root");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char path_name[4096];
+        if (sg_evidence_path((const uint8_t(*)[32])tree, n, i, path, SG_EV_BATCH_MAX_PATH, &pl) ||
+            sg_evidence_encode_batched(0, recs[i], lens[i], (uint32_t)i, (const uint8_t(*)[32])path, pl, signed_root,
+                                       srl, out, sizeof out, &ol)) {
+            cli_fail("cannot encode record %zu", i);
+            goto out;
+        }
+        if (ol > SG_MAX_EVIDENCE)
+            fprintf(stderr, "sbrguard: warning: record %zu: %zu bytes, more than SG_MAX_EVIDENCE (%u)\n", i, ol,
+                    SG_MAX_EVIDENCE);
+        snprintf(path_name, sizeof path_name, "%s/%zu.der", dir, i);
+        if (cli_write_file(path_name, out, ol))
+            goto out;
+    }
+    fprintf(stderr, "evidence: batch of %zu records, root ", n);
+    for (int k = 0; k < 32; k++)
+        fprintf(stderr, "%02x", root[k]);
+    fprintf(stderr, ", %s/0.der .. %s/%zu.der\n", dir, dir, n - 1);
+    rc = 0;
+out:
+    for (size_t i = 0; recs && i < SG_EV_BATCH_MAX_LEAVES && recs[i]; i++)
+        free(recs[i]);
+    free(recs);
+    free(lens);
+    return rc;
+}
+
 static int make(cli_args *a)
 {
     static const char *const known[] = {
         "make!", "--va-key", "--in", "--out", "--at", "--method", "--tls-method", "--reqs", "--validated-at",
         "--rv-created", "--rv-used", "--entropy", "--no-random-value!", "--caa-checked-at", "--caa-ttl",
         "--caa-issuer", "--no-caa!", "--mpic-at", "--perspectives", "--corroborated", "--rirs", "--no-mpic!",
-        "--identity-validated-at", "--bind-key", "--bind-tbs!", "--drop", "--format-version", "--pss!", NULL };
+        "--identity-validated-at", "--bind-key", "--bind-tbs!", "--drop", "--format-version", "--pss!", "--batch!",
+        "--out-dir", "--signed-at", NULL };
     static make_ctx m;
-    static pol_workspace w;
     const char *key_file = cli_opt(a, "--va-key"), *in = cli_opt(a, "--in"), *out = cli_opt(a, "--out");
     const char *meth = cli_opt(a, "--method"), *issuers[SG_EV_MAX_CAA_ISSUERS + 8];
     mbedtls_pk_context pk;
     uint8_t *der = NULL, spki[2600], tbs_ev[SG_MAX_EVIDENCE * 4], sig[600], ev[SG_MAX_EVIDENCE * 4];
-    const uint8_t *tbs;
-    size_t len, tl, spki_len, el, sl, al, n_iss = 0;
+    size_t tl, spki_len, el, sl, al, n_iss = 0;
     int64_t at = (int64_t)time(NULL);
     int alg, type, rc = 1;
     if (cli_check(a, known))
         return 2;
+    int batched = cli_flag(a, "--batch");
+    if (batched)
+        out = cli_opt(a, "--out-dir");
     if (!key_file || !in || !out)
-        return cli_fail("evidence make needs --va-key PEM, --in TBS-OR-CERT and --out FILE") ? 2 : 0;
+        return cli_fail(batched ? "evidence make --batch needs --va-key PEM, --in TBS-OR-CERT-OR-EVIDENCE... and "
+                                  "--out-dir DIR"
+                                : "evidence make needs --va-key PEM, --in TBS-OR-CERT and --out FILE") ? 2 : 0;
     if (opt_time(a, "--at", 0, &at))
         return 2;
     memset(&m, 0, sizeof m);
@@ -339,38 +468,15 @@ static int make(cli_args *a)
     m.t.produced_at = at;
     m.t.mailboxes = m.mb;
     m.t.identities = m.id;
-    if (!(der = cli_read_der(in, &len))) {
-        rc = 2;
+    if (batched) {
+        rc = make_batch(a, &m, &pk, alg, at);
         goto out;
     }
-    tbs_of(der, len, &tbs, &tl);
-    if (pol_ev_key_hash(tbs, tl, &w, m.t.key_hash) || pol_ev_needs(tbs, tl, &w, on_need, &m, &type)) {
-        cli_fail("%s: not a DER or PEM certificate or TBSCertificate", in);
-        rc = 2;
+    if ((rc = record_of(a, &m, in, tbs_ev, sizeof tbs_ev, &tl, &type)))
         goto out;
-    }
-    if (m.overflow)
-        fprintf(stderr, "sbrguard: warning: more mailboxes or attributes than one evidence holds; some left out\n");
-    if (cli_flag(a, "--bind-tbs")) {
-        m.t.has_tbs_hash = 1;
-        mbedtls_sha256(tbs, tl, m.t.tbs_hash, 0);
-    }
-    if (cli_opt(a, "--bind-key")) {
-        uint8_t other[2600];
-        size_t ol;
-        if (cli_va_spki(cli_opt(a, "--bind-key"), other, sizeof other, &ol)) {
-            rc = 2;
-            goto out;
-        }
-        mbedtls_sha256(other, ol, m.t.key_hash, 0);
-    }
-    for (int i = 0; i + 1 < a->argc; i++)
-        if (!strcmp(a->argv[i], "--drop") && drop(&m, a->argv[++i])) {
-            rc = 2;
-            goto out;
-        }
+    rc = 1;
     const uint8_t *alg_der = pol_sig_alg_der(alg, &al);
-    if (sg_evidence_encode_tbs(&m.t, tbs_ev, sizeof tbs_ev, &tl) || !(sl = sign(&pk, alg, tbs_ev, tl, sig, sizeof sig)) ||
+    if (!(sl = sign(&pk, alg, tbs_ev, tl, sig, sizeof sig)) ||
         sg_evidence_encode(tbs_ev, tl, alg_der, al, sig, sl, ev, sizeof ev, &el)) {
         cli_fail("cannot encode or sign the evidence");
         goto out;
@@ -574,9 +680,11 @@ static int show(cli_args *a)
         return cli_fail("evidence show needs a FILE") ? 2 : 0;
     if (!(der = cli_read_der(file, &len)))
         return 2;
-    r = pol_ev_parse(der, len, &ev);
+    pol_evb b;
+    int batched = pol_evb_is(der, len);
+    r = batched ? pol_evb_parse(der, len, &b, &ev) : pol_ev_parse(der, len, &ev);
     if (r != POL_EV_OK) {
-        cli_fail("%s: %s", file, r == POL_EV_BAD_VERSION ? "evidence format version is not 1 (sbrguard.evidence.version)"
+        cli_fail("%s: %s", file, r == POL_EV_BAD_VERSION ? "evidence format version is not 1 or 2 (sbrguard.evidence.version)"
                                                           : "not evidence of docs/evidence.md (sbrguard.evidence.malformed)");
         free(der);
         return 1;
@@ -584,6 +692,16 @@ static int show(cli_args *a)
     alg = pol_sig_alg_id(ev.sig_alg.p, ev.sig_alg.len);
     if (e.json)
         putchar('{');
+    if (batched) { /* the record's inclusion in its VA-signed batch, then the record */
+        e_open(&e, "batch", '{');
+        e_uint(&e, "leaf_index", b.index);
+        e_uint(&e, "tree_size", b.size);
+        e_hex(&e, "root_hash", b.root);
+        e_time(&e, "signed_at", b.signed_at);
+        e_hex(&e, "va_key_id", b.va_key_id);
+        e_uint(&e, "path_hashes", b.path_len);
+        e_close(&e, '}');
+    }
     e_uint(&e, "version", ev.version);
     e_hex(&e, "va_key_id", ev.va_key_id);
     e_time(&e, "produced_at", ev.produced_at);

@@ -44,7 +44,7 @@ int sg_board_info(sg_client *c, sg_board_status *b)
         b->arena_blocks = (uint32_t)sg_be_get(v + 4, 4);
         b->arena_size = (uint32_t)sg_be_get(v + 8, 4);
     }
-    if (sg_tlv_find(c->resp, c->resp_len, SG_T_BOARD_COST, &v, &vl) == SG_OK && vl == 8) {
+    if (sg_tlv_find(c->resp, c->resp_len, SG_T_BOARD_COST, &v, &vl) == SG_OK && vl >= 8) { /* mps2-an386 adds evidence and command */
         b->cost_policy = (uint32_t)sg_be_get(v, 4);
         b->cost_sign = (uint32_t)sg_be_get(v + 4, 4);
     }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* DER encoding of validation evidence (docs/evidence.md), VA side. Each
+/* DER encoding of validation evidence (docs/evidence.md), VA side, both
+ * forms, and the RFC 9162 tree of a batch. Each
  * constructed value is written after its content, then its header is put
  * in front (one memmove): no length pre-computation. */
 #include <string.h>
 #include <time.h>
+#include "mbedtls/sha256.h"
 #include "sbrguard/evidence_enc.h"
 #include "sbrguard/sbrguard.h"
 
@@ -180,6 +182,100 @@ int sg_evidence_encode(const uint8_t *tbs, size_t tbs_len, const uint8_t *alg, s
     put(&w, h, hdr(0x03, sig_len + 1, h));
     put(&w, &zero, 1);
     put(&w, sig, sig_len);
+    close_at(&w, 0, 0x30);
+    *len = w.n;
+    return w.err ? SG_E_BUFFER : SG_OK;
+}
+
+/* --- Batched form ------------------------------------------------------------ */
+
+static int hash2(uint8_t prefix, const uint8_t *a, size_t al, const uint8_t *b, size_t bl, uint8_t out[32])
+{
+    mbedtls_sha256_context c;
+    int rc;
+    mbedtls_sha256_init(&c);
+    rc = mbedtls_sha256_starts(&c, 0) || mbedtls_sha256_update(&c, &prefix, 1) ||
+         (al && mbedtls_sha256_update(&c, a, al)) || (bl && mbedtls_sha256_update(&c, b, bl)) ||
+         mbedtls_sha256_finish(&c, out);
+    mbedtls_sha256_free(&c);
+    return rc ? SG_E_ARGS : SG_OK; /* mbedTLS SHA-256 does not fail on the host */
+}
+
+int sg_evidence_leaf_hash(const uint8_t *rec, size_t len, uint8_t out[SG_EV_HASH_LEN])
+{
+    return rec && out ? hash2(0x00, rec, len, NULL, 0, out) : SG_E_ARGS;
+}
+
+/* Level by level, an odd last node moving up as it is: the same tree as
+ * RFC 9162 2.1.1's split at the largest power of two below n. */
+int sg_evidence_tree(uint8_t (*tree)[SG_EV_HASH_LEN], size_t n, uint8_t root[SG_EV_HASH_LEN])
+{
+    size_t off = 0, l = n;
+    if (!tree || !root || n == 0 || n > SG_EV_BATCH_MAX_LEAVES)
+        return SG_E_ARGS;
+    while (l > 1) {
+        for (size_t i = 0; i + 1 < l; i += 2)
+            if (hash2(0x01, tree[off + i], SG_EV_HASH_LEN, tree[off + i + 1], SG_EV_HASH_LEN, tree[off + l + i / 2]))
+                return SG_E_ARGS;
+        if (l & 1)
+            memcpy(tree[off + l + l / 2], tree[off + l - 1], SG_EV_HASH_LEN);
+        off += l;
+        l = (l + 1) / 2;
+    }
+    memcpy(root, tree[off], SG_EV_HASH_LEN);
+    return SG_OK;
+}
+
+int sg_evidence_path(const uint8_t (*tree)[SG_EV_HASH_LEN], size_t n, size_t index, uint8_t (*path)[SG_EV_HASH_LEN],
+                     size_t cap, size_t *len)
+{
+    size_t off = 0, l = n, k = 0;
+    if (!tree || !path || !len || index >= n || n > SG_EV_BATCH_MAX_LEAVES)
+        return SG_E_ARGS;
+    for (; l > 1; off += l, l = (l + 1) / 2, index /= 2) {
+        size_t sib = index ^ 1u;
+        if (sib >= l)
+            continue; /* the odd last node: no sibling at this level */
+        if (k == cap)
+            return SG_E_BUFFER;
+        memcpy(path[k++], tree[off + sib], SG_EV_HASH_LEN);
+    }
+    *len = k;
+    return SG_OK;
+}
+
+int sg_evidence_encode_root(uint32_t version, const uint8_t va_key_id[SG_EV_KEY_ID_LEN], int64_t signed_at,
+                            uint32_t size, const uint8_t root[SG_EV_HASH_LEN], uint8_t *out, size_t cap, size_t *len)
+{
+    wbuf w = { out, 0, cap, 0 };
+    if (!va_key_id || !root || !out || !len)
+        return SG_E_ARGS;
+    uint_(&w, 0x02, version ? version : SG_EV_ROOT_VERSION);
+    tlv(&w, 0x04, va_key_id, SG_EV_KEY_ID_LEN);
+    time_(&w, signed_at);
+    uint_(&w, 0x02, size);
+    tlv(&w, 0x04, root, SG_EV_HASH_LEN);
+    close_at(&w, 0, 0x30);
+    *len = w.n;
+    return w.err ? SG_E_BUFFER : SG_OK;
+}
+
+int sg_evidence_encode_batched(uint32_t version, const uint8_t *rec, size_t rec_len, uint32_t index,
+                               const uint8_t (*path)[SG_EV_HASH_LEN], size_t path_len, const uint8_t *signed_root,
+                               size_t signed_root_len, uint8_t *out, size_t cap, size_t *len)
+{
+    wbuf w = { out, 0, cap, 0 };
+    size_t list;
+    if (!rec || (path_len && !path) || !signed_root || !out || !len)
+        return SG_E_ARGS;
+    uint_(&w, 0x02, version ? version : SG_EV_BATCH_VERSION);
+    put(&w, rec, rec_len);
+    uint_(&w, 0x02, index);
+    list = w.n;
+    for (size_t i = 0; i < path_len; i++)
+        tlv(&w, 0x04, path[i], SG_EV_HASH_LEN);
+    close_at(&w, list, 0x30);
+    put(&w, signed_root, signed_root_len);
     close_at(&w, 0, 0x30);
     *len = w.n;
     return w.err ? SG_E_BUFFER : SG_OK;

@@ -14,9 +14,18 @@
 /** Format version (TBSEvidence.version). Any other version is refused. */
 #define SG_EV_VERSION 1
 
-/** Largest evidence bundle: with a TBSCertificate it fits one 8192-byte
- * link frame (SG_MAX_PAYLOAD), and it fits a data object (SG_MAX_VALUE). */
-#define SG_MAX_EVIDENCE 3072u
+/** Largest evidence of a request, either form: with a TBSCertificate of up
+ * to 4 KB it fits one 8192-byte link frame (SG_MAX_PAYLOAD). The batched
+ * form's proof and signed root add at most about 1.2 KB to a record. */
+#define SG_MAX_EVIDENCE 4096u
+
+/** Batched form (BatchedEvidence, docs/evidence.md "Batched evidence"):
+ * one VA signature over the RFC 9162 root of many records. */
+#define SG_EV_BATCH_VERSION 2        /**< BatchedEvidence.version */
+#define SG_EV_ROOT_VERSION 1         /**< BatchRoot.version */
+#define SG_EV_BATCH_MAX_LEAVES 65536u /**< treeSize */
+#define SG_EV_BATCH_MAX_PATH 16      /**< inclusion path hashes (log2 of the largest tree) */
+#define SG_EV_BATCH_MAX_AGE 86400    /**< seconds a signed root is good for after its signedAt */
 
 /** Bounds of the records and fields; anything larger is malformed. */
 #define SG_EV_MAX_MAILBOXES 16      /**< MailboxRecords (the TBS has at most 16 SAN entries) */

@@ -35,7 +35,7 @@
 #define SG_MAX_VALUE 3072u     /**< certificate or data object value */
 #define SG_MAX_RANDOM 1024u    /**< per SG_CMD_RANDOM request */
 #define SG_MAX_SIGN_DATA 6144u /**< data of one SG_CMD_SIGN or SG_CMD_AUTHORIZE */
-#define SG_MAX_EVIDENCE 3072u  /**< signed evidence of one SIGN or AUTHORIZE (docs/evidence.md) */
+#define SG_MAX_EVIDENCE 4096u  /**< signed evidence of one SIGN or AUTHORIZE, single or batched (docs/evidence.md) */
 #define SG_AUTHZ_WINDOW 60u    /**< seconds a pre-authorization stays usable */
 #define SG_SERIAL_LEN 16u
 #define SG_USER_MAX_TRIES 3u
@@ -150,7 +150,7 @@ enum sg_tag {
     SG_T_BOARD_RESET = 0x69, /**< u8 SG_RESET_*, u32 resets since power-on, u32 fault PC, u32 CFSR, u32 HFSR */
     SG_T_BOARD_STACK = 0x6A, /**< u32 deepest stack use since reset, u32 stack size (bytes) */
     SG_T_BOARD_ARENA = 0x6B, /**< u32 peak bytes allocated, u32 peak blocks (since the last BOARD_INFO), u32 arena size */
-    SG_T_BOARD_COST = 0x6C,  /**< u32 last policy check, u32 last signature: emulated ns (= instructions with -icount shift=0) */
+    SG_T_BOARD_COST = 0x6C,  /**< u32 last policy check, u32 last signature, [u32 last evidence check, u32 last SIGN command]: emulated ns (= instructions with -icount shift=0) */
     SG_T_NONCE = 0x6D,       /**< HELLO: 1..32 bytes echoed back */
     SG_T_BOARD_TEST = 0x6E,  /**< test images only: a fault to inject (u8 SG_FAULT_*, u32 argument) */
 };

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libFuzzer target: validation evidence. The input is two bytes of TBS
- * length, the TBS, then the evidence. Both go through the whole check (a
+/* libFuzzer target: validation evidence, both forms (docs/evidence.md).
+ * The input is two bytes of TBS length, the TBS, then the evidence. Both go through the whole check (a
  * mutated input rarely keeps a valid signature, so this mostly reaches the
  * parser) and, once parsed, through the judging that follows the signature
- * check, and the VA side's list of needs. Any crash, leak or UB report, or
+ * check; a batched one through its inclusion proof and, with a cache that
+ * claims every root, past the root signature into the judging; the log's
+ * hashes of it; and the VA side's list of needs. Any crash, leak or UB report, or
  * a refusal without a reason, is a failure. */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,13 @@ static void need(void *ctx, const pol_ev_need *n)
     if (n->value.len && !n->value.p)
         __builtin_trap();
     (*count)++;
+}
+
+static int seen_all(void *ctx, const uint8_t id[32])
+{
+    (void)ctx;
+    (void)id;
+    return 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,6 +68,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((d.verdict == POL_ACCEPT) != (d.n == 0))
             __builtin_trap();
     }
+    pol_evb b;
+    if (pol_evb_parse(evp, el, &b, &ev) == POL_EV_OK) {
+        pol_ev_roots all = { seen_all, NULL };
+        pol_ev_info info;
+        uint8_t leaf[32];
+        if (pol_evb_leaf(b.record, leaf) == 0)
+            (void)pol_evb_included(&b, leaf);
+        memset(&d, 0, sizeof d);
+        d.verdict = POL_ACCEPT;
+        pol_evidence_check_ex(tbs, tl, evp, el, &trust, 1767225600, &all, &info, &w, &d);
+        if ((d.verdict == POL_ACCEPT) != (d.n == 0) || !info.batched || info.root_verified)
+            __builtin_trap();
+    }
+    uint8_t rh[32], root[32];
+    pol_ev_log_hashes(evp, el, rh, root);
     pol_ev_needs(tbs, tl, &w, need, &count, &type);
     return 0;
 }

@@ -49,7 +49,7 @@ open(sys.argv[3], "wb").write(len(tbs).to_bytes(2, "big") + tbs + open(sys.argv[
         n=$((n + 1))
     done
 done
-rm -f "$seeds/ev.der"
+rm -rf "$seeds/ev.der" "$seeds/b"
 # Extension seeds: the extnValues of the corpus's optional extensions, each
 # with the selector byte of its decoder (test/fuzz/fuzz_exts.c).
 python3 - "$seeds/exts" <<'PY'

@@ -204,4 +204,61 @@ rc=$?
 "$SG" lint --rules | grep -q "^sbr.4.2.2.2.evidence.mpic-quorum" && ok "lint --rules lists the evidence rows" ||
     notok "lint --rules without evidence rows"
 
+# Batched evidence (docs/evidence.md "Batched evidence"): 16 inputs (TBSs
+# of the corpus and a single-form evidence), one VA signature.
+mkdir -p "$W/batch"
+ins=()
+for c in valid-mailbox-strict-ec valid-sponsor-strict-ec valid-organization-strict-ec; do
+    for _ in 1 2 3 4 5; do ins+=(--in "$V/$c.der"); done
+done
+"$SG" evidence make --va-key "$W/va256.pem" --in "$MAILBOX" --out "$W/single.der" --at "$NOW" 2>/dev/null
+ins+=(--in "$W/single.der")
+if "$SG" evidence make --batch --va-key "$W/va256.pem" "${ins[@]}" --out-dir "$W/batch" --at "$NOW" 2>"$W/make.err" &&
+    [ -s "$W/batch/15.der" ]; then
+    ok "evidence make --batch: 16 records under one root ($(tail -1 "$W/make.err" | cut -c1-60)...)"
+else
+    notok "evidence make --batch: $(cat "$W/make.err")"
+fi
+all=1
+for i in 0 4 15; do [ "$(codes "$MAILBOX" "$W/batch/$i.der")" = accept ] || all=0; done
+for i in 5 9; do [ "$(codes "$SPONSOR" "$W/batch/$i.der")" = accept ] || all=0; done
+[ $all = 1 ] && ok "lint --evidence accepts batched records 0, 4, 5, 9, 15 for their certificates" ||
+    notok "batched records not accepted"
+got=$(codes "$SPONSOR" "$W/batch/0.der")
+grep -q sbr.3.2.2.evidence.mailbox-missing <<<"$got" && ok "a batched record for another certificate: refused ($got)" ||
+    notok "other record: $got"
+"$SG" evidence show --json "$W/batch/15.der" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["batch"]["leaf_index"] == 15 and d["batch"]["tree_size"] == 16 and d["batch"]["path_hashes"] == 4
+assert d["mailboxes"]' && ok "evidence show: batch (leaf 15 of 16, 4 path hashes) and the record" || notok "show of a batch"
+got=$(codes "$MAILBOX" "$W/batch/0.der" --va-key "$W/va384.pem")
+[ "$got" = accept ] && ok "two VA keys, the batch's among them: accept" || notok "two keys: $got"
+"$SG" lint --now "$NOW" --format json --evidence "$W/batch/0.der" --va-key "$W/va384.pem" "$MAILBOX" >"$W/l.json"
+grep -q sbr.3.2.2.evidence.batch-va-untrusted "$W/l.json" && ok "root of a VA lint does not trust: batch-va-untrusted" ||
+    notok "untrusted batch root: $(cat "$W/l.json")"
+"$SG" evidence make --batch --va-key "$W/va256.pem" --in "$MAILBOX" --in "$MAILBOX" --out-dir "$W/batch" --at "$NOW" \
+    --signed-at -25h 2>/dev/null
+got=$(codes "$MAILBOX" "$W/batch/1.der")
+[ "$got" = sbrguard.evidence.batch-stale ] && ok "root signed 25 h before the clock: $got" || notok "stale root: $got"
+"$SG" evidence make --batch --va-key "$W/va256.pem" --in "$MAILBOX" --in "$MAILBOX" --out-dir "$W/batch" --at "$NOW" 2>/dev/null
+python3 -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+def tlv(i):  # (start of value, end) of the TLV at i
+    n = b[i + 1]
+    if n < 0x80:
+        return i + 2, i + 2 + n
+    k = n & 0x7F
+    return i + 2 + k, i + 2 + k + int.from_bytes(b[i + 2:i + 2 + k], "big")
+i, _ = tlv(0)           # BatchedEvidence contents
+i = tlv(i)[1]           # past version
+i = tlv(i)[1]           # past the record
+i = tlv(i)[1]           # past leafIndex
+i, _ = tlv(i)           # into the path
+b[tlv(i)[0] + 5] ^= 1   # a byte of its one hash
+open(sys.argv[1], "wb").write(b)' "$W/batch/1.der"
+got=$(codes "$MAILBOX" "$W/batch/1.der")
+[ "$got" = sbr.3.2.2.evidence.batch-proof ] && ok "a path byte flipped: $got" || notok "flipped path: $got"
+
 exit $fail

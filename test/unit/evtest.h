@@ -219,24 +219,87 @@ static size_t ev_make(const ev_spec *s, ev_key *k, uint8_t *out, size_t cap)
     return n;
 }
 
+/* --- Batches (docs/evidence.md "Batched evidence") --------------------------- */
+
+#define EV_BATCH_MAX 1024
+typedef struct {
+    size_t n;
+    uint8_t tree[SG_EV_TREE_NODES(EV_BATCH_MAX)][32];
+    uint8_t root[32];
+    uint8_t signed_root[1200];
+    size_t signed_root_len;
+} ev_batch;
+
+/* The TBSEvidence DER of a spec: one record of a batch. */
+static size_t ev_record(const ev_spec *s, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    return sg_evidence_encode_tbs(&s->t, out, cap, &n) ? 0 : n;
+}
+
+/* The tree over n records and its root signed by k at signed_at (the
+ * root naming root_key's id: k's own unless a test says otherwise). */
+static int ev_batch_make_as(ev_batch *b, const uint8_t *const *recs, const size_t *lens, size_t n, ev_key *k,
+                            const uint8_t root_key[32], int64_t signed_at)
+{
+    uint8_t tbs[256], sig[600];
+    size_t tl, sl, al;
+    const uint8_t *alg = pol_sig_alg_der(k->alg, &al);
+    if (n == 0 || n > EV_BATCH_MAX)
+        return -1;
+    b->n = n;
+    for (size_t i = 0; i < n; i++)
+        if (sg_evidence_leaf_hash(recs[i], lens[i], b->tree[i]))
+            return -1;
+    if (sg_evidence_tree(b->tree, n, b->root) ||
+        sg_evidence_encode_root(0, root_key, signed_at, (uint32_t)n, b->root, tbs, sizeof tbs, &tl) ||
+        !(sl = ev_sign(k, tbs, tl, sig, sizeof sig)) ||
+        sg_evidence_encode(tbs, tl, alg, al, sig, sl, b->signed_root, sizeof b->signed_root, &b->signed_root_len))
+        return -1;
+    return 0;
+}
+static int ev_batch_make(ev_batch *b, const uint8_t *const *recs, const size_t *lens, size_t n, ev_key *k,
+                         int64_t signed_at)
+{
+    return ev_batch_make_as(b, recs, lens, n, k, k->id, signed_at);
+}
+
+/* The BatchedEvidence of record i (rec: its DER) of batch b. */
+static size_t ev_batch_evidence(const ev_batch *b, size_t i, const uint8_t *rec, size_t rl, uint8_t *out, size_t cap)
+{
+    uint8_t path[SG_EV_BATCH_MAX_PATH][32];
+    size_t pl, n = 0;
+    if (sg_evidence_path((const uint8_t(*)[32])b->tree, b->n, i, path, SG_EV_BATCH_MAX_PATH, &pl) ||
+        sg_evidence_encode_batched(0, rec, rl, (uint32_t)i, (const uint8_t(*)[32])path, pl, b->signed_root,
+                                   b->signed_root_len, out, cap, &n))
+        return 0;
+    return n;
+}
+
 /* Evidence rows seen in any decision of ev_judge (bit = enum pol_ev_rule). */
 static uint64_t ev_fired;
 
 /* The decision on evidence alone (a fresh decision). */
-static pol_decision ev_judge(const uint8_t *tbs, size_t tl, const uint8_t *ev, size_t el, const pol_ev_trust *t,
-                             int64_t now)
+static pol_decision ev_judge_ex(const uint8_t *tbs, size_t tl, const uint8_t *ev, size_t el, const pol_ev_trust *t,
+                                int64_t now, const pol_ev_roots *roots, pol_ev_info *info)
 {
     static pol_workspace w;
     pol_decision d;
     memset(&d, 0, sizeof d);
     d.verdict = POL_ACCEPT;
     d.type = d.gen = -1;
-    pol_evidence_check(tbs, tl, ev, el, t, now, &w, &d);
+    pol_evidence_check_ex(tbs, tl, ev, el, t, now, roots, info, &w, &d);
     for (uint16_t i = 0; i < d.n; i++)
         for (int r = 0; r < EV_RULE_COUNT; r++)
             if (pol_rule_at(d.findings[i]) == &pol_rules_evidence[r])
                 ev_fired |= 1ull << r;
     return d;
+}
+
+static pol_decision ev_judge(const uint8_t *tbs, size_t tl, const uint8_t *ev, size_t el, const pol_ev_trust *t,
+                             int64_t now)
+{
+    return ev_judge_ex(tbs, tl, ev, el, t, now, NULL, NULL);
 }
 
 /* "accept" or the comma-separated codes of a decision. */
