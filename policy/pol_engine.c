@@ -14,6 +14,7 @@ static const struct {
     { pol_rules_cert, &pol_rules_cert_n },
     { pol_rules_ext, &pol_rules_ext_n },
     { pol_rules_name, &pol_rules_name_n },
+    { pol_rules_key, &pol_rules_key_n },
     { pol_rules_bundle, &pol_rules_bundle_n },
     { pol_rules_evidence, &pol_rules_evidence_n }, /* recorded by pol_evidence_check */
 };
