@@ -144,25 +144,25 @@ const uint8_t pol_wk_primes30[POL_WK_PRIMES30_LEN] = {
 };
 
 /* ROCA: prime r of the first 39 where <65537> mod r is a proper subgroup, and
- * (r-1)/ord(65537). A random modulus passes all with probability 4.19e-09. */
+ * ord(65537) mod r. A random modulus passes all with probability 4.19e-09. */
 const uint8_t pol_wk_roca_tab[POL_WK_ROCA_N][2] = {
-    { 11, 5 },
-    { 13, 2 },
-    { 17, 2 },
-    { 19, 2 },
-    { 37, 12 },
-    { 53, 2 },
-    { 61, 3 },
-    { 71, 2 },
-    { 73, 3 },
-    { 79, 6 },
-    { 97, 16 },
-    { 103, 2 },
-    { 107, 2 },
-    { 109, 2 },
-    { 127, 3 },
-    { 151, 3 },
-    { 157, 2 },
+    { 11, 2 },
+    { 13, 6 },
+    { 17, 8 },
+    { 19, 9 },
+    { 37, 3 },
+    { 53, 26 },
+    { 61, 20 },
+    { 71, 35 },
+    { 73, 24 },
+    { 79, 13 },
+    { 97, 6 },
+    { 103, 51 },
+    { 107, 53 },
+    { 109, 54 },
+    { 127, 42 },
+    { 151, 50 },
+    { 157, 78 },
 };
 
 /* Fermat filters: bit x of the mask is set iff x is a square mod m. */

@@ -197,7 +197,7 @@ static int roca(const W *n, size_t k)
     residues(n, k, &pol_wk_roca_tab[0][0], 2, POL_WK_ROCA_N, x);
     for (int i = 0; i < POL_WK_ROCA_N; i++) {
         unsigned r = pol_wk_roca_tab[i][0], e = pol_wk_roca_tab[i][1], y = 1, b = x[i];
-        for (; e; e >>= 1, b = b * b % r) /* x^((r-1)/ord) = 1 iff x in <65537> */
+        for (; e; e >>= 1, b = b * b % r) /* x^ord = 1 iff x in <65537> (cyclic) */
             if (e & 1)
                 y = y * b % r;
         if (y != 1)

@@ -52,7 +52,7 @@ static void tables(void)
             count += bit;
         }
     CHECK(!bad && count == 6542, "wheel-30 bitmap holds exactly the 6542 primes below 2^16 (%d)", count);
-    /* ROCA: every prime 3..167 where ord(65537) < r - 1, with (r-1)/ord. */
+    /* ROCA: every prime 3..167 where ord(65537) < r - 1, with the order. */
     int n = 0;
     bad = 0;
     for (unsigned r = 3; r <= 167; r++) {
@@ -65,7 +65,7 @@ static void tables(void)
         }
         if (o == r - 1)
             continue;
-        bad += n >= POL_WK_ROCA_N || pol_wk_roca_tab[n][0] != r || pol_wk_roca_tab[n][1] != (r - 1) / o;
+        bad += n >= POL_WK_ROCA_N || pol_wk_roca_tab[n][0] != r || pol_wk_roca_tab[n][1] != o;
         n++;
     }
     CHECK(!bad && n == POL_WK_ROCA_N, "ROCA fingerprint primes re-derived from ord(65537) mod r (%d)", n);

@@ -36,17 +36,20 @@ class Stream:
         return int.from_bytes(out, "big") >> (len(out) * 8 - k)
 
 
+PRIMORIAL = math.prod(PRIMES)
+
+
 def is_prime(n, s=None):
-    if n < 2:
+    """Miller-Rabin, 8 rounds after a gcd with every prime below 2^16."""
+    if n < BOUND:
+        return n in PRIMES
+    if math.gcd(n, PRIMORIAL) != 1:
         return False
-    for p in PRIMES[:200]:
-        if n % p == 0:
-            return n == p
     d, r = n - 1, 0
     while d % 2 == 0:
         d, r = d // 2, r + 1
     s = s or Stream("mr-%d" % (n % 1000003))
-    for _ in range(32):
+    for _ in range(8):
         a = 2 + s.bits(n.bit_length() + 8) % (n - 3)
         x = pow(a, d, n)
         if x in (1, n - 1):
@@ -107,8 +110,8 @@ def roca_primes():
 
 
 def is_roca(n):
-    # n mod r in <65537> for every fingerprint prime: n^((r-1)/ord) = 1 mod r
-    return all(n % r and pow(n % r, (r - 1) // o, r) == 1 for r, o in roca_primes())
+    # n mod r in <65537> for every fingerprint prime: n^ord = 1 mod r
+    return all(pow(n % r, o, r) == 1 for r, o in roca_primes())
 
 
 # --- the weak moduli ----------------------------------------------------------
@@ -165,10 +168,13 @@ def roca_modulus(label, both=True):
 def vectors():
     out = []
     s = Stream("unit")
-    for p in (2, 3, 5, 7, 97, 251, 257, 4099, 65521, 65537, 65539):
-        out.append(with_small_factor(p, 2048, "unit-sf-%d" % p))
-    out.append(with_small_factor(65521, 1024, "unit-sf-1024"))
-    out.append(with_small_factor(65521 * 65519, 4096, "unit-sf-4096"))
+    for p in (2, 3, 5, 7, 97, 251, 257, 4099, 65521, 65537, 65539, 65521 * 65519):
+        for bits in (1024, 2048, 4096):  # p times a number without factors below 2^16
+            x = s.bits(bits - 32) | 1 | (1 << (bits - 33))
+            while math.gcd(x, PRIMORIAL) != 1:
+                x += 2
+            out.append(p * x)
+        out.append(p * (s.bits(2000) | 1))  # and times a random odd number
     for bits in (8, 17, 63, 64, 65, 127, 128, 129, 300, 1000, 2048, 3072, 4096):
         out.append(s.bits(bits) | (1 << (bits - 1)) | 1)
     for _ in range(12):  # random products of primes below and above the bound
@@ -184,6 +190,8 @@ def vectors():
     out.append(p * next_prime(p + 2))
     out.append(roca_modulus("unit-roca"))
     out.append(roca_modulus("unit-roca-half", both=False))
+    r = Stream("unit-roca-3072")
+    out.append(roca_prime(1536, r) * roca_prime(1536, r))
     out += [0, 1, 2, 3, 9, 15, 65521 * 65521, (1 << 4096) - 1]
     return out
 
