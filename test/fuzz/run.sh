@@ -11,7 +11,7 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/weakkey"
 for f in test/vectors/der/*.der test/vectors/smime/*.der; do [ -f "$f" ] && cp "$f" "$seeds/policy/"; done
 # Frame seeds: INFO, and an INIT_TOKEN with PIN and label.
 printf '\x00\x00\x08SG\x01\x01\x00\x00\x00\x00' > "$seeds/frame/info"
@@ -45,7 +45,15 @@ open(sys.argv[3], "wb").write(len(tbs).to_bytes(2, "big") + tbs + open(sys.argv[
     done
 done
 rm -f "$seeds/ev.der"
-for t in policy frame bundle evidence; do
+# Weak-key seeds: the moduli of test/vectors/weakkey/vectors.txt as bytes.
+python3 -c '
+import sys
+for i, l in enumerate(open("test/vectors/weakkey/vectors.txt")):
+    if not l.startswith("#"):
+        h = l.split()[0]
+        open("%s/%d" % (sys.argv[1], i), "wb").write(bytes.fromhex(h.zfill(len(h) + len(h) % 2)))
+' "$seeds/weakkey"
+for t in policy frame bundle evidence weakkey; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue
