@@ -270,7 +270,7 @@ static void divq(const W *u, size_t ku, const W *v, size_t kv, W *q, W *un, W *v
 
 /* x = floor(sqrt(a)): Newton from above, started within 2^-30 of the root
  * from a's top 62 bits. x: (ka + 1) / 2 + 1 limbs. The count of x. */
-static size_t isqrt(const W *a, size_t ka, W *x)
+__attribute__((noinline)) static size_t isqrt(const W *a, size_t ka, W *x)
 {
     W un[KMAX + 1], vn[HMAX], y[HMAX + 2];
     ka = norm(a, ka);
@@ -342,7 +342,7 @@ static void mul(const W *a, size_t ka, const W *b, size_t kb, W *out)
 }
 
 /* 1 if a (ka <= HMAX + 1 limbs) is a perfect square. */
-static int is_square(const W *a, size_t ka)
+__attribute__((noinline)) static int is_square(const W *a, size_t ka)
 {
     W x[QMAX], sq[2 * QMAX];
     size_t kx = isqrt(a, ka, x);
@@ -356,8 +356,9 @@ static int is_square(const W *a, size_t ka)
 
 /* --- Fermat ------------------------------------------------------------------ */
 
-/* a = ceil(sqrt(n)) and b2 = a^2 - n (below 2a + 1): the limbs of a. */
-static size_t start(const W *n, size_t k, W *a, W *b2, size_t *kb)
+/* a = ceil(sqrt(n)) and b2 = a^2 - n (below 2a + 1): the limbs of a. Not
+ * inlined (here and below): each frame stays under the firmware bound. */
+__attribute__((noinline)) static size_t start(const W *n, size_t k, W *a, W *b2, size_t *kb)
 {
     W sq[KMAX + 4];
     size_t ka = isqrt(n, k, a);
