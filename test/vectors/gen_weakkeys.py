@@ -116,10 +116,14 @@ def is_roca(n):
 
 # --- the weak moduli ----------------------------------------------------------
 def with_small_factor(p, nbits, label):
-    """n = p * q, q prime, n exactly nbits bits."""
+    """n = p * q of exactly nbits bits, q without a prime factor below 2^16
+    (not necessarily prime: the check sees only n, and p is its smallest
+    factor below the bound)."""
     s = Stream(label)
     while True:
-        q = next_prime(s.bits(nbits - p.bit_length() + 1) | (1 << (nbits - p.bit_length())))
+        q = s.bits(nbits - p.bit_length() + 1) | 1 | (1 << (nbits - p.bit_length()))
+        while math.gcd(q, PRIMORIAL) != 1:
+            q += 2
         n = p * q
         if n.bit_length() == nbits:
             return n
