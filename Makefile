@@ -142,7 +142,7 @@ $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 
 # --- libFuzzer targets, one per untrusted entry point (make FUZZ=1 fuzzers) ---
 FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame $(OUT)/fuzz/fuzz_bundle $(OUT)/fuzz/fuzz_evidence \
-	$(OUT)/fuzz/fuzz_exts $(OUT)/fuzz/fuzz_mailbox_scan
+	$(OUT)/fuzz/fuzz_exts $(OUT)/fuzz/fuzz_mailbox_scan $(OUT)/fuzz/fuzz_weakkey
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
 $(OUT)/fuzz/fuzz_policy: test/fuzz/fuzz_policy.c $(POL_OBJS) $(LIBMBED)
@@ -158,6 +158,9 @@ $(OUT)/fuzz/fuzz_evidence: test/fuzz/fuzz_evidence.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
 $(OUT)/fuzz/fuzz_exts: test/fuzz/fuzz_exts.c $(POL_OBJS) $(LIBMBED)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
+$(OUT)/fuzz/fuzz_weakkey: test/fuzz/fuzz_weakkey.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
 $(OUT)/fuzz/fuzz_frame: test/fuzz/fuzz_frame.c $(FW_CORE_OBJS) $(LIBMBED)

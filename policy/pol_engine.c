@@ -16,6 +16,7 @@ static const struct {
     { pol_rules_ext2, &pol_rules_ext2_n },
     { pol_rules_name, &pol_rules_name_n },
     { pol_rules_orgid, &pol_rules_orgid_n },
+    { pol_rules_key, &pol_rules_key_n },
     { pol_rules_bundle, &pol_rules_bundle_n },
     { pol_rules_evidence, &pol_rules_evidence_n }, /* recorded by pol_evidence_check */
 };

@@ -88,6 +88,8 @@ struct pol_eval {
     int key;
     unsigned rsa_bits;
     int rsa_exp_ok, key_malformed;
+    pol_slice rsa_n;  /* modulus INTEGER content */
+    int ec_infinity;  /* SBR 6.1.1.3: the point at infinity (not malformed) */
     /* prepared extension values */
     unsigned ku;
     uint8_t n_eku;
@@ -177,6 +179,8 @@ extern const pol_rule pol_rules_name[];
 extern const size_t pol_rules_name_n;
 extern const pol_rule pol_rules_orgid[];
 extern const size_t pol_rules_orgid_n;
+extern const pol_rule pol_rules_key[];
+extern const size_t pol_rules_key_n;
 extern const pol_rule pol_rules_bundle[];
 extern const size_t pol_rules_bundle_n;
 

@@ -74,8 +74,8 @@ static int rsa_size(const pol_eval *e)
 }
 static int ec_point(const pol_eval *e)
 {
-    if (e->key < KEY_P256 || e->key > KEY_P521 || e->key_malformed)
-        return 0;
+    if (e->key < KEY_P256 || e->key > KEY_P521 || e->key_malformed || e->ec_infinity)
+        return 0; /* infinity: sbr.6.1.1.3.ec.infinity */
     return !pol_ec_point_valid(e->key, e->spki_key.p + 1, e->spki_key.len - 1);
 }
 static int rsa_exponent(const pol_eval *e) { return e->key == KEY_RSA && !e->key_malformed && !e->rsa_exp_ok; }

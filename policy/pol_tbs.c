@@ -2,6 +2,7 @@
 /* Decoding a TBSCertificate (RFC 5280 4.1) into the view the rules read,
  * with the contents of the extensions SBR 7.1.2.3 names. */
 #include "pol_int.h"
+#include "pol_weakkey.h"
 
 #define OID(...) { __VA_ARGS__ }
 static const struct {
@@ -100,8 +101,10 @@ static void decode_key(pol_eval *e)
         return;
     }
     if (e->key == KEY_P256 || e->key == KEY_P384 || e->key == KEY_P521) {
-        /* Uncompressed point 04 || X || Y (RFC 5480 2.2). */
-        e->key_malformed = e->spki_key.len != key_len[e->key] || e->spki_key.p[1] != 0x04;
+        /* Uncompressed point 04 || X || Y (RFC 5480 2.2); the point at
+         * infinity (00, or 04 with zero coordinates) has its own rule. */
+        e->ec_infinity = pol_wk_ec_infinity(e->spki_key.p + 1, e->spki_key.len - 1);
+        e->key_malformed = !e->ec_infinity && (e->spki_key.len != key_len[e->key] || e->spki_key.p[1] != 0x04);
     } else if (e->key != KEY_RSA && e->key != KEY_UNKNOWN) {
         e->key_malformed = e->spki_key.len != key_len[e->key];
     } else if (e->key == KEY_RSA) {
@@ -120,6 +123,7 @@ static void decode_key(pol_eval *e)
             e->key_malformed = 1;
             return;
         }
+        e->rsa_n = n;
         size_t skip = n.p[0] == 0 ? 1 : 0;
         unsigned top = n.len > skip ? n.p[skip] : 0, bits = 0;
         while (top) {

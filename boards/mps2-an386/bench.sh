@@ -70,10 +70,18 @@ q evidence make --va-key "$TMP/va.pem" --in "$TMP/tbs.der" --out "$TMP/ev.der"
 board >/dev/null
 q sign --key "$CA" --mech ecdsa-sha256 --in "$TMP/tbs.der" --out "$TMP/sig" --evidence "$TMP/ev.der" --pin $PIN
 read -r pol sig _ <<<"$(board)"
+# The same TBS with an RSA-2048 subscriber key: the difference is the SBR
+# 6.1.1.3 weak-key checks (factors < 2^16, Fermat, ROCA) and the RSA parse.
+python3 test/integration/lib/mkca.py tbs "$TMP/ca.pem" "$TMP/tbs-rsa.der" rsa
+q evidence make --va-key "$TMP/va.pem" --in "$TMP/tbs-rsa.der" --out "$TMP/ev-rsa.der"
+q sign --key "$CA" --mech ecdsa-sha256 --in "$TMP/tbs-rsa.der" --out "$TMP/sig" --evidence "$TMP/ev-rsa.der" --pin $PIN
+read -r pol_rsa _ <<<"$(board)"
 echo "mps2-an386 (Cortex-M4, QEMU -icount shift=0: 1 instruction = 1 emulated ns)"
 printf '  policy check of a mailbox-strict TBS (%d bytes): %d instructions\n' "$(stat -c %s "$TMP/tbs.der")" "$pol"
+printf '  the same with an RSA-2048 key (%d bytes):      %d instructions (+%d: weak-key checks, SBR 6.1.1.3)\n' \
+    "$(stat -c %s "$TMP/tbs-rsa.der")" "$pol_rsa" $((pol_rsa - pol))
 printf '  ECDSA P-256 signature (mbedtls_pk_sign):        %d instructions\n' "$sig"
-awk -v p="$pol" -v s="$sig" 'BEGIN { printf "  policy check / signature:                        %.4f\n", p / s }'
+awk -v p="$pol" -v r="$pol_rsa" -v s="$sig" 'BEGIN { printf "  policy check / signature:                        %.4f (RSA-2048 key: %.4f)\n", p / s, r / s }'
 
 # Enforcement overhead per issuance with batched evidence (docs/evidence.md
 # "Batched evidence"): the CA key's SIGN command less its signature, against

@@ -11,7 +11,7 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/exts" "$seeds/mailbox_scan"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/exts" "$seeds/mailbox_scan" "$seeds/weakkey"
 # Mailbox scan seeds: a string-type byte (0 UTF8String, 2 BMPString), then a value.
 printf '\000Bob <bob@example.com>, mailto:b@x.org.' > "$seeds/mailbox_scan/utf8"
 printf '\000"a b"@example.com' > "$seeds/mailbox_scan/quoted"
@@ -95,7 +95,15 @@ for f in sorted(os.listdir("test/vectors/smime")):
     if f.endswith(".der"):
         walk(open(os.path.join("test/vectors/smime", f), "rb").read(), 0)
 PY
-for t in policy frame bundle evidence exts mailbox_scan; do
+# Weak-key seeds: the moduli of test/vectors/weakkey/vectors.txt as bytes.
+python3 -c '
+import sys
+for i, l in enumerate(open("test/vectors/weakkey/vectors.txt")):
+    if not l.startswith("#"):
+        h = l.split()[0]
+        open("%s/%d" % (sys.argv[1], i), "wb").write(bytes.fromhex(h.zfill(len(h) + len(h) % 2)))
+' "$seeds/weakkey"
+for t in policy frame bundle evidence exts mailbox_scan weakkey; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue

@@ -3,11 +3,12 @@
 the token key's public key (the token checks only that, BIND_CA), and
 TBSCertificates it would issue (mailbox strict, SBR 7.1.2.3).
   mkca.py ca PUBKEY.pem OUT.pem        CA certificate (throwaway signature)
-  mkca.py tbs CA.pem OUT.der [bad]     conforming TBS; bad: EKU serverAuth added"""
+  mkca.py tbs CA.pem OUT.der [bad|rsa] conforming TBS; bad: EKU serverAuth added;
+                                       rsa: an RSA-2048 subscriber key"""
 import datetime, os, sys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
@@ -27,9 +28,10 @@ if sys.argv[1] == "ca":
 else:
     ca = x509.load_pem_x509_certificate(open(sys.argv[2], "rb").read())
     ski = ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    ee = ec.generate_private_key(ec.SECP256R1()).public_key()
+    kind = sys.argv[4] if len(sys.argv) > 4 else ""
+    ee = (rsa.generate_private_key(65537, 2048) if kind == "rsa" else ec.generate_private_key(ec.SECP256R1())).public_key()
     eku = [ExtendedKeyUsageOID.EMAIL_PROTECTION]
-    if len(sys.argv) > 4 and sys.argv[4] == "bad":
+    if kind == "bad":
         eku.append(ExtendedKeyUsageOID.SERVER_AUTH)
     b = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "alice@example.com")]))
          .issuer_name(ca.subject).public_key(ee).serial_number(int.from_bytes(os.urandom(16), "big") >> 1)
