@@ -59,6 +59,7 @@ typedef struct {
     const pol_ca *ca;         /**< NULL: no binding checks */
     int64_t not_before_skew;  /**< with a CA: |notBefore - now| allowed, seconds (the bundle's skewSeconds) */
     const pol_ca_rules *rules; /**< NULL: no bundle rules (lint without a bundle) */
+    const struct pol_blocklist *blocklist; /**< NULL: no compromised-key list (pol_blocklist.h) */
 } pol_ctx;
 
 #define POL_MAX_FINDINGS 48
@@ -130,6 +131,11 @@ const uint8_t *pol_sig_alg_der(int id, size_t *len);
  */
 int pol_sig_verify(const uint8_t *spki, size_t spki_len, const uint8_t *alg, size_t alg_len,
                    const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+/** pol_sig_verify over a digest already taken with the hash of POL_SIG_* id
+ * (a streamed message: the blocklist, pol_blocklist.h). 0 if valid. */
+int pol_sig_verify_digest(const uint8_t *spki, size_t spki_len, int id, const uint8_t *hash, size_t hlen,
+                          const uint8_t *sig, size_t sig_len);
 
 /** The rule table. */
 size_t pol_rule_count(void);

@@ -65,6 +65,7 @@ struct pol_eval {
     /* TBSCertificate */
     int version;
     pol_slice serial, sig_alg, issuer, subject, spki_alg, spki_key;
+    pol_slice spki; /* the whole SubjectPublicKeyInfo TLV (SBR 6.1.1.3 blocklist) */
     int64_t not_before, not_after;
     int has_unique_ids;
     uint8_t n_attrs;
@@ -131,6 +132,8 @@ extern const pol_rule pol_rules_name[];
 extern const size_t pol_rules_name_n;
 extern const pol_rule pol_rules_bundle[];
 extern const size_t pol_rules_bundle_n;
+extern const pol_rule pol_rules_blocklist[];
+extern const size_t pol_rules_blocklist_n;
 
 /* pol_rules_bundle.c: 1 if uri starts with one of the IA5String TLVs of
  * list (byte-exact), or the list is empty. */

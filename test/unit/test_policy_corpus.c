@@ -107,7 +107,7 @@ static void run_row(char **f, int lineno)
     size_t len = 0, ca_len = 0;
     uint8_t *der = read_file(f[0], &len), *ca_der = NULL;
     pol_ca ca;
-    pol_ctx ctx = { 0, NULL, 0, NULL };
+    pol_ctx ctx = { 0 };
     pol_decision d;
     const uint8_t *tbs;
     size_t tbs_len;
