@@ -293,6 +293,7 @@ typedef struct {
     uint32_t mech;
     uint16_t handle;
     const uint8_t *key_id, *policy_hash, *tbs_hash, *evidence_hash, *cert_hash;
+    const uint8_t *blocklist_hash, *batch_root; /**< format 2: SBR 6.1.1.3 list in force; reserved */
     size_t n_reasons;
     struct {
         uint32_t count;
