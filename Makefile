@@ -140,13 +140,16 @@ $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 -include $(shell find $(OUT)/obj $(OUT)/dep -name '*.d' 2>/dev/null)
 
 # --- libFuzzer targets, one per untrusted entry point (make FUZZ=1 fuzzers) ---
-FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame $(OUT)/fuzz/fuzz_bundle $(OUT)/fuzz/fuzz_evidence
+FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame $(OUT)/fuzz/fuzz_bundle $(OUT)/fuzz/fuzz_evidence $(OUT)/fuzz/fuzz_blocklist
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
 $(OUT)/fuzz/fuzz_policy: test/fuzz/fuzz_policy.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
 $(OUT)/fuzz/fuzz_bundle: test/fuzz/fuzz_bundle.c $(POL_OBJS) $(LIBMBED)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
+$(OUT)/fuzz/fuzz_blocklist: test/fuzz/fuzz_blocklist.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
 $(OUT)/fuzz/fuzz_evidence: test/fuzz/fuzz_evidence.c $(POL_OBJS) $(LIBMBED)

@@ -11,7 +11,9 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/blocklist"
+# Blocklist seed: a header of an empty list, a 1-byte signature length prefix.
+printf '\x00SGBL\x01\x06\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x01\x00' >"$seeds/blocklist/seed.bin"
 for f in test/vectors/der/*.der test/vectors/smime/*.der; do [ -f "$f" ] && cp "$f" "$seeds/policy/"; done
 # Frame seeds: INFO, and an INIT_TOKEN with PIN and label.
 printf '\x00\x00\x08SG\x01\x01\x00\x00\x00\x00' > "$seeds/frame/info"
@@ -45,7 +47,7 @@ open(sys.argv[3], "wb").write(len(tbs).to_bytes(2, "big") + tbs + open(sys.argv[
     done
 done
 rm -f "$seeds/ev.der"
-for t in policy frame bundle evidence; do
+for t in policy frame bundle evidence blocklist; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue
