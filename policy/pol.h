@@ -110,6 +110,8 @@ int pol_cert_tbs(const uint8_t *cert, size_t len, const uint8_t **tbs, size_t *t
 int pol_ca_from_cert(const uint8_t *cert, size_t len, pol_workspace *w, pol_ca *ca);
 /** notBefore of a DER TBSCertificate, for defaults; 0 on success. */
 int pol_tbs_not_before(const uint8_t *tbs, size_t len, pol_workspace *w, int64_t *nb);
+/** The SubjectPublicKeyInfo TLV of a DER TBSCertificate (points into tbs); 0 on success. */
+int pol_tbs_spki(const uint8_t *tbs, size_t len, pol_workspace *w, const uint8_t **spki, size_t *spki_len);
 
 /** Signature AlgorithmIdentifiers of SBR 7.1.3.2, byte-exact (pol_sig.c). */
 enum pol_sig_alg {

@@ -182,6 +182,17 @@ int pol_tbs_not_before(const uint8_t *tbs, size_t len, pol_workspace *w, int64_t
     return 0;
 }
 
+int pol_tbs_spki(const uint8_t *tbs, size_t len, pol_workspace *w, const uint8_t **spki, size_t *spki_len)
+{
+    static const pol_ctx none = { 0 };
+    pol_eval *e = fresh(w, &none);
+    if (pol_decode(tbs, len, e) || e->spki.len == 0)
+        return -1;
+    *spki = e->spki.p;
+    *spki_len = e->spki.len;
+    return 0;
+}
+
 int pol_ca_from_cert(const uint8_t *cert, size_t len, pol_workspace *w, pol_ca *ca)
 {
     static const pol_ctx none = { 0 };
