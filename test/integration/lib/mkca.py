@@ -3,7 +3,9 @@
 the token key's public key (the token checks only that, BIND_CA), and
 TBSCertificates it would issue (mailbox strict, SBR 7.1.2.3).
   mkca.py ca PUBKEY.pem OUT.pem        CA certificate (throwaway signature)
-  mkca.py tbs CA.pem OUT.der [bad]     conforming TBS; bad: EKU serverAuth added"""
+  mkca.py tbs CA.pem OUT.der [bad|-] [EE.pub.pem]
+                                       conforming TBS; bad: EKU serverAuth added;
+                                       the subscriber key from EE.pub.pem (else a fresh one)"""
 import datetime, os, sys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -27,7 +29,8 @@ if sys.argv[1] == "ca":
 else:
     ca = x509.load_pem_x509_certificate(open(sys.argv[2], "rb").read())
     ski = ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    ee = ec.generate_private_key(ec.SECP256R1()).public_key()
+    ee = (serialization.load_pem_public_key(open(sys.argv[5], "rb").read()) if len(sys.argv) > 5
+          else ec.generate_private_key(ec.SECP256R1()).public_key())
     eku = [ExtendedKeyUsageOID.EMAIL_PROTECTION]
     if len(sys.argv) > 4 and sys.argv[4] == "bad":
         eku.append(ExtendedKeyUsageOID.SERVER_AUTH)
