@@ -142,25 +142,12 @@ $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 
 # --- libFuzzer targets, one per untrusted entry point (make FUZZ=1 fuzzers) ---
 FUZZERS := $(OUT)/fuzz/fuzz_policy $(OUT)/fuzz/fuzz_frame $(OUT)/fuzz/fuzz_bundle $(OUT)/fuzz/fuzz_evidence \
-	$(OUT)/fuzz/fuzz_exts $(OUT)/fuzz/fuzz_mailbox_scan $(OUT)/fuzz/fuzz_weakkey
+	$(OUT)/fuzz/fuzz_exts $(OUT)/fuzz/fuzz_mailbox_scan $(OUT)/fuzz/fuzz_weakkey $(OUT)/fuzz/fuzz_blocklist
 .PHONY: fuzzers
 fuzzers: $(FUZZERS)
-$(OUT)/fuzz/fuzz_policy: test/fuzz/fuzz_policy.c $(POL_OBJS) $(LIBMBED)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
-$(OUT)/fuzz/fuzz_bundle: test/fuzz/fuzz_bundle.c $(POL_OBJS) $(LIBMBED)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
-$(OUT)/fuzz/fuzz_mailbox_scan: test/fuzz/fuzz_mailbox_scan.c $(POL_OBJS) $(LIBMBED)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
-$(OUT)/fuzz/fuzz_evidence: test/fuzz/fuzz_evidence.c $(POL_OBJS) $(LIBMBED)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
-$(OUT)/fuzz/fuzz_exts: test/fuzz/fuzz_exts.c $(POL_OBJS) $(LIBMBED)
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
-$(OUT)/fuzz/fuzz_weakkey: test/fuzz/fuzz_weakkey.c $(POL_OBJS) $(LIBMBED)
+# Fuzz targets over the policy engine alone share one rule.
+POL_FUZZERS := $(patsubst %,$(OUT)/fuzz/fuzz_%,policy bundle evidence exts mailbox_scan weakkey blocklist)
+$(POL_FUZZERS): $(OUT)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
 $(OUT)/fuzz/fuzz_frame: test/fuzz/fuzz_frame.c $(FW_CORE_OBJS) $(LIBMBED)

@@ -51,6 +51,10 @@ enum fw_err {
     FW_E_NO_POLICY_KEY = -33,    /**< token initialized without a policy key */
     FW_E_ESCROW = -34,           /**< escrow, delivery or recovery refused (REASONs attached) */
     FW_E_BUNDLE_TOO_LARGE = -35, /**< policy bundle above SG_BUNDLE_MAX */
+    FW_E_BL_SIG = -36,           /**< blocklist signature does not verify */
+    FW_E_BL_ROLLBACK = -37,      /**< blocklist sequence not above the loaded one */
+    FW_E_BL_MALFORMED = -38,     /**< blocklist format, order, truncation, piece order */
+    FW_E_BL_TOO_LARGE = -39,     /**< blocklist above the token's capacity */
 };
 
 /** One request being served: arguments in, TLVs out. */
@@ -151,6 +155,15 @@ const uint8_t *fw_policy_hash(void);
 /* fw_policy_ca: in fw_policy.h (it speaks pol_bundle_ca). */
 int fw_cmd_policy_load(fw_req *r);
 int fw_cmd_policy_info(fw_req *r);
+
+/* fw_blocklist.c: the SBR 6.1.1.3 compromised-key blocklist (docs/blocklist.md). */
+int fw_blocklist_mount(void);
+/** The list in force for pol_ctx.blocklist, or NULL when none is loaded. */
+const struct pol_blocklist *fw_blocklist(void);
+/** SHA-256 of the signed list in force, or NULL. */
+const uint8_t *fw_blocklist_hash(void);
+int fw_cmd_blocklist_load(fw_req *r);
+int fw_cmd_blocklist_info(fw_req *r);
 
 /* fw_objects.c: object slots, listing, certificates and data. */
 #define FW_T_PRIVKEY 0x40 /* record-only tag: private key DER, never sent */
@@ -286,6 +299,7 @@ typedef struct {
     unsigned handle;
     uint64_t value;
     const uint8_t *key_id, *policy_hash, *tbs_hash, *evidence_hash, *cert_hash;
+    const uint8_t *blocklist_hash; /**< NULL: the list in force (as policy_hash) */
     const fw_req *reasons; /**< take SG_T_REASON TLVs from this response, or NULL */
 } fw_log_ev;
 int fw_log_mount(void);

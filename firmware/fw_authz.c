@@ -198,7 +198,8 @@ static int judge(fw_req *r, const fw_sign_req *q, volatile uint32_t *verdict, po
         return refuse(r, "sbrguard.ca.cert-malformed", "7.1.4.1");
     ca.sig_alg = alg;
     ca.sig_alg_len = alg_len;
-    pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = cr.skew, .rules = &cr.rules };
+    pol_ctx ctx = { .now = (int64_t)hal_clock_now(), .ca = &ca, .not_before_skew = cr.skew, .rules = &cr.rules,
+                    .blocklist = fw_blocklist() };
     pol_check(q->data, q->data_len, &ctx, ws, &d);
     for (uint16_t i = 0; i < ev.n; i++) { /* the TBS's findings first, then the evidence's, once each */
         uint16_t k = 0;

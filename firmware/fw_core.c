@@ -2,6 +2,7 @@
 /* Frames in, frames out: header checks, the command table, error mapping. */
 #include <string.h>
 #include "fw.h"
+#include "sbrguard/blocklist.h"
 #include "sbrguard/tlv.h"
 
 typedef struct {
@@ -33,6 +34,8 @@ static const fw_cmd cmds[] = {
     { SG_CMD_LOG_ACK, fw_cmd_log_ack },
     { SG_CMD_POLICY_LOAD, fw_cmd_policy_load },
     { SG_CMD_POLICY_INFO, fw_cmd_policy_info },
+    { SG_CMD_BLOCKLIST_LOAD, fw_cmd_blocklist_load },
+    { SG_CMD_BLOCKLIST_INFO, fw_cmd_blocklist_info },
     { SG_CMD_ESCROW_GENERATE, fw_cmd_escrow_generate },
     { SG_CMD_ESCROW_DELIVER, fw_cmd_escrow_deliver },
     { SG_CMD_ESCROW_RECOVER, fw_cmd_escrow_recover },
@@ -82,6 +85,10 @@ static const struct {
     { FW_E_NO_POLICY_KEY, SG_ST_NO_POLICY_KEY },
     { FW_E_ESCROW, SG_ST_ESCROW_REFUSED },
     { FW_E_BUNDLE_TOO_LARGE, SG_ST_BUNDLE_TOO_LARGE },
+    { FW_E_BL_SIG, SG_ST_BLOCKLIST_SIGNATURE },
+    { FW_E_BL_ROLLBACK, SG_ST_BLOCKLIST_ROLLBACK },
+    { FW_E_BL_MALFORMED, SG_ST_BLOCKLIST_MALFORMED },
+    { FW_E_BL_TOO_LARGE, SG_ST_BLOCKLIST_TOO_LARGE },
 };
 
 static uint8_t status_of(int err)
@@ -99,7 +106,7 @@ int fw_init(void)
     int rc;
     booted = 0;
     if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()) ||
-        (rc = fw_policy_mount()) || (rc = fw_log_mount()))
+        (rc = fw_policy_mount()) || (rc = fw_blocklist_mount()) || (rc = fw_log_mount()))
         return rc;
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         fw_logout_channel(c);

@@ -286,7 +286,8 @@ static size_t entry_head(const fw_log_ev *ev, uint8_t *e)
 {
     /* Every entry names the policy bundle in force (DESIGN.md rule 6). */
     const uint8_t *ph = ev->policy_hash ? ev->policy_hash : fw_policy_hash();
-    const uint8_t *hashes[5] = { ev->key_id, ph, ev->tbs_hash, ev->evidence_hash, ev->cert_hash };
+    const uint8_t *bh = ev->blocklist_hash ? ev->blocklist_hash : fw_blocklist_hash();
+    const uint8_t *hashes[6] = { ev->key_id, ph, ev->tbs_hash, ev->evidence_hash, ev->cert_hash, bh };
     memset(e, 0, SG_LOG_FIXED_LEN);
     e[SG_LOG_OFF_FORMAT] = SG_LOG_FORMAT;
     e[SG_LOG_OFF_EVENT] = ev->event;
@@ -297,9 +298,10 @@ static size_t entry_head(const fw_log_ev *ev, uint8_t *e)
     e[SG_LOG_OFF_KEY_TYPE] = ev->key_type;
     e[SG_LOG_OFF_FLAGS] = ev->flags;
     sg_be_put(e + SG_LOG_OFF_VALUE, ev->value, 8);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (hashes[i])
             memcpy(e + SG_LOG_OFF_KEY_ID + 32 * i, hashes[i], 32);
+    /* batch_root (format 2): reserved for evidence batching, zeros. */
     return SG_LOG_FIXED_LEN;
 }
 

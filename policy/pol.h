@@ -59,6 +59,7 @@ typedef struct {
     const pol_ca *ca;         /**< NULL: no binding checks */
     int64_t not_before_skew;  /**< with a CA: |notBefore - now| allowed, seconds (the bundle's skewSeconds) */
     const pol_ca_rules *rules; /**< NULL: no bundle rules (lint without a bundle) */
+    const struct pol_blocklist *blocklist; /**< NULL: no compromised-key list (pol_blocklist.h) */
 } pol_ctx;
 
 #define POL_MAX_FINDINGS 48
@@ -109,6 +110,8 @@ int pol_cert_tbs(const uint8_t *cert, size_t len, const uint8_t **tbs, size_t *t
 int pol_ca_from_cert(const uint8_t *cert, size_t len, pol_workspace *w, pol_ca *ca);
 /** notBefore of a DER TBSCertificate, for defaults; 0 on success. */
 int pol_tbs_not_before(const uint8_t *tbs, size_t len, pol_workspace *w, int64_t *nb);
+/** The SubjectPublicKeyInfo TLV of a DER TBSCertificate (points into tbs); 0 on success. */
+int pol_tbs_spki(const uint8_t *tbs, size_t len, pol_workspace *w, const uint8_t **spki, size_t *spki_len);
 
 /** Signature AlgorithmIdentifiers of SBR 7.1.3.2, byte-exact (pol_sig.c). */
 enum pol_sig_alg {
@@ -130,6 +133,11 @@ const uint8_t *pol_sig_alg_der(int id, size_t *len);
  */
 int pol_sig_verify(const uint8_t *spki, size_t spki_len, const uint8_t *alg, size_t alg_len,
                    const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+/** pol_sig_verify over a digest already taken with the hash of POL_SIG_* id
+ * (a streamed message: the blocklist, pol_blocklist.h). 0 if valid. */
+int pol_sig_verify_digest(const uint8_t *spki, size_t spki_len, int id, const uint8_t *hash, size_t hlen,
+                          const uint8_t *sig, size_t sig_len);
 
 /** The rule table. */
 size_t pol_rule_count(void);

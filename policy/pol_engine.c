@@ -19,6 +19,7 @@ static const struct {
     { pol_rules_key, &pol_rules_key_n },
     { pol_rules_bundle, &pol_rules_bundle_n },
     { pol_rules_evidence, &pol_rules_evidence_n }, /* recorded by pol_evidence_check */
+    { pol_rules_blocklist, &pol_rules_blocklist_n },
 };
 #define N_GROUPS (sizeof groups / sizeof *groups)
 
@@ -176,7 +177,7 @@ static pol_eval *fresh(pol_workspace *w, const pol_ctx *ctx)
 
 int pol_tbs_not_before(const uint8_t *tbs, size_t len, pol_workspace *w, int64_t *nb)
 {
-    static const pol_ctx none = { 0, 0, 0, 0 };
+    static const pol_ctx none = { 0 };
     pol_eval *e = fresh(w, &none);
     if (pol_decode(tbs, len, e))
         return -1;
@@ -184,9 +185,20 @@ int pol_tbs_not_before(const uint8_t *tbs, size_t len, pol_workspace *w, int64_t
     return 0;
 }
 
+int pol_tbs_spki(const uint8_t *tbs, size_t len, pol_workspace *w, const uint8_t **spki, size_t *spki_len)
+{
+    static const pol_ctx none = { 0 };
+    pol_eval *e = fresh(w, &none);
+    if (pol_decode(tbs, len, e) || e->spki.len == 0)
+        return -1;
+    *spki = e->spki.p;
+    *spki_len = e->spki.len;
+    return 0;
+}
+
 int pol_ca_from_cert(const uint8_t *cert, size_t len, pol_workspace *w, pol_ca *ca)
 {
-    static const pol_ctx none = { 0, 0, 0, 0 };
+    static const pol_ctx none = { 0 };
     static const uint8_t ecdsa[3][12] = {
         { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02 },
         { 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03 },

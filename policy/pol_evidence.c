@@ -422,7 +422,7 @@ static pol_eval *decode(const uint8_t *tbs, size_t len, pol_workspace *w, const 
 
 int pol_ev_needs(const uint8_t *tbs, size_t len, pol_workspace *w, pol_ev_need_fn fn, void *ctx, int *type)
 {
-    static const pol_ctx none = { 0, NULL, 0, NULL };
+    static const pol_ctx none = { 0 };
     pol_eval *e = decode(tbs, len, w, &none);
     if (!e)
         return -1;
@@ -443,7 +443,7 @@ static void spki_hash(const pol_eval *e, uint8_t out[32])
 
 int pol_ev_key_hash(const uint8_t *tbs, size_t len, pol_workspace *w, uint8_t out[32])
 {
-    static const pol_ctx none = { 0, NULL, 0, NULL };
+    static const pol_ctx none = { 0 };
     pol_eval *e = decode(tbs, len, w, &none);
     if (!e)
         return -1;
@@ -475,7 +475,7 @@ static void judge_need(void *ctx, const pol_ev_need *n)
 void pol_ev_judge(const uint8_t *tbs, size_t tbs_len, const pol_ev *ev, const pol_ev_trust *trust, int64_t now,
                   pol_workspace *w, pol_decision *d)
 {
-    pol_ctx ctx = { now, NULL, 0, NULL };
+    pol_ctx ctx = { .now = now };
     pol_eval *e = decode(tbs, tbs_len, w, &ctx);
     uint8_t h[32];
     if (!e) {

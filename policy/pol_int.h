@@ -78,6 +78,7 @@ struct pol_eval {
     /* TBSCertificate */
     int version;
     pol_slice serial, sig_alg, issuer, subject, spki_alg, spki_key;
+    pol_slice spki; /* the whole SubjectPublicKeyInfo TLV (SBR 6.1.1.3 blocklist) */
     int64_t not_before, not_after;
     int has_unique_ids;
     uint8_t n_attrs;
@@ -183,6 +184,8 @@ extern const pol_rule pol_rules_key[];
 extern const size_t pol_rules_key_n;
 extern const pol_rule pol_rules_bundle[];
 extern const size_t pol_rules_bundle_n;
+extern const pol_rule pol_rules_blocklist[];
+extern const size_t pol_rules_blocklist_n;
 
 /* pol_rules_orgid.c: 1 if an organizationIdentifier row fails on the
  * attributes of one Name (a SAN directoryName: 7.1.4.2.1). */

@@ -49,21 +49,19 @@ const uint8_t *pol_sig_alg_der(int id, size_t *len)
     return algs[id].der;
 }
 
-int pol_sig_verify(const uint8_t *spki, size_t spki_len, const uint8_t *alg, size_t alg_len,
-                   const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+int pol_sig_verify_digest(const uint8_t *spki, size_t spki_len, int id, const uint8_t *hash, size_t hlen,
+                          const uint8_t *sig, size_t sig_len)
 {
     static const mbedtls_md_type_t mds[3] = { MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512 };
-    int id = pol_sig_alg_id(alg, alg_len), rc = -1;
+    int rc = -1;
     if (id < 0 || id > POL_SIG_ECDSA_SHA512)
         return -1;
     mbedtls_md_type_t md = mds[id % 3];
     const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
-    uint8_t hash[64];
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
-    if (!info || mbedtls_md(info, msg, msg_len, hash) || mbedtls_pk_parse_public_key(&pk, spki, spki_len))
+    if (!info || hlen != mbedtls_md_get_size(info) || mbedtls_pk_parse_public_key(&pk, spki, spki_len))
         goto out;
-    size_t hlen = mbedtls_md_get_size(info);
     if (id >= POL_SIG_ECDSA_SHA256) {
         if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_ECKEY)
             rc = mbedtls_pk_verify(&pk, md, hash, hlen, sig, sig_len);
@@ -78,4 +76,18 @@ int pol_sig_verify(const uint8_t *spki, size_t spki_len, const uint8_t *alg, siz
 out:
     mbedtls_pk_free(&pk);
     return rc ? -1 : 0;
+}
+
+int pol_sig_verify(const uint8_t *spki, size_t spki_len, const uint8_t *alg, size_t alg_len,
+                   const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+    static const mbedtls_md_type_t mds[3] = { MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512 };
+    int id = pol_sig_alg_id(alg, alg_len);
+    uint8_t hash[64];
+    if (id < 0 || id > POL_SIG_ECDSA_SHA512)
+        return -1;
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(mds[id % 3]);
+    if (!info || mbedtls_md(info, msg, msg_len, hash))
+        return -1;
+    return pol_sig_verify_digest(spki, spki_len, id, hash, mbedtls_md_get_size(info), sig, sig_len);
 }

@@ -237,7 +237,7 @@ int pol_decode(const uint8_t *tbs, size_t len, pol_eval *e)
     if (pol_der_expect(&c, DER_SEQUENCE, &v, &e->subject) || (r = pol_decode_name(v, e->attrs, POL_MAX_ATTRS)) < 0)
         return -1;
     e->n_attrs = (uint8_t)r;
-    if (pol_der_expect(&c, DER_SEQUENCE, &spki, NULL))
+    if (pol_der_expect(&c, DER_SEQUENCE, &spki, &e->spki))
         return -1;
     d = pol_der_of(spki);
     if (pol_der_expect(&d, DER_SEQUENCE, &v, &e->spki_alg) || pol_der_expect(&d, DER_BIT_STRING, &e->spki_key, NULL) ||

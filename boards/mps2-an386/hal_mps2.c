@@ -20,6 +20,10 @@
 
 #define SECTOR 4096u
 #define SECTORS 128u /* as the sim board: 66 store + 2 log state + 60 log */
+/* Blocklist: two banks of 1 header + 16 entry sectors = 8,192 keys each
+ * (docs/blocklist.md: the part models 512 KiB + 136 KiB of NOR). */
+#define BL_SECTORS 34u
+#define ALL (SECTOR * (SECTORS + BL_SECTORS))
 #define CHUNK 64u
 
 static int flash_fd = -1, rtc_fd = -1;
@@ -31,10 +35,11 @@ static int64_t rtc_offset;
 
 uint32_t hal_flash_sector_size(void) { return SECTOR; }
 uint32_t hal_flash_sector_count(void) { return SECTORS; }
+uint32_t hal_flash_bl_sectors(void) { return BL_SECTORS; }
 
 static int in_range(uint32_t off, size_t len)
 {
-    return flash_fd >= 0 && off <= SECTOR * SECTORS && len <= SECTOR * SECTORS - off;
+    return flash_fd >= 0 && off <= ALL && len <= ALL - off;
 }
 
 int hal_flash_read(uint32_t off, void *buf, size_t len)
@@ -81,7 +86,7 @@ static int fill_ff(uint32_t off, uint32_t len)
 
 int hal_flash_erase(uint32_t sector)
 {
-    if (flash_fd < 0 || sector >= SECTORS)
+    if (flash_fd < 0 || sector >= SECTORS + BL_SECTORS)
         return -1;
     int rc = fill_ff(sector * SECTOR, (uint32_t)mps2_test_flash_op(SECTOR));
     mps2_test_after_flash_op();
@@ -198,7 +203,7 @@ int mps2_hal_init(void)
     if (have < 0)
         have = 0;
     have -= have % (long)SECTOR;
-    if ((uint32_t)have < SECTOR * SECTORS && fill_ff((uint32_t)have, SECTOR * SECTORS - (uint32_t)have))
+    if ((uint32_t)have < ALL && fill_ff((uint32_t)have, ALL - (uint32_t)have))
         return -1;
     return 0;
 }

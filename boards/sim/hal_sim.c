@@ -27,10 +27,21 @@ uint32_t hal_flash_sector_size(void) { return SIM_SECTOR_SIZE; }
 static uint32_t sectors = SIM_SECTOR_COUNT;
 void sim_flash_set_sectors(uint32_t n) { sectors = n && n <= SIM_SECTOR_COUNT ? n : SIM_SECTOR_COUNT; }
 uint32_t hal_flash_sector_count(void) { return sectors; }
+uint32_t hal_flash_bl_sectors(void) { return SIM_BL_SECTORS; }
+
+/* The main sectors (maybe fewer, sim_flash_set_sectors) or the blocklist's,
+ * which stay at the end of the full part. */
+static int in_range(uint32_t off, size_t len)
+{
+    uint64_t o = off, bl = (uint64_t)SIM_SECTOR_COUNT * SIM_SECTOR_SIZE;
+    if (o + len <= (uint64_t)sectors * SIM_SECTOR_SIZE)
+        return 1;
+    return o >= bl && o + len <= SIM_FLASH_SIZE;
+}
 
 int hal_flash_read(uint32_t off, void *buf, size_t len)
 {
-    if (!flash || off > sectors * SIM_SECTOR_SIZE || len > sectors * SIM_SECTOR_SIZE - off)
+    if (!flash || !in_range(off, len))
         return -1;
     memcpy(buf, flash + off, len);
     return 0;
@@ -52,7 +63,7 @@ static size_t survive(size_t len)
 
 int hal_flash_write(uint32_t off, const void *buf, size_t len)
 {
-    if (!flash || off > sectors * SIM_SECTOR_SIZE || len > sectors * SIM_SECTOR_SIZE - off)
+    if (!flash || !in_range(off, len))
         return -1;
     size_t n = survive(len);
     const uint8_t *p = buf;
@@ -63,7 +74,7 @@ int hal_flash_write(uint32_t off, const void *buf, size_t len)
 
 int hal_flash_erase(uint32_t sector)
 {
-    if (!flash || sector >= sectors)
+    if (!flash || (sector >= sectors && (sector < SIM_SECTOR_COUNT || sector >= SIM_SECTOR_COUNT + SIM_BL_SECTORS)))
         return -1;
     memset(flash + (size_t)sector * SIM_SECTOR_SIZE, 0xFF, survive(SIM_SECTOR_SIZE));
     return 0;

@@ -8,7 +8,9 @@
 
 #define SIM_SECTOR_SIZE 4096u
 #define SIM_SECTOR_COUNT 128u /* 66 store + 2 log state + 2 policy bundle + 58 log region */
-#define SIM_FLASH_SIZE (SIM_SECTOR_SIZE * SIM_SECTOR_COUNT)
+/* Blocklist: two banks of 1 header + 196 entry sectors = 100,352 keys (docs/blocklist.md). */
+#define SIM_BL_SECTORS 394u
+#define SIM_FLASH_SIZE (SIM_SECTOR_SIZE * (SIM_SECTOR_COUNT + SIM_BL_SECTORS))
 
 /** Uses mem (SIM_FLASH_SIZE bytes) as the flash. */
 void sim_flash_attach(uint8_t *mem);

@@ -129,9 +129,9 @@ int au_checkpoint_verify(const uint8_t *note, size_t len, const au_vkey *k, au_c
 
 /* --- Log entries, format 1 (audit_entry.c, written from docs/log.md) ----------- */
 
-#define AU_ENTRY_FORMAT 1u
-#define AU_ENTRY_FIXED 195u /**< bytes before the first reason */
-#define AU_ENTRY_MAX 640u   /**< largest entry the token writes */
+#define AU_ENTRY_FORMAT 2u
+#define AU_ENTRY_FIXED 259u /**< bytes before the first reason */
+#define AU_ENTRY_MAX 704u   /**< largest entry the token writes */
 #define AU_MAX_REASONS 12u
 #define AU_MAX_CODE 64u
 
@@ -149,6 +149,7 @@ enum au_event {
     AU_EV_DELIVERY = 0x22,
     AU_EV_RECOVERY = 0x23,
     AU_EV_ESCROW_REFUSED = 0x24,
+    AU_EV_BLOCKLIST_LOAD = 0x25,
     AU_EV_PIN_LOCKOUT = 0x30,
     AU_EV_LOG_EXPORT = 0x40,
     AU_EV_LOG_ACK = 0x41,
@@ -169,6 +170,7 @@ typedef struct {
     uint32_t mech;
     uint16_t handle;
     const uint8_t *key_id, *policy_hash, *tbs_hash, *evidence_hash, *cert_hash;
+    const uint8_t *blocklist_hash, *batch_root; /* format 2 */
     unsigned n_reasons;
     au_reason reasons[AU_MAX_REASONS];
 } au_entry;

@@ -27,6 +27,7 @@ static const struct {
     { AU_EV_DELIVERY, "delivery" },
     { AU_EV_RECOVERY, "recovery" },
     { AU_EV_ESCROW_REFUSED, "escrow-refused" },
+    { AU_EV_BLOCKLIST_LOAD, "blocklist-load" },
     { AU_EV_PIN_LOCKOUT, "pin-lockout" },
     { AU_EV_LOG_EXPORT, "log-export" },
     { AU_EV_LOG_ACK, "log-ack" },
@@ -75,7 +76,7 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
     if (e->format != AU_ENTRY_FORMAT)
         return efail(err, cap, "format version %u, only %u is known", e->format, AU_ENTRY_FORMAT);
     if (len < AU_ENTRY_FIXED)
-        return efail(err, cap, "%zu bytes, shorter than the %u fixed bytes of format 1", len, AU_ENTRY_FIXED);
+        return efail(err, cap, "%zu bytes, shorter than the %u fixed bytes of format 2", len, AU_ENTRY_FIXED);
     if (len > AU_ENTRY_MAX)
         return efail(err, cap, "%zu bytes, longer than the %u bytes an entry may have", len, AU_ENTRY_MAX);
     e->event = p[1];
@@ -91,7 +92,9 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
     e->tbs_hash = p + 98;
     e->evidence_hash = p + 130;
     e->cert_hash = p + 162;
-    e->n_reasons = p[194];
+    e->blocklist_hash = p + 194;
+    e->batch_root = p + 226;
+    e->n_reasons = p[258];
     const char *name = au_event_name(e->event);
     if (!name)
         return efail(err, cap, "unknown event type 0x%02x", e->event);
@@ -151,6 +154,12 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
         if (!zero(e->cert_hash))
             return efail(err, cap, "policy-load entry with a certificate hash (must be zeros)");
         break;
+    case AU_EV_BLOCKLIST_LOAD:
+        if (zero(e->blocklist_hash))
+            return efail(err, cap, "blocklist load without the new list's hash");
+        if (!zero(e->cert_hash))
+            return efail(err, cap, "blocklist-load entry with a certificate hash (must be zeros)");
+        break;
     case AU_EV_ESCROW:
     case AU_EV_DELIVERY:
     case AU_EV_RECOVERY:
@@ -166,6 +175,9 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
         if (!zero(e->cert_hash))
             return efail(err, cap, "%s entry with a certificate hash (must be zeros)", name);
     }
+    /* batch_root is reserved (evidence batching): zeros until defined. */
+    if (!zero(e->batch_root))
+        return efail(err, cap, "batch_root is not zeros (reserved in format 2)");
     if (pre && e->event != AU_EV_ISSUE_ACCEPTED && e->event != AU_EV_ISSUE_REFUSED)
         return efail(err, cap, "pre-authorized flag on a %s entry", name);
     if (e->event == AU_EV_PIN_LOCKOUT && e->value > 1)

@@ -68,6 +68,7 @@ int cmd_authorize(cli_args *a);
 int cmd_cert_assemble(cli_args *a);
 int cmd_audit(cli_args *a);
 int cmd_policy(cli_args *a);
+int cmd_blocklist(cli_args *a);
 int cmd_escrow(cli_args *a);
 /** Logs in as the security officer with --so-pin or $SBRGUARD_SO_PIN. */
 int cli_login_so(sg_client *c, const cli_args *a);

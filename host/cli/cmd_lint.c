@@ -7,6 +7,7 @@
 #include <time.h>
 #include "sbrguard/evidence.h"
 #include "../../policy/pol.h"
+#include "../../policy/pol_blocklist.h"
 #include "../../policy/pol_evidence.h"
 #include "cli.h"
 
@@ -101,11 +102,13 @@ int cmd_lint(cli_args *a)
 {
     static const char *const known[] = { "--ca", "--at", "--format", NULL };
     static const char *const with_value[] = { "--ca", "--at", "--now", "--format", "--evidence", "--va-key",
-                                              "--caa-domain", "--mpic-from", "--skew", NULL };
+                                              "--caa-domain", "--mpic-from", "--skew", "--blocklist", NULL };
     static pol_workspace w, wca;
     static uint8_t keys[16384], caa[4096];
     const char *ca_file = cli_opt(a, "--ca"), *at = cli_opt(a, "--at"), *fmt = cli_opt(a, "--format");
-    const char *ev_file = cli_opt(a, "--evidence");
+    const char *ev_file = cli_opt(a, "--evidence"), *bl_file = cli_opt(a, "--blocklist");
+    sg_blocklist bl = { 0 };
+    pol_blocklist blv = { 0 };
     pol_ev_trust trust = { { keys, 0 }, { caa, 0 }, SG_EV_MPIC_FROM, 0 };
     uint8_t *ev = NULL;
     size_t ev_len = 0;
@@ -153,6 +156,19 @@ int cmd_lint(cli_args *a)
         return cli_fail("--va-key, --caa-domain and --mpic-from go with --evidence") ? EXIT_UNREADABLE : 0;
     if (ev_file && !(ev = cli_read_der(ev_file, &ev_len)))
         return EXIT_UNREADABLE;
+    if (bl_file) {
+        /* The signed file (structure as the token checks it) or a plain list. */
+        size_t bl_len;
+        uint8_t *raw = cli_read_file(bl_file, &bl_len);
+        int brc = raw ? sg_blocklist_read(raw, bl_len, NULL, 0, &bl) : SG_E_ARGS;
+        free(raw);
+        if (brc) {
+            cli_fail("--blocklist %s: not a blocklist (docs/blocklist.md: signed file or one hex SHA-256 a line)",
+                     bl_file);
+            return EXIT_UNREADABLE;
+        }
+        sg_blocklist_view(&bl, &blv);
+    }
     if (ca_file) {
         ca_der = cli_read_der(ca_file, &ca_len);
         if (!ca_der || pol_ca_from_cert(ca_der, ca_len, &wca, &ca)) {
@@ -180,7 +196,8 @@ int cmd_lint(cli_args *a)
         size_t tbs_len = len;
         if (is_certificate(der, len))
             pol_cert_tbs(der, len, &tbs, &tbs_len);
-        pol_ctx ctx = { .now = at_time, .ca = ca_file ? &ca : NULL, .not_before_skew = 0 };
+        pol_ctx ctx = { .now = at_time, .ca = ca_file ? &ca : NULL, .not_before_skew = 0,
+                        .blocklist = bl_file ? &blv : NULL };
         if (!at && pol_tbs_not_before(tbs, tbs_len, &w, &ctx.now))
             ctx.now = (int64_t)time(NULL);
         pol_decision d;
@@ -197,5 +214,6 @@ int cmd_lint(cli_args *a)
         printf("]\n");
     free(ca_der);
     free(ev);
+    sg_blocklist_free(&bl);
     return rc;
 }

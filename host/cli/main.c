@@ -72,7 +72,7 @@ static const verb verbs[] = {
       "  (SBRGUARD_P11_EVIDENCE=FILE). A refusal lists every reason code with its\n"
       "  SBR section.\n" },
     { "lint", cmd_lint,
-      "usage: sbrguard lint [--ca CACERT] [--at TIME] [--format text|json] FILE...\n"
+      "usage: sbrguard lint [--ca CACERT] [--at TIME] [--blocklist FILE] [--format text|json] FILE...\n"
       "                     [--evidence FILE --va-key PEM... [--caa-domain D...] [--mpic-from TIME]\n"
       "                      [--skew SECONDS]]\n"
       "  Judges certificates (PEM or DER; their TBS is checked) or bare DER\n"
@@ -86,6 +86,8 @@ static const verb verbs[] = {
       "  DER), the CA's CAA issuer domain names --caa-domain, MPIC from --mpic-from\n"
       "  (default 2025-05-15); evidence times may run --skew seconds ahead of the\n"
       "  clock (the bundle's skew-seconds; default 0); --now is --at.\n"
+      "  --blocklist FILE refuses a subject key on the SBR 6.1.1.3 compromised-key list (a\n"
+      "  signed `sbrguard blocklist` file or a plain list of hex SHA-256 hashes of SPKIs).\n"
       "  sbrguard lint --rules lists every rule: code, SBR section, message.\n" },
     { "evidence", cmd_evidence,
       "usage: sbrguard evidence make --va-key PEM --in TBS-OR-CERT --out FILE [--at TIME] [options]\n"
@@ -141,6 +143,19 @@ static const verb verbs[] = {
       "  docs/bundle.md) and signs it with the security officer's policy key. load: the token\n"
       "  verifies it with the key given to `init --policy-key`, refuses an older or equal version,\n"
       "  logs and commits it. show: a bundle file, or the token's current one, readable or JSON.\n" },
+    { "blocklist", cmd_blocklist,
+      "usage: sbrguard blocklist build --out FILE [--key SO.pem [--seq N]] FILE...\n"
+      "       sbrguard blocklist load --in FILE --so-pin SOPIN\n"
+      "       sbrguard blocklist show [--in FILE [--key SO.pub.pem]]\n"
+      "  The SBR 6.1.1.3 compromised-key blocklist (docs/blocklist.md): SHA-256 hashes of\n"
+      "  SubjectPublicKeyInfo DER; a TBS whose key is listed is refused\n"
+      "  (sbr.6.1.1.3.key.compromised). build: from PEM/DER public keys, certificates (their\n"
+      "  subject key), signed blocklists and plain lists (one 64-hex-digit hash a line);\n"
+      "  with --key signed by the security officer's policy key (sequence --seq, default the\n"
+      "  time now, must rise with every load), without it a plain list. load: the token\n"
+      "  checks order, signature and sequence, logs and commits it (in pieces; nothing takes\n"
+      "  effect before the whole list is verified). show: a file, or the token's list.\n"
+      "  `sbrguard lint --blocklist FILE` takes the signed file or a plain list.\n" },
     { "escrow", cmd_escrow,
       "usage: sbrguard escrow generate --ca HANDLE --profile TYPE-GEN --type KEYTYPE --consent FILE\n"
       "                                [--usage encrypt|sign|both] [--label L] [--pubout FILE] [--pin PIN]\n"

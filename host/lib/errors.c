@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Names of library errors and token statuses, for messages. */
 #include "sbrguard/sbrguard.h"
+#include "sbrguard/blocklist.h"
+#include "sbrguard/bundle.h"
 
 const char *sg_strerror(int err)
 {
@@ -54,6 +56,10 @@ static const char *const status_names[] = {
     [SG_ST_NO_POLICY_KEY] = "token initialized without a policy key",
     [SG_ST_ESCROW_REFUSED] = "refused by the escrow rules",
     [SG_ST_BUNDLE_TOO_LARGE] = "policy bundle too large",
+    [SG_ST_BLOCKLIST_SIGNATURE] = "blocklist signature does not verify",
+    [SG_ST_BLOCKLIST_ROLLBACK] = "blocklist sequence not above the loaded one (rollback)",
+    [SG_ST_BLOCKLIST_MALFORMED] = "malformed blocklist (format, order, truncation or piece order)",
+    [SG_ST_BLOCKLIST_TOO_LARGE] = "blocklist above the token's capacity",
 };
 
 const char *sg_status_name(int status)

@@ -593,6 +593,7 @@ static const struct {
     { SG_LOG_EV_AUTHZ_REFUSED, "authz-refused" },
     { SG_LOG_EV_REFUSAL_SUMMARY, "refusal-summary" },
     { SG_LOG_EV_POLICY_LOAD, "policy-load" },
+    { SG_LOG_EV_BLOCKLIST_LOAD, "blocklist-load" },
     { SG_LOG_EV_ESCROW, "escrow" },
     { SG_LOG_EV_DELIVERY, "delivery" },
     { SG_LOG_EV_RECOVERY, "recovery" },
@@ -631,6 +632,8 @@ int sg_log_entry_parse(const uint8_t *e, size_t len, sg_log_entry *out)
     out->tbs_hash = e + SG_LOG_OFF_TBS_HASH;
     out->evidence_hash = e + SG_LOG_OFF_EVIDENCE_HASH;
     out->cert_hash = e + SG_LOG_OFF_CERT_HASH;
+    out->blocklist_hash = e + SG_LOG_OFF_BLOCKLIST_HASH;
+    out->batch_root = e + SG_LOG_OFF_BATCH_ROOT;
     out->n_reasons = e[SG_LOG_OFF_N_REASONS];
     for (size_t i = 0; i < out->n_reasons; i++) {
         if (len - off < 5)

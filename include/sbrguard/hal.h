@@ -15,6 +15,10 @@
 /** Flash geometry: sector size in bytes and number of sectors. */
 uint32_t hal_flash_sector_size(void);
 uint32_t hal_flash_sector_count(void);
+/** Sectors reserved after the hal_flash_sector_count() ones for the SBR 6.1.1.3
+ * blocklist (two banks, docs/blocklist.md); offsets there are read, written
+ * and erased with the same calls. 0: the board keeps no blocklist. */
+uint32_t hal_flash_bl_sectors(void);
 /** 0 on success, negative on a flash error. */
 int hal_flash_read(uint32_t off, void *buf, size_t len);
 int hal_flash_write(uint32_t off, const void *buf, size_t len);

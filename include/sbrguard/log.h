@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file log.h
- * @brief The enforcement log: entry format version 1, event types, link
+ * @brief The enforcement log: entry format version 2, event types, link
  *        commands and TLV tags. The full description is docs/log.md.
  *
  * An entry is a byte string (at most SG_LOG_MAX_ENTRY bytes); the Merkle
@@ -9,7 +9,7 @@
  * SHA-256(0x01 || left || right) (RFC 9162 2.1.1). Integers are big-endian.
  *
  *     off  len  field
- *     0    1    format        SG_LOG_FORMAT (1)
+ *     0    1    format        SG_LOG_FORMAT (2)
  *     1    1    event         SG_LOG_EV_*
  *     2    8    seq           leaf index of this entry
  *     10   8    time          token clock, seconds since 1970 UTC
@@ -26,18 +26,21 @@
  *                             SHA-256 of the CA certificate (CA_BIND),
  *                             root hash of the acknowledged tree (LOG_ACK),
  *                             CA key id (ESCROW), transport key hash (DELIVERY, RECOVERY), else zeros
- *     194  1    n_reasons     at most SG_LOG_MAX_REASONS
- *     195  ...  n_reasons x { count u32, len u8 (1..SG_LOG_MAX_CODE), code (printable ASCII) }
+ *     194  32   blocklist_hash SHA-256 of the SBR 6.1.1.3 blocklist in force (docs/blocklist.md;
+ *                             BLOCKLIST_LOAD: the new one's), zeros if none
+ *     226  32   batch_root    reserved for evidence batching, zeros
+ *     258  1    n_reasons     at most SG_LOG_MAX_REASONS
+ *     259  ...  n_reasons x { count u32, len u8 (1..SG_LOG_MAX_CODE), code (printable ASCII) }
  *
  * Nothing follows the last reason; an entry with trailing bytes is malformed.
  */
 #ifndef SBRGUARD_LOG_H
 #define SBRGUARD_LOG_H
 
-#define SG_LOG_FORMAT 1u
+#define SG_LOG_FORMAT 2u
 #define SG_LOG_HASH_LEN 32u
-#define SG_LOG_FIXED_LEN 195u   /**< entry bytes before the first reason */
-#define SG_LOG_MAX_ENTRY 640u   /**< largest entry the token writes */
+#define SG_LOG_FIXED_LEN 259u   /**< entry bytes before the first reason */
+#define SG_LOG_MAX_ENTRY 704u   /**< largest entry the token writes (445 bytes of reasons, as in format 1) */
 #define SG_LOG_MAX_REASONS 12u
 #define SG_LOG_MAX_CODE 64u
 
@@ -56,8 +59,10 @@
 #define SG_LOG_OFF_TBS_HASH 98u
 #define SG_LOG_OFF_EVIDENCE_HASH 130u
 #define SG_LOG_OFF_CERT_HASH 162u
-#define SG_LOG_OFF_N_REASONS 194u
-#define SG_LOG_OFF_REASONS 195u
+#define SG_LOG_OFF_BLOCKLIST_HASH 194u
+#define SG_LOG_OFF_BATCH_ROOT 226u
+#define SG_LOG_OFF_N_REASONS 258u
+#define SG_LOG_OFF_REASONS 259u
 
 /* Event types (the entry's `event` byte). `value` per event in brackets. */
 #define SG_LOG_EV_TOKEN_INIT 0x01u      /**< INIT_TOKEN [new epoch] */
@@ -69,6 +74,7 @@
 #define SG_LOG_EV_AUTHZ_REFUSED 0x13u   /**< AUTHORIZE refused [0]; reasons */
 #define SG_LOG_EV_REFUSAL_SUMMARY 0x14u /**< refusals folded by the flood rule [requests folded]; reasons with counts */
 #define SG_LOG_EV_POLICY_LOAD 0x20u     /**< policy bundle loaded [bundle version]; policy_hash = the new bundle's */
+#define SG_LOG_EV_BLOCKLIST_LOAD 0x25u  /**< SBR 6.1.1.3 blocklist loaded [sequence << 32 | entries]; blocklist_hash = the new list's */
 #define SG_LOG_EV_ESCROW 0x21u          /**< key pair generated and escrowed [escrow-until]; tbs_hash = consent hash */
 #define SG_LOG_EV_DELIVERY 0x22u        /**< escrowed key delivered to the subscriber [escrow-until] */
 #define SG_LOG_EV_RECOVERY 0x23u        /**< escrowed key recovered by the SO [escrow-until] */

@@ -293,6 +293,7 @@ typedef struct {
     uint32_t mech;
     uint16_t handle;
     const uint8_t *key_id, *policy_hash, *tbs_hash, *evidence_hash, *cert_hash;
+    const uint8_t *blocklist_hash, *batch_root; /**< format 2: SBR 6.1.1.3 list in force; reserved */
     size_t n_reasons;
     struct {
         uint32_t count;
@@ -330,6 +331,34 @@ int sg_policy_sign(const uint8_t *tbs, size_t tbs_len, const uint8_t *key, size_
                    size_t *out_len);
 /** SO logged in: loads a signed bundle; version and hash (may be NULL) of the new one. */
 int sg_policy_load(sg_client *c, const uint8_t *bundle, size_t len, uint32_t *version, uint8_t hash[32]);
+
+/* ---- the SBR 6.1.1.3 compromised-key blocklist (docs/blocklist.md, sbrguard/blocklist.h) ---- */
+
+/** A list read from a file: SHA-256 hashes of SPKIs, sorted, distinct (malloc'd). */
+typedef struct {
+    uint8_t *hashes; /**< count x 32 bytes */
+    uint32_t count, seq;
+    int sig;         /**< 1: a signed file (seq set), 0: a plain list */
+} sg_blocklist;
+struct pol_blocklist;
+/** Sorts n hashes (32 bytes each) and drops repeats; the new count. */
+size_t sg_blocklist_sort(uint8_t *hashes, size_t n);
+/** Signs a sorted, distinct list with the SO's key (ECDSA P-256/P-384, RSA >= 2048) into *out (malloc'd). */
+int sg_blocklist_build(const uint8_t *hashes, uint32_t n, uint32_t seq, const uint8_t *key, size_t key_len,
+                       uint8_t **out, size_t *out_len);
+/**
+ * Reads a signed file (checked as the token checks it; its signature only
+ * if spki is given: SG_E_TOKEN if it does not verify) or a plain list (one
+ * 64-hex-digit hash a line, '#' comments). SG_E_ARGS: malformed.
+ */
+int sg_blocklist_read(const uint8_t *data, size_t len, const uint8_t *spki, size_t spki_len, sg_blocklist *bl);
+/** A pol_blocklist over bl for pol_ctx (the lookup the token runs). */
+void sg_blocklist_view(const sg_blocklist *bl, struct pol_blocklist *view);
+void sg_blocklist_free(sg_blocklist *bl);
+/** SO logged in: loads a signed file in pieces; its sequence, entries and hash. */
+int sg_blocklist_load(sg_client *c, const uint8_t *file, size_t len, uint32_t *seq, uint32_t *count, uint8_t hash[32]);
+/** The token's capacity and its list in force (*present 0: none). */
+int sg_blocklist_info(sg_client *c, uint32_t *capacity, int *present, uint32_t *seq, uint32_t *count, uint8_t hash[32]);
 
 /** The token's policy key and loaded bundle (SG_CMD_POLICY_INFO). */
 typedef struct {

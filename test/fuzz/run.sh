@@ -11,12 +11,14 @@ seeds=$(mktemp -d)
 ART=build/fuzz/artifacts
 mkdir -p "$ART"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/exts" "$seeds/mailbox_scan" "$seeds/weakkey"
+mkdir -p "$seeds/policy" "$seeds/frame" "$seeds/bundle" "$seeds/evidence" "$seeds/exts" "$seeds/mailbox_scan" "$seeds/weakkey" "$seeds/blocklist"
 # Mailbox scan seeds: a string-type byte (0 UTF8String, 2 BMPString), then a value.
 printf '\000Bob <bob@example.com>, mailto:b@x.org.' > "$seeds/mailbox_scan/utf8"
 printf '\000"a b"@example.com' > "$seeds/mailbox_scan/quoted"
 printf '\000J\303\274rgen \302\253j\303\274rgen@b\303\274cher.com\302\273' > "$seeds/mailbox_scan/ulabel"
 printf '\002\000a\000@\000x\000.\000y' > "$seeds/mailbox_scan/bmp"
+# Blocklist seed: a header of an empty list, a 1-byte signature length prefix.
+printf '\x00SGBL\x01\x06\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x01\x00' >"$seeds/blocklist/seed.bin"
 for f in test/vectors/der/*.der test/vectors/smime/*.der; do [ -f "$f" ] && cp "$f" "$seeds/policy/"; done
 # Frame seeds: INFO, and an INIT_TOKEN with PIN and label.
 printf '\x00\x00\x08SG\x01\x01\x00\x00\x00\x00' > "$seeds/frame/info"
@@ -103,7 +105,7 @@ for i, l in enumerate(open("test/vectors/weakkey/vectors.txt")):
         h = l.split()[0]
         open("%s/%d" % (sys.argv[1], i), "wb").write(bytes.fromhex(h.zfill(len(h) + len(h) % 2)))
 ' "$seeds/weakkey"
-for t in policy frame bundle evidence exts mailbox_scan weakkey; do
+for t in policy frame bundle evidence exts mailbox_scan weakkey blocklist; do
     if [ ! -x "$F/fuzz_$t" ]; then
         echo "not ok - fuzz_$t was not built"
         continue

@@ -478,7 +478,7 @@ static void checkpoints(void)
 static size_t mk_entry(uint8_t *e, uint8_t event, uint64_t seq, const char *const *codes, unsigned n)
 {
     memset(e, 0, AU_ENTRY_FIXED);
-    e[0] = 1;
+    e[0] = 2;
     e[1] = event;
     for (int i = 0; i < 8; i++) {
         e[2 + i] = (uint8_t)(seq >> (56 - 8 * i));
@@ -491,7 +491,7 @@ static size_t mk_entry(uint8_t *e, uint8_t event, uint64_t seq, const char *cons
     }
     if (event == AU_EV_LOG_EXPORT)
         e[33] = (uint8_t)seq;
-    e[194] = (uint8_t)n;
+    e[258] = (uint8_t)n;
     size_t off = AU_ENTRY_FIXED;
     for (unsigned i = 0; i < n; i++) {
         size_t l = strlen(codes[i]);
@@ -524,7 +524,8 @@ static void entries(void)
               SG_LOG_OFF_TIME == 10 && SG_LOG_OFF_MECH == 18 && SG_LOG_OFF_HANDLE == 22 && SG_LOG_OFF_KEY_TYPE == 24 &&
               SG_LOG_OFF_FLAGS == 25 && SG_LOG_OFF_VALUE == 26 && SG_LOG_OFF_KEY_ID == 34 &&
               SG_LOG_OFF_POLICY_HASH == 66 && SG_LOG_OFF_TBS_HASH == 98 && SG_LOG_OFF_EVIDENCE_HASH == 130 &&
-              SG_LOG_OFF_CERT_HASH == 162 && SG_LOG_OFF_N_REASONS == 194 && SG_LOG_OFF_REASONS == 195 &&
+              SG_LOG_OFF_CERT_HASH == 162 && SG_LOG_OFF_BLOCKLIST_HASH == 194 && SG_LOG_OFF_BATCH_ROOT == 226 &&
+              SG_LOG_OFF_N_REASONS == 258 && SG_LOG_OFF_REASONS == 259 &&
               SG_LOG_HASH_LEN == AU_HASH_LEN && SG_LOG_SIG_TYPE == 0x02,
           "entry layout of docs/log.md (the auditor's) equals include/sbrguard/log.h");
     CHECK(AU_EV_TOKEN_INIT == SG_LOG_EV_TOKEN_INIT && AU_EV_KEY_GEN == SG_LOG_EV_KEY_GEN &&
@@ -557,20 +558,20 @@ static void entries(void)
             ok = 0;                                                                                                    \
         }                                                                                                              \
     } while (0)
-    MUT("format 2", x[0] = 2, n, "format version 2");
+    MUT("format 1", x[0] = 1, n, "format version 1");
     MUT("unknown event", x[1] = 0x99, n, "unknown event type 0x99");
     MUT("seq 8 at index 7", x[9] = 8, n, "sequence number 8 at index 7");
-    MUT("truncated", (void)0, 194, "shorter than");
+    MUT("truncated", (void)0, 258, "shorter than");
     MUT("trailing byte", x[n] = 0, n + 1, "trailing");
     MUT("code length 0", x[AU_ENTRY_FIXED + 4] = 0, n, "code length 0");
     MUT("code length 65", x[AU_ENTRY_FIXED + 4] = 65, n, "code length 65");
     MUT("control byte in code", x[AU_ENTRY_FIXED + 6] = 0x0a, n, "not printable");
-    MUT("13 reasons", x[194] = 13, n, "13 reasons");
-    MUT("3 reasons announced, 2 present", x[194] = 3, n, "past the end");
+    MUT("13 reasons", x[258] = 13, n, "13 reasons");
+    MUT("3 reasons announced, 2 present", x[258] = 3, n, "past the end");
     MUT("unknown flag", x[25] = 0x80, n, "unknown flags");
     MUT("count 2 in a single refusal", x[AU_ENTRY_FIXED + 3] = 2, n, "count 2");
     MUT("refusal with a certificate hash", x[170] = 1, n, "certificate hash");
-    MUT("refusal without reasons", x[194] = 0, AU_ENTRY_FIXED, "without a reason");
+    MUT("refusal without reasons", x[258] = 0, AU_ENTRY_FIXED, "without a reason");
     size_t na = mk_entry(e, AU_EV_ISSUE_ACCEPTED, 7, NULL, 0);
     CHECK(!au_entry_parse(e, na, 7, &pe, err, sizeof err) && pe.cert_hash[0] == 0x33,
           "an accepted issuance entry parses");
@@ -578,7 +579,7 @@ static void entries(void)
     MUT("accepted without certificate hash", memset(x + 162, 0, 32), n, "without a certificate hash");
     MUT("pre-authorized with certificate hash", x[25] = AU_F_PREAUTHORIZED, n, "pre-authorized issuance with");
     MUT("accepted without TBS hash", memset(x + 98, 0, 32), n, "without a TBS hash");
-    MUT("accepted with a reason", (x[194] = 1, memcpy(x + n, "\0\0\0\1\1a", 6)), n + 6, "with reason codes");
+    MUT("accepted with a reason", (x[258] = 1, memcpy(x + n, "\0\0\0\1\1a", 6)), n + 6, "with reason codes");
     sq = 9;
     n = mk_entry(e, AU_EV_LOG_EXPORT, 9, NULL, 0);
     MUT("export value is not its seq", x[33] = 3, n, "not its own sequence number");
@@ -586,7 +587,10 @@ static void entries(void)
     MUT("PIN lockout of user type 2", x[33] = 2, n, "user type 2");
     n = mk_entry(e, AU_EV_LOG_ACK, 9, NULL, 0);
     MUT("ack of more entries than precede it", x[33] = 10, n, "more than precede it");
-    CHECK(ok, "malformed entries are refused with the field named (23 mutations)");
+    MUT("batch_root not zeros", x[230] = 1, n, "batch_root");
+    n = mk_entry(e, AU_EV_BLOCKLIST_LOAD, 9, NULL, 0);
+    MUT("blocklist load without its hash", (void)0, n, "without the new list's hash");
+    CHECK(ok, "malformed entries are refused with the field named (26 mutations)");
 #undef MUT
     au_summary sum;
     au_summary_init(&sum);

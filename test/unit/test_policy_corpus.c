@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "sbrguard/sbrguard.h"
+#include "../../policy/pol_blocklist.h"
 #include "../../policy/pol.h"
 
 #define DIR "test/vectors/smime/"
@@ -102,12 +104,14 @@ static void run_row(char **f, int lineno)
 {
     static pol_workspace w, wca;
     char opts[512], *tok[16], *want[MAX_CODES], codes[1024];
-    const char *ca_file = NULL, *at = NULL;
+    const char *ca_file = NULL, *at = NULL, *bl_file = NULL;
+    sg_blocklist bl = { 0 };
+    pol_blocklist blv;
     int ntok, nwant = 0, bad_row = 0;
     size_t len = 0, ca_len = 0;
     uint8_t *der = read_file(f[0], &len), *ca_der = NULL;
     pol_ca ca;
-    pol_ctx ctx = { 0, NULL, 0, NULL };
+    pol_ctx ctx = { 0 };
     pol_decision d;
     const uint8_t *tbs;
     size_t tbs_len;
@@ -119,6 +123,8 @@ static void run_row(char **f, int lineno)
             ca_file = tok[i + 1];
         else if (!strcmp(tok[i], "--at"))
             at = tok[i + 1];
+        else if (!strcmp(tok[i], "--blocklist"))
+            bl_file = tok[i + 1];
         else
             bad_row = 1;
     }
@@ -149,7 +155,18 @@ static void run_row(char **f, int lineno)
             bad_row = 1;
         ctx.ca = &ca;
     }
+    if (bl_file) {
+        /* The plain list lint --blocklist takes (docs/blocklist.md). */
+        size_t bl_len;
+        uint8_t *raw = read_file(bl_file, &bl_len);
+        if (!raw || sg_blocklist_read(raw, bl_len, NULL, 0, &bl))
+            bad_row = 1;
+        free(raw);
+        sg_blocklist_view(&bl, &blv);
+        ctx.blocklist = &blv;
+    }
     if (bad_row) {
+        sg_blocklist_free(&bl);
         CHECK(0, "%s [%s]: options of line %d cannot be used", f[0], f[3], lineno);
         free(der);
         free(ca_der);
@@ -157,6 +174,7 @@ static void run_row(char **f, int lineno)
     }
 
     pol_check(tbs, tbs_len, &ctx, &w, &d);
+    sg_blocklist_free(&bl);
 
     /* got - want, want - got */
     char extra[1024] = "", missing[1024] = "", got[1024] = "";

@@ -15,6 +15,8 @@
 #include "harness.h"
 #include "ca_cert.h"
 #include "bundle_fixture.h"
+#include "../../policy/pol_blocklist.h"
+#include "sbrguard/blocklist.h"
 
 #define DIR "test/vectors/smime/"
 #define SKEW 3600 /* the fixture bundle's skewSeconds (bundle_fixture.h) */
@@ -93,6 +95,25 @@ int main(void)
     const pol_ev_trust trust = { { bf_va.spki, bf_va.spki_len }, { caa, sizeof caa }, 1747267200, SKEW };
     pol_ca token_ca;
     CHECK(pol_ca_from_cert(ca_cert, cl, &wca, &token_ca) == 0, "host view of the token's CA certificate");
+    /* The corpus blocklist (rows with --blocklist), signed with the SO's key
+     * and loaded into the token; the host judges every row with it too (its
+     * listed key appears only in the blocklist rows). */
+    size_t bl_len, signed_len = 0;
+    uint8_t *bl_raw = slurp("blocklist.txt", &bl_len), *signed_bl = NULL;
+    sg_blocklist bl = { 0 };
+    pol_blocklist blv = { 0 };
+    int bl_ok = bl_raw && sg_blocklist_read(bl_raw, bl_len, NULL, 0, &bl) == 0 && bl.count > 0 &&
+                sg_blocklist_build(bl.hashes, bl.count, 1, bf_priv, bf_priv_len, &signed_bl, &signed_len) == 0 &&
+                th_login(BF_SO_CHAN, SG_USER_SO, "so-pin-1") == SG_ST_OK;
+    for (size_t o = 0; bl_ok && o < signed_len; o += SG_BL_PIECE) {
+        th_begin();
+        th_put_u(SG_T_BL_OFFSET, o, 4);
+        th_put(SG_T_DATA, signed_bl + o, signed_len - o < SG_BL_PIECE ? signed_len - o : SG_BL_PIECE);
+        bl_ok = th_send(BF_SO_CHAN, SG_CMD_BLOCKLIST_LOAD).status == SG_ST_OK;
+    }
+    sg_blocklist_view(&bl, &blv);
+    CHECK(bl_ok && fw_blocklist() && fw_blocklist()->count == bl.count,
+          "the corpus blocklist (%u keys) signed by the SO and loaded into the token", bl.count);
 
     FILE *f = fopen(DIR "expected.tsv", "r");
     char line[4096];
@@ -117,7 +138,8 @@ int main(void)
         if (pol_tbs_not_before(tbs, tbs_len, &w, &nb))
             nb = 1767225600;
         int64_t now = parse_at(opts ? opts : "", nb);
-        pol_ctx ctx = { .now = now, .ca = &token_ca, .not_before_skew = SKEW, .rules = &bf_default_rules };
+        pol_ctx ctx = { .now = now, .ca = &token_ca, .not_before_skew = SKEW, .rules = &bf_default_rules,
+                        .blocklist = &blv };
         pol_decision d;
         pol_check(tbs, tbs_len, &ctx, &w, &d);
         /* The token gets the fixture's evidence for this TBS (th_send);
@@ -146,5 +168,8 @@ int main(void)
     CHECK(rows > 100 && same == rows, "%d of %d corpus vectors: the token's decision equals the host engine's (%d accepted)",
           same, rows, accepted);
     free(corpus_ca);
+    free(bl_raw);
+    free(signed_bl);
+    sg_blocklist_free(&bl);
     return CHECK_DONE();
 }

@@ -3,8 +3,10 @@
 the token key's public key (the token checks only that, BIND_CA), and
 TBSCertificates it would issue (mailbox strict, SBR 7.1.2.3).
   mkca.py ca PUBKEY.pem OUT.pem        CA certificate (throwaway signature)
-  mkca.py tbs CA.pem OUT.der [bad|rsa] conforming TBS; bad: EKU serverAuth added;
-                                       rsa: an RSA-2048 subscriber key"""
+  mkca.py tbs CA.pem OUT.der [bad|rsa|-] [EE.pub.pem]
+                                       conforming TBS; bad: EKU serverAuth added;
+                                       rsa: a fresh RSA-2048 subscriber key; the
+                                       subscriber key from EE.pub.pem (else a fresh P-256 one)"""
 import datetime, os, sys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -29,7 +31,10 @@ else:
     ca = x509.load_pem_x509_certificate(open(sys.argv[2], "rb").read())
     ski = ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     kind = sys.argv[4] if len(sys.argv) > 4 else ""
-    ee = (rsa.generate_private_key(65537, 2048) if kind == "rsa" else ec.generate_private_key(ec.SECP256R1())).public_key()
+    if len(sys.argv) > 5:
+        ee = serialization.load_pem_public_key(open(sys.argv[5], "rb").read())
+    else:
+        ee = (rsa.generate_private_key(65537, 2048) if kind == "rsa" else ec.generate_private_key(ec.SECP256R1())).public_key()
     eku = [ExtendedKeyUsageOID.EMAIL_PROTECTION]
     if kind == "bad":
         eku.append(ExtendedKeyUsageOID.SERVER_AUTH)

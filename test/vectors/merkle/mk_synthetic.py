@@ -7,7 +7,7 @@ entry bundles and hash tiles (the tree from gen_kat.py's hashlib-only
 implementation), a C2SP checkpoint signed with a throwaway ECDSA P-256 key
 (signed-note type 0x02, key ID SHA-256(SPKI)[:4], DER signature over
 SHA-256 of the note text, as docs/log.md), DIR/log.pub and DIR/log.vkey.
-Entries follow docs/log.md format 1. Also writes CERTDIR with one fake
+Entries follow docs/log.md format 2. Also writes CERTDIR with one fake
 certificate per accepted issuance (their SHA-256 is in the entries) and
 older checkpoints DIR.cp/<size> for the sizes given with --old.
 
@@ -50,10 +50,11 @@ def fake_cert(i):
 
 
 def entry(seq_no, event, t, *, mech=0, handle=0, key_type=0, flags=0, value=0, key_id=b"", tbs=b"",
-          cert=b"", reasons=()):
+          cert=b"", blocklist=b"", reasons=()):
     z = bytes(32)
-    e = struct.pack(">BBQQIHBBQ", 1, event, seq_no, t, mech, handle, key_type, flags, value)
+    e = struct.pack(">BBQQIHBBQ", 2, event, seq_no, t, mech, handle, key_type, flags, value)
     e += (key_id or z) + z + (tbs or z) + z + (cert or z)
+    e += (blocklist or z) + z  # blocklist_hash, batch_root (reserved: zeros)
     e += bytes([len(reasons)])
     for count, code in reasons:
         e += struct.pack(">IB", count, len(code)) + code.encode()
