@@ -300,6 +300,7 @@ typedef struct {
     uint64_t value;
     const uint8_t *key_id, *policy_hash, *tbs_hash, *evidence_hash, *cert_hash;
     const uint8_t *blocklist_hash; /**< NULL: the list in force (as policy_hash) */
+    const uint8_t *batch_root;     /**< batched evidence: the VA tree's root (docs/evidence.md), else NULL */
     const fw_req *reasons; /**< take SG_T_REASON TLVs from this response, or NULL */
 } fw_log_ev;
 int fw_log_mount(void);

@@ -326,7 +326,8 @@ int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_
     /* Logged before it is granted: no log, no authorization. */
     fw_log_ev ev = { .event = SG_LOG_EV_AUTHZ_ACCEPTED, .mech = q->mech, .handle = q->key,
                      .key_type = (uint8_t)q->key_type, .value = a->expires, .key_id = q->key_id,
-                     .tbs_hash = a->tbs_hash, .evidence_hash = q->evidence_len ? a->evidence_hash : NULL };
+                     .tbs_hash = a->tbs_hash, .evidence_hash = q->evidence_len ? a->evidence_hash : NULL,
+                     .batch_root = q->evidence_len ? a->batch_root : NULL };
     int rc = fw_log_append(&ev);
     if (rc) {
         fw_authz_drop(r->chan);

@@ -343,15 +343,18 @@ out:
  * signature leaves (no log, no signature). */
 static int log_issuance(fw_req *r, const fw_sign_req *q, const sig_out *so)
 {
-    uint8_t tbs_hash[32], cert_hash[32], ev_hash[32];
+    uint8_t tbs_hash[32], cert_hash[32], ev_hash[32], root[32];
     fw_log_ev ev = { .event = SG_LOG_EV_ISSUE_ACCEPTED, .mech = q->mech, .handle = q->key,
                      .key_type = (uint8_t)q->key_type, .key_id = q->key_id, .tbs_hash = tbs_hash,
-                     .evidence_hash = q->evidence_len ? q->evidence_hash : NULL };
+                     .evidence_hash = q->evidence_len ? q->evidence_hash : NULL,
+                     .batch_root = q->evidence_len ? q->batch_root : NULL };
     if (q->md == MBEDTLS_MD_NONE) {
         ev.flags = SG_LOG_F_PREAUTHORIZED;
         fw_authz_tbs_hash(r->chan, tbs_hash);
         fw_authz_evidence_hash(r->chan, ev_hash);
+        fw_authz_batch_root(r->chan, root);
         ev.evidence_hash = ev_hash;
+        ev.batch_root = root;
     } else {
         const uint8_t *s = q->scheme == FW_SIG_ECDSA ? so->der : so->raw;
         size_t sl = q->scheme == FW_SIG_ECDSA ? so->der_len : so->raw_len;
@@ -372,7 +375,8 @@ static void log_refusal(fw_req *r, const fw_sign_req *q, uint8_t event)
 {
     uint8_t tbs_hash[32];
     fw_log_ev ev = { .event = event, .mech = q->mech, .handle = q->key, .key_type = (uint8_t)q->key_type,
-                     .key_id = q->key_id, .reasons = r, .evidence_hash = q->evidence_len ? q->evidence_hash : NULL };
+                     .key_id = q->key_id, .reasons = r, .evidence_hash = q->evidence_len ? q->evidence_hash : NULL,
+                     .batch_root = q->evidence_len ? q->batch_root : NULL };
     if (q->md != MBEDTLS_MD_NONE && !mbedtls_sha256(q->data, q->data_len, tbs_hash, 0))
         ev.tbs_hash = tbs_hash;
     else

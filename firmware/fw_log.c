@@ -301,7 +301,8 @@ static size_t entry_head(const fw_log_ev *ev, uint8_t *e)
     for (int i = 0; i < 6; i++)
         if (hashes[i])
             memcpy(e + SG_LOG_OFF_KEY_ID + 32 * i, hashes[i], 32);
-    /* batch_root (format 2): reserved for evidence batching, zeros. */
+    if (ev->batch_root)
+        memcpy(e + SG_LOG_OFF_BATCH_ROOT, ev->batch_root, 32);
     return SG_LOG_FIXED_LEN;
 }
 

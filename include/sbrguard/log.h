@@ -28,7 +28,8 @@
  *                             CA key id (ESCROW), transport key hash (DELIVERY, RECOVERY), else zeros
  *     194  32   blocklist_hash SHA-256 of the SBR 6.1.1.3 blocklist in force (docs/blocklist.md;
  *                             BLOCKLIST_LOAD: the new one's), zeros if none
- *     226  32   batch_root    reserved for evidence batching, zeros
+ *     226  32   batch_root    batched evidence (docs/evidence.md): the root hash of the VA tree holding the
+ *                             record whose SHA-256 is evidence_hash (issuances, authorizations, refusals), else zeros
  *     258  1    n_reasons     at most SG_LOG_MAX_REASONS
  *     259  ...  n_reasons x { count u32, len u8 (1..SG_LOG_MAX_CODE), code (printable ASCII) }
  *

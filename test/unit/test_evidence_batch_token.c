@@ -74,10 +74,11 @@ static void cache(void)
         mbedtls_sha256(recs[0][i], rec_len[0][i], hash, 0);
         const lt_entry *e = last_entry();
         ok &= r.status == SG_ST_OK && e->b[1] == SG_LOG_EV_ISSUE_ACCEPTED &&
-              !memcmp(e->b + SG_LOG_OFF_EVIDENCE_HASH, hash, 32);
+              !memcmp(e->b + SG_LOG_OFF_EVIDENCE_HASH, hash, 32) &&
+              !memcmp(e->b + SG_LOG_OFF_BATCH_ROOT, batches[0].root, 32);
     }
     stats(&h, &a);
-    CHECK(ok, "8 requests of one batch signed; each entry's evidence_hash is its record's SHA-256");
+    CHECK(ok, "8 requests of one batch signed; each entry's evidence_hash is its record's SHA-256, its batch_root the VA tree's root");
     CHECK(a - a0 == 1 && h - h0 == 7, "one root signature verified for the batch, 7 cache hits (%u, %u)", a - a0, h - h0);
 
     /* The bound: FW_EV_ROOTS + 1 roots, then the first again. */
