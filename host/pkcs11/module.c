@@ -77,6 +77,11 @@ static void p11_lock_free(void)
     memset(&p11_lk, 0, sizeof(p11_lk));
 }
 
+int p11_is_initialized(void)
+{
+    return atomic_load(&p11_initialized);
+}
+
 CK_RV p11_enter(void)
 {
     if (!atomic_load(&p11_initialized))
@@ -164,6 +169,8 @@ out:
 
 CK_RV C_Finalize(CK_VOID_PTR pReserved)
 {
+    if (!atomic_load(&p11_initialized))
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* before any argument check (spec 5.1) */
     if (pReserved)
         return CKR_ARGUMENTS_BAD;
     pthread_mutex_lock(&p11_init_lock);

@@ -46,6 +46,7 @@ struct p11_session {
     CK_OBJECT_HANDLE *found;
     size_t nfound, pos;
     struct p11_sign sign;
+    struct p11_digest *digest; /* C_DigestInit..C_Digest(Final), host-side (digest.c) */
 };
 
 /* An object's fields, from the token (sg_object) or a module session object. */
@@ -82,6 +83,8 @@ struct p11_global {
 };
 extern struct p11_global p11_g;
 
+/* 1 between C_Initialize and C_Finalize. */
+int p11_is_initialized(void);
 CK_RV p11_enter(void);
 void p11_leave(void);
 /* Connected client, connecting lazily; CKR_DEVICE_ERROR if the token is gone. */
@@ -100,6 +103,8 @@ void p11_sessions_sweep(void);
 void p11_ops_cancel_all(void);
 void p11_find_reset(struct p11_session *s);
 void p11_sign_reset(struct p11_sign *op);
+struct p11_digest;
+void p11_digest_reset(struct p11_session *s);
 
 /* ---- mechanisms (slot.c) ----------------------------------------------- */
 enum p11_family { P11_EC = 1, P11_RSA = 2 };

@@ -62,6 +62,7 @@ void p11_session_close(struct p11_session *s)
     s->dead = 1;
     p11_find_reset(s);
     p11_sign_reset(&s->sign);
+    p11_digest_reset(s);
     p11_sobjs_free_owned(s->handle);
 }
 

@@ -22,6 +22,10 @@ static const struct p11_mech p11_mechs[] = {
     {CKM_SHA256_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 1, CKM_SHA256},
     {CKM_SHA384_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 1, CKM_SHA384},
     {CKM_SHA512_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN, P11_RSA, 1, CKM_SHA512},
+    /* Digests run on the host (digest.c): no CKF_HW, no key sizes. */
+    {CKM_SHA256, 0, 0, CKF_DIGEST, 0, 0, 0},
+    {CKM_SHA384, 0, 0, CKF_DIGEST, 0, 0, 0},
+    {CKM_SHA512, 0, 0, CKF_DIGEST, 0, 0, 0},
 };
 #define P11_NMECHS (sizeof(p11_mechs) / sizeof(p11_mechs[0]))
 

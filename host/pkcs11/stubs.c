@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The v2.40 functions the token does not offer. They must exist because
- * the function list names every one of them. */
+ * the function list names every one of them; like every other function they
+ * answer CKR_CRYPTOKI_NOT_INITIALIZED before anything else. */
 #include "p11.h"
 
 /* Stubs ignore their arguments by design. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
 #define P11_NOT_SUPPORTED(name, args) \
-    CK_RV name args { return CKR_FUNCTION_NOT_SUPPORTED; }
+    CK_RV name args \
+    { return p11_is_initialized() ? CKR_FUNCTION_NOT_SUPPORTED : CKR_CRYPTOKI_NOT_INITIALIZED; }
 
 P11_NOT_SUPPORTED(C_WaitForSlotEvent, (CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pRes))
 P11_NOT_SUPPORTED(C_GetOperationState,
@@ -30,12 +32,6 @@ P11_NOT_SUPPORTED(C_Decrypt, (CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_l
 P11_NOT_SUPPORTED(C_DecryptUpdate, (CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len,
                                     CK_BYTE_PTR out, CK_ULONG_PTR out_len))
 P11_NOT_SUPPORTED(C_DecryptFinal, (CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG_PTR out_len))
-P11_NOT_SUPPORTED(C_DigestInit, (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m))
-P11_NOT_SUPPORTED(C_Digest, (CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len,
-                             CK_BYTE_PTR out, CK_ULONG_PTR out_len))
-P11_NOT_SUPPORTED(C_DigestUpdate, (CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len))
-P11_NOT_SUPPORTED(C_DigestKey, (CK_SESSION_HANDLE h, CK_OBJECT_HANDLE k))
-P11_NOT_SUPPORTED(C_DigestFinal, (CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG_PTR out_len))
 P11_NOT_SUPPORTED(C_SignRecoverInit, (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k))
 P11_NOT_SUPPORTED(C_SignRecover, (CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len,
                                   CK_BYTE_PTR out, CK_ULONG_PTR out_len))
@@ -69,10 +65,10 @@ P11_NOT_SUPPORTED(C_DeriveKey, (CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJE
 /* Legacy parallel-function calls (spec: always this answer). */
 CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE h)
 {
-    return CKR_FUNCTION_NOT_PARALLEL;
+    return p11_is_initialized() ? CKR_FUNCTION_NOT_PARALLEL : CKR_CRYPTOKI_NOT_INITIALIZED;
 }
 
 CK_RV C_CancelFunction(CK_SESSION_HANDLE h)
 {
-    return CKR_FUNCTION_NOT_PARALLEL;
+    return p11_is_initialized() ? CKR_FUNCTION_NOT_PARALLEL : CKR_CRYPTOKI_NOT_INITIALIZED;
 }

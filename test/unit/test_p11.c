@@ -74,6 +74,100 @@ static void setup(void)
     CHECK(f->C_GenerateKeyPair(s, &gen, pub_t, 2, priv_t, 2, &pub, &priv) == CKR_OK, "C_GenerateKeyPair P-256");
 }
 
+/* Spec 5.1/5.4: before C_Initialize every function but C_GetFunctionList
+ * answers CKR_CRYPTOKI_NOT_INITIALIZED, whatever its arguments. */
+static void not_initialized(void)
+{
+    CK_BYTE b[8];
+    CK_ULONG n = sizeof b;
+    CK_MECHANISM m = { CKM_SHA256, NULL, 0 };
+    CK_RV rv[] = {
+        f->C_Finalize((void *)1), f->C_GetInfo(NULL), f->C_GetSlotList(0, NULL, NULL),
+        f->C_GetSlotInfo(99, NULL), f->C_GetMechanismInfo(99, 0, NULL),
+        f->C_OpenSession(99, 0, NULL, NULL, NULL), f->C_CloseSession(0),
+        f->C_DigestInit(0, NULL), f->C_Digest(0, NULL, 1, NULL, NULL),
+        f->C_DigestUpdate(0, NULL, 1), f->C_DigestKey(0, 0), f->C_DigestFinal(0, b, &n),
+        f->C_SignInit(0, &m, 0), f->C_VerifyInit(0, &m, 0), f->C_EncryptInit(0, &m, 0),
+        f->C_CopyObject(0, 0, NULL, 0, NULL), f->C_GetObjectSize(0, 0, NULL),
+        f->C_WaitForSlotEvent(0, NULL, NULL), f->C_GetFunctionStatus(0),
+        f->C_CancelFunction(0), f->C_GenerateKey(0, NULL, NULL, 0, NULL),
+        f->C_SeedRandom(0, NULL, 0), f->C_GetOperationState(0, NULL, NULL),
+    };
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof rv / sizeof rv[0]; i++)
+        if (rv[i] != CKR_CRYPTOKI_NOT_INITIALIZED) {
+            fprintf(stderr, "# call %zu: 0x%lx\n", i, (unsigned long)rv[i]);
+            bad++;
+        }
+    CHECK(bad == 0, "before C_Initialize: CKR_CRYPTOKI_NOT_INITIALIZED first (%zu calls)",
+          sizeof rv / sizeof rv[0]);
+}
+
+/* SHA-256/384/512 on the host: FIPS 180-2 "abc" vector, multi-part equals
+ * one-shot, the length rules, and the state machine (spec 5.10). */
+static void digests(void)
+{
+    static const CK_BYTE abc256[32] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
+    CK_SESSION_HANDLE s;
+    CK_BYTE out[64], out2[64];
+    CK_ULONG n;
+    CK_MECHANISM m = { CKM_SHA256, NULL, 0 };
+    CHECK(f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &s) == CKR_OK, "digest: RO session");
+    CK_MECHANISM_INFO mi;
+    CHECK(f->C_GetMechanismInfo(0, CKM_SHA384, &mi) == CKR_OK && (mi.flags & CKF_DIGEST) &&
+              !(mi.flags & CKF_HW), "digest: CKM_SHA384 listed with CKF_DIGEST, not CKF_HW");
+    CHECK(f->C_DigestFinal(s, out, &n) == CKR_OPERATION_NOT_INITIALIZED,
+          "digest: C_DigestFinal without init -> CKR_OPERATION_NOT_INITIALIZED");
+    CK_MECHANISM md5 = { CKM_MD5, NULL, 0 };
+    CHECK(f->C_DigestInit(s, &md5) == CKR_MECHANISM_INVALID, "digest: MD5 -> CKR_MECHANISM_INVALID");
+    CHECK(f->C_DigestInit(s, NULL) == CKR_ARGUMENTS_BAD, "digest: NULL mechanism -> CKR_ARGUMENTS_BAD");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK, "digest: C_DigestInit SHA-256");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OPERATION_ACTIVE, "digest: second init -> CKR_OPERATION_ACTIVE");
+    n = 0;
+    CHECK(f->C_Digest(s, (CK_BYTE_PTR) "abc", 3, NULL, &n) == CKR_OK && n == 32,
+          "digest: NULL output asks the length (32)");
+    n = 31;
+    CHECK(f->C_Digest(s, (CK_BYTE_PTR) "abc", 3, out, &n) == CKR_BUFFER_TOO_SMALL && n == 32,
+          "digest: short buffer -> CKR_BUFFER_TOO_SMALL, operation kept");
+    n = sizeof out;
+    CHECK(f->C_Digest(s, (CK_BYTE_PTR) "abc", 3, out, &n) == CKR_OK && n == 32 &&
+              memcmp(out, abc256, 32) == 0, "digest: SHA-256(\"abc\") is the FIPS 180-2 vector");
+    CHECK(f->C_DigestUpdate(s, (CK_BYTE_PTR) "a", 1) == CKR_OPERATION_NOT_INITIALIZED,
+          "digest: C_Digest ended the operation");
+    static const CK_MECHANISM_TYPE all[] = { CKM_SHA256, CKM_SHA384, CKM_SHA512 };
+    static const CK_ULONG lens[] = { 32, 48, 64 };
+    for (size_t i = 0; i < 3; i++) {
+        CK_MECHANISM mm = { all[i], NULL, 0 };
+        CK_ULONG n1 = sizeof out, n2 = sizeof out2;
+        CK_RV r1 = f->C_DigestInit(s, &mm);
+        r1 = r1 == CKR_OK ? f->C_Digest(s, (CK_BYTE_PTR) "hello world", 11, out, &n1) : r1;
+        CK_RV r2 = f->C_DigestInit(s, &mm);
+        r2 = r2 == CKR_OK ? f->C_DigestUpdate(s, (CK_BYTE_PTR) "hello ", 6) : r2;
+        r2 = r2 == CKR_OK ? f->C_DigestUpdate(s, NULL, 0) : r2;
+        r2 = r2 == CKR_OK ? f->C_DigestUpdate(s, (CK_BYTE_PTR) "world", 5) : r2;
+        r2 = r2 == CKR_OK ? f->C_DigestFinal(s, out2, &n2) : r2;
+        CHECK(r1 == CKR_OK && r2 == CKR_OK && n1 == lens[i] && n2 == lens[i] &&
+                  memcmp(out, out2, n1) == 0, "digest: mechanism 0x%lx multi-part equals one-shot",
+              (unsigned long)all[i]);
+    }
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestUpdate(s, (CK_BYTE_PTR) "a", 1) == CKR_OK &&
+              f->C_Digest(s, (CK_BYTE_PTR) "b", 1, out, &n) == CKR_OPERATION_ACTIVE,
+          "digest: C_Digest after C_DigestUpdate -> CKR_OPERATION_ACTIVE");
+    CHECK(f->C_DigestUpdate(s, NULL, 5) == CKR_ARGUMENTS_BAD &&
+              f->C_DigestFinal(s, out, &n) == CKR_OPERATION_NOT_INITIALIZED,
+          "digest: a bad C_DigestUpdate ends the operation");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestKey(s, priv) == CKR_KEY_INDIGESTIBLE &&
+              f->C_DigestFinal(s, out, &n) == CKR_OPERATION_NOT_INITIALIZED,
+          "digest: C_DigestKey of a token key -> CKR_KEY_INDIGESTIBLE, operation ended");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestFinal(s, out, NULL) == CKR_ARGUMENTS_BAD &&
+              f->C_DigestFinal(s, out, &n) == CKR_OPERATION_NOT_INITIALIZED,
+          "digest: C_DigestFinal with NULL length -> CKR_ARGUMENTS_BAD, operation ended");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_CloseSession(s) == CKR_OK,
+          "digest: closing a session with a digest running");
+}
+
 static void length_rules(void)
 {
     CK_SESSION_HANDLE s;
@@ -193,10 +287,12 @@ int main(void)
     CHECK(gfl && gfl(&f) == CKR_OK, "load the module and get its function list");
     if (!f)
         return 1;
+    not_initialized();
     CK_C_INITIALIZE_ARGS args = { .flags = CKF_OS_LOCKING_OK };
     CHECK(f->C_Initialize(&args) == CKR_OK, "C_Initialize with CKF_OS_LOCKING_OK");
     setup();
     length_rules();
+    digests();
     evidence_objects();
     threads();
     token_restart(&pid);
