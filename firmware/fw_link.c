@@ -5,6 +5,7 @@
 #include "fw.h"
 #include "mbedtls/memory_buffer_alloc.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/log.h"
 #include "sbrguard/tlv.h"
 
 #define TIME_MIN 1577836800u /* 2020-01-01: earlier is a clock that was never set */
@@ -32,7 +33,18 @@ int fw_cmd_set_time(fw_req *r)
     uint64_t now = sg_be_get(t, 8);
     if (now < TIME_MIN || now >= TIME_MAX)
         return FW_E_ARGS;
-    return hal_clock_set(now) ? FW_E_FLASH : FW_OK;
+    /* No unlogged clock change (issue 16): room first, then set, then log;
+     * a failed append puts the old time back. */
+    uint64_t old = hal_clock_now();
+    int rc = fw_log_room(SG_LOG_EV_SET_TIME);
+    if (rc)
+        return rc;
+    if (hal_clock_set(now))
+        return FW_E_FLASH;
+    fw_log_ev ev = { .event = SG_LOG_EV_SET_TIME, .value = old };
+    if ((rc = fw_log_append(&ev)))
+        hal_clock_set(old);
+    return rc;
 }
 
 int fw_cmd_board_info(fw_req *r)

@@ -232,6 +232,13 @@ int fw_cmd_destroy_object(fw_req *r)
     /* An escrowed key stays for the bundle's period (SBR 6.3.2, 4.12.1). */
     if (idx[h].type == FW_REC_TYPE_ESCROW && (rc = fw_escrow_may_destroy(h)))
         return rc;
+    /* Keys and CA certificates are security state: logged before they go. */
+    uint8_t t = idx[h].type;
+    fw_log_ev ev = { .event = t == FW_REC_TYPE_CERT ? SG_LOG_EV_CA_UNBIND : SG_LOG_EV_KEY_DESTROY, .handle = h,
+                     .value = t == FW_REC_TYPE_CERT ? idx[h].bound_key : t };
+    int logged = t == FW_REC_TYPE_KEY || t == FW_REC_TYPE_ESCROW || (t == FW_REC_TYPE_CERT && idx[h].bound_key);
+    if (logged && (rc = fw_log_append(&ev)))
+        return rc;
     if ((rc = fw_store_commit(h, FW_REC_TYPE_FREE, fw_token_epoch(), 0)))
         return rc;
     rc = fw_store_scrub(h);

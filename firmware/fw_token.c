@@ -413,11 +413,14 @@ int fw_cmd_init_pin(fw_req *r)
         return FW_E_NOT_INITIALIZED;
     if (login[r->chan] != SG_LOGIN_SO)
         return FW_E_NOT_LOGGED_IN;
-    if ((rc = pin_arg(r, SG_T_PIN, &pin, &len)) || (rc = pin_set(0, pin, len)))
+    if ((rc = fw_log_room(SG_LOG_EV_PIN_INIT)) || (rc = pin_arg(r, SG_T_PIN, &pin, &len)) || (rc = pin_set(0, pin, len)))
         return rc;
     meta.flags |= SG_TF_USER_PIN_SET;
     meta.user_tries = SG_USER_MAX_TRIES;
-    return meta_save();
+    if ((rc = meta_save()))
+        return rc;
+    fw_log_ev ev = { .event = SG_LOG_EV_PIN_INIT, .value = SG_USER_USER };
+    return fw_log_append(&ev);
 }
 
 int fw_cmd_set_pin(fw_req *r)
@@ -432,9 +435,13 @@ int fw_cmd_set_pin(fw_req *r)
         return rc;
     if (ut == SG_USER_USER && !(meta.flags & SG_TF_USER_PIN_SET))
         return FW_E_USER_PIN_NOT_SET;
-    if ((rc = pin_check(ut == SG_USER_SO, old, old_len)) || (rc = pin_set(ut == SG_USER_SO, nw, new_len)))
+    if ((rc = pin_check(ut == SG_USER_SO, old, old_len)) || (rc = fw_log_room(SG_LOG_EV_PIN_CHANGE)) ||
+        (rc = pin_set(ut == SG_USER_SO, nw, new_len)))
         return rc;
-    return meta_save();
+    if ((rc = meta_save()))
+        return rc;
+    fw_log_ev ev = { .event = SG_LOG_EV_PIN_CHANGE, .value = ut };
+    return fw_log_append(&ev);
 }
 
 int fw_cmd_random(fw_req *r)

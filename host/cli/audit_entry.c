@@ -17,6 +17,8 @@ static const struct {
     { AU_EV_TOKEN_INIT, "token-init" },
     { AU_EV_KEY_GEN, "key-gen" },
     { AU_EV_CA_BIND, "ca-bind" },
+    { AU_EV_KEY_DESTROY, "key-destroy" },
+    { AU_EV_CA_UNBIND, "ca-unbind" },
     { AU_EV_ISSUE_ACCEPTED, "issue-accepted" },
     { AU_EV_ISSUE_REFUSED, "issue-refused" },
     { AU_EV_AUTHZ_ACCEPTED, "authz-accepted" },
@@ -29,8 +31,11 @@ static const struct {
     { AU_EV_ESCROW_REFUSED, "escrow-refused" },
     { AU_EV_BLOCKLIST_LOAD, "blocklist-load" },
     { AU_EV_PIN_LOCKOUT, "pin-lockout" },
+    { AU_EV_PIN_INIT, "pin-init" },
+    { AU_EV_PIN_CHANGE, "pin-change" },
     { AU_EV_LOG_EXPORT, "log-export" },
     { AU_EV_LOG_ACK, "log-ack" },
+    { AU_EV_SET_TIME, "set-time" },
 };
 
 const char *au_event_name(unsigned ev)
@@ -180,7 +185,7 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
         return efail(err, cap, "batch_root is not zeros (reserved in format 2)");
     if (pre && e->event != AU_EV_ISSUE_ACCEPTED && e->event != AU_EV_ISSUE_REFUSED)
         return efail(err, cap, "pre-authorized flag on a %s entry", name);
-    if (e->event == AU_EV_PIN_LOCKOUT && e->value > 1)
+    if ((e->event == AU_EV_PIN_LOCKOUT || e->event == AU_EV_PIN_CHANGE || e->event == AU_EV_PIN_INIT) && e->value > 1)
         return efail(err, cap, "PIN lockout of user type %llu (0 SO, 1 user)", (unsigned long long)e->value);
     if (refusal && e->n_reasons == 0)
         return efail(err, cap, "%s entry without a reason code", name);

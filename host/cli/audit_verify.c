@@ -347,6 +347,43 @@ static int check_entries(vctx *v)
     return 0;
 }
 
+/* Clock findings (issue 16): a SET_TIME to an earlier time, and any entry
+ * older than the one before it that no SET_TIME explains. They do not fail
+ * verification (the log is whole) but an auditor must see them. */
+static void clock_findings(const vctx *v)
+{
+    const au_log *l = &v->log;
+    unsigned n = 0;
+    if (v->o->json)
+        printf(",\"clock_findings\":[");
+    for (uint64_t i = 0; v->parsed && i < l->n; i++) {
+        const au_entry *e = &v->parsed[i];
+        uint64_t from;
+        const char *kind;
+        if (e->event == AU_EV_SET_TIME && e->value > e->time) {
+            kind = "clock-set-backwards";
+            from = e->value;
+        } else if (i && e->event != AU_EV_SET_TIME && e->time < v->parsed[i - 1].time) {
+            kind = "time-went-backwards";
+            from = v->parsed[i - 1].time;
+        } else {
+            continue;
+        }
+        if (v->o->json)
+            printf("%s{\"entry\":%llu,\"kind\":\"%s\",\"from\":%llu,\"to\":%llu}", n ? "," : "",
+                   (unsigned long long)i, kind, (unsigned long long)from, (unsigned long long)e->time);
+        else
+            printf("clock: FLAGGED  entry %llu: %s from %llu to %llu (%llu seconds back)\n", (unsigned long long)i,
+                   kind, (unsigned long long)from, (unsigned long long)e->time,
+                   (unsigned long long)(from - e->time));
+        n++;
+    }
+    if (v->o->json)
+        printf("]");
+    else if (!n && l->n)
+        printf("clock: OK  never set or run backwards\n");
+}
+
 /* Root from the level-0 tiles alone (NULL if they cannot be read). */
 static int tiles_root(const au_log *l, uint8_t root[32])
 {
@@ -630,6 +667,8 @@ static void print_json(vctx *v, int cp_ok)
         }
         printf("]");
     }
+    if (!v->failed)
+        clock_findings(v);
     if (v->sum.entries && !v->failed) {
         printf(",\"summary\":");
         au_summary_print(&v->sum, 1);
@@ -667,6 +706,8 @@ int au_verify(const au_verify_opts *o)
     if (o->json) {
         print_json(&v, cp_ok);
     } else {
+        if (!v.failed)
+            clock_findings(&v);
         if (!v.failed && v.sum.entries)
             au_summary_print(&v.sum, 0);
         if (v.failed)

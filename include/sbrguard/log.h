@@ -69,6 +69,8 @@
 #define SG_LOG_EV_TOKEN_INIT 0x01u      /**< INIT_TOKEN [new epoch] */
 #define SG_LOG_EV_KEY_GEN 0x02u         /**< key pair generated [object flags SG_OBJ_*] */
 #define SG_LOG_EV_CA_BIND 0x03u         /**< CA certificate bound to a key [certificate handle] */
+#define SG_LOG_EV_KEY_DESTROY 0x04u     /**< key or escrow record destroyed [record class SG_CLASS_*] */
+#define SG_LOG_EV_CA_UNBIND 0x05u       /**< CA certificate destroyed [the key handle it was bound to] */
 #define SG_LOG_EV_ISSUE_ACCEPTED 0x10u  /**< CA key signed a TBS [0] */
 #define SG_LOG_EV_ISSUE_REFUSED 0x11u   /**< CA key refused to sign [0]; reasons */
 #define SG_LOG_EV_AUTHZ_ACCEPTED 0x12u  /**< AUTHORIZE accepted [expiry time] */
@@ -81,8 +83,11 @@
 #define SG_LOG_EV_RECOVERY 0x23u        /**< escrowed key recovered by the SO [escrow-until] */
 #define SG_LOG_EV_ESCROW_REFUSED 0x24u  /**< escrow, delivery or recovery refused [SG_CMD_ESCROW_*]; reasons */
 #define SG_LOG_EV_PIN_LOCKOUT 0x30u     /**< a PIN's retry counter reached 0 [SG_USER_SO / SG_USER_USER] */
+#define SG_LOG_EV_PIN_INIT 0x31u        /**< the SO set the user PIN (INIT_PIN) [SG_USER_USER] */
+#define SG_LOG_EV_PIN_CHANGE 0x32u      /**< a PIN was changed (SET_PIN) [SG_USER_SO / SG_USER_USER] */
 #define SG_LOG_EV_LOG_EXPORT 0x40u      /**< export started (LOG_CHECKPOINT with SG_LOG_CP_EXPORT) [this entry's seq] */
 #define SG_LOG_EV_LOG_ACK 0x41u         /**< SO acknowledged an exported checkpoint [its tree size]; cert_hash = its root */
+#define SG_LOG_EV_SET_TIME 0x50u        /**< SO set the clock [the old time]; time = the new time */
 
 /* Entry flags (`flags` byte). */
 #define SG_LOG_F_PREAUTHORIZED 0x01u    /**< raw-digest request: the token never saw the TBS at

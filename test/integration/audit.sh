@@ -296,8 +296,8 @@ edit flip "$TMP/t/$B" $((OFF + 100)) # inside the entry's tbs_hash
 fails "flipped byte in entry $K's TBS hash (entry bundle): fails, names entry $K and the bundle" \
     "entry ${K:-x} \($B.*altered" verify "$TMP/t" --key "$E1/log.pub"
 tamper
-edit flip "$TMP/t/$B" $(($(edit entry_off "$TMP/t/$B" 1) + 1)) 0x80 # entry 1's event byte: 0x82
-fails "flipped event byte of entry 1: fails as a format error naming entry 1" "entry 1 \($B.*unknown event type 0x82" \
+edit flip "$TMP/t/$B" $(($(edit entry_off "$TMP/t/$B" 1) + 1)) 0x80 # entry 1's event byte with its top bit set
+fails "flipped event byte of entry 1: fails as a format error naming entry 1" "entry 1 \($B.*unknown event type 0x[89a-f][0-9a-f]" \
     verify "$TMP/t" --key "$E1/log.pub"
 tamper
 edit flip "$TMP/t/$H" $((32 * 3 + 7))
@@ -405,6 +405,30 @@ edit flip "$TMP/t/tile/entries/000" $(($(edit entry_off "$TMP/t/tile/entries/000
 fails "export --prev an altered earlier export: refused, nothing written" 'do not give the root' \
     sg audit export "$TMP/e5" --prev "$TMP/t"
 check "  ... and no checkpoint was written" test ! -e "$TMP/e5/checkpoint"
+
+# --- security-state events (issue 16): SET_TIME, PIN change; a clock set backwards is flagged -------
+E6=$TMP/export6
+NOW=$(date +%s)
+check "set-time forward (SO)" sg token set-time --time $((NOW + 3600)) --so-pin $SO_PIN
+check "set-time back by a day (SO)" sg token set-time --time $((NOW - 86400)) --so-pin $SO_PIN
+check "user PIN changed" sg token set-pin --pin $PIN --new-pin $PIN
+check "export after the clock changes" sg audit export "$E6" --pin $PIN
+verify "$E6" --key "$E1/log.pub" >"$TMP/v6.txt" 2>&1; cat "$TMP/v6.txt" >&2
+verify "$E6" --key "$E1/log.pub" --format json >"$TMP/v6.json" 2>&1
+clock_json() {
+    python3 - "$TMP/v6.json" $NOW <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); now = int(sys.argv[2])
+f = d["clock_findings"]; ev = d["summary"]["events"] if "events" in d["summary"] else d["summary"]
+back = [x for x in f if x["kind"] == "clock-set-backwards"]
+assert d["result"] == "ok", d
+assert len(back) == 1 and back[0]["to"] == now - 86400 and back[0]["from"] >= now + 3600, f
+PY
+}
+check "verify --format json: the backward SET_TIME is flagged with its old and new time, the forward one not" clock_json
+check "verify text: the backward clock set is flagged" grep -q "clock: FLAGGED .*clock-set-backwards" "$TMP/v6.txt"
+check "the summary counts two set-time entries and a pin-change" \
+    sh -c "grep -qE 'set-time +2' '$TMP/v6.txt' && grep -qE 'pin-change +1' '$TMP/v6.txt'"
 
 # --- a log written by someone else (Python, cryptography) -------------------------------------------
 synth() {
