@@ -411,7 +411,7 @@ E6=$TMP/export6
 NOW=$(date +%s)
 check "set-time forward (SO)" sg token set-time --time $((NOW + 3600)) --so-pin $SO_PIN
 check "set-time back by a day (SO)" sg token set-time --time $((NOW - 86400)) --so-pin $SO_PIN
-check "user PIN changed (C_SetPIN through pkcs11-tool)" pkcs11-tool --module "$MOD" --login --pin $PIN --change-pin --new-pin $PIN
+check "user PIN changed (C_SetPIN through pkcs11-tool)" env LD_PRELOAD=$PRELOAD pkcs11-tool --module "$MOD" --login --pin $PIN --change-pin --new-pin $PIN
 check "export after the clock changes (the earlier acknowledged export given with --prev)" sg audit export "$E6" --pin $PIN --prev "$E4"
 verify "$E6" --key "$E1/log.pub" >"$TMP/v6.txt" 2>&1; cat "$TMP/v6.txt" >&2
 verify "$E6" --key "$E1/log.pub" --format json >"$TMP/v6.json" 2>&1

@@ -301,12 +301,16 @@ int main(int argc, char **argv)
     n = 0;
     rv_is("C_GetMechanismList length query", f->C_GetMechanismList(0, NULL, &n), CKR_OK);
     CK_ULONG nm = n;
-    check("14 mechanisms", nm == 14);
+    check("17 mechanisms: 2 key-pair generations, 12 signatures, 3 digests", nm == 17);
     n = 2;
     rv_is("C_GetMechanismList short buffer", f->C_GetMechanismList(0, mechs, &n), CKR_BUFFER_TOO_SMALL);
     check("C_GetMechanismList short buffer returns the count", n == nm);
     n = 32;
     rv_is("C_GetMechanismList", f->C_GetMechanismList(0, mechs, &n), CKR_OK);
+    int digests = 0;
+    for (CK_ULONG k = 0; k < n; k++)
+        digests += mechs[k] == CKM_SHA256 || mechs[k] == CKM_SHA384 || mechs[k] == CKM_SHA512;
+    check("the list names SHA-256, SHA-384 and SHA-512", n == nm && digests == 3);
     CK_MECHANISM_INFO mi;
     rv_is("C_GetMechanismInfo RSA keygen", f->C_GetMechanismInfo(0, CKM_RSA_PKCS_KEY_PAIR_GEN, &mi), CKR_OK);
     check("RSA keygen 2048..4096, generate_key_pair", mi.ulMinKeySize == 2048 && mi.ulMaxKeySize == 4096 &&

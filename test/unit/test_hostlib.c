@@ -68,28 +68,28 @@ static void log_calls(sg_client *c)
     uint64_t cs = 0, mn = 0;
     uint32_t fr = 0;
     uint8_t root[32];
-    CHECK(sg_log_info(c, &ls) == SG_OK && ls.format == SG_LOG_FORMAT && ls.size == 2 && ls.min_index == 0 &&
+    CHECK(sg_log_info(c, &ls) == SG_OK && ls.format == SG_LOG_FORMAT && ls.size == 3 && ls.min_index == 0 &&
               ls.capacity > 0 && ls.free_bytes > 0 && ls.status == 0,
-          "sg_log_info: token init and key generation");
+          "sg_log_info: token init, user PIN set and key generation");
     CHECK(sg_log_pubkey(c, &lk) == SG_OK && lk.spki_len == 91 && !strncmp(lk.origin, "sbrguard.invalid/", 17) &&
               !strncmp(lk.vkey, lk.origin, strlen(lk.origin)),
           "sg_log_pubkey: SPKI, origin, vkey");
-    CHECK(sg_log_read(c, 0, bundle, sizeof bundle, &bl, &cnt) == SG_OK && cnt == 2, "sg_log_read: an entry bundle");
+    CHECK(sg_log_read(c, 0, bundle, sizeof bundle, &bl, &cnt) == SG_OK && cnt == 3, "sg_log_read: an entry bundle");
     size_t el = (size_t)bundle[0] << 8 | bundle[1];
     CHECK(sg_log_entry_parse(bundle + 2, el, &le) == SG_OK && le.event == SG_LOG_EV_TOKEN_INIT && le.seq == 0 &&
               !strcmp(sg_log_event_name(le.event), "token-init"),
           "sg_log_entry_parse: entry 0 is TOKEN_INIT");
     CHECK(sg_log_entry_parse(bundle + 2, el - 1, &le) == SG_E_PROTOCOL, "a truncated entry is malformed");
-    CHECK(sg_log_checkpoint(c, 1, note, sizeof note, &nl, &cs, root) == SG_OK && cs == 3 && nl == strlen(note),
+    CHECK(sg_log_checkpoint(c, 1, note, sizeof note, &nl, &cs, root) == SG_OK && cs == 4 && nl == strlen(note),
           "sg_log_checkpoint with export: LOG_EXPORT entry, signed note");
-    CHECK(sg_log_proof(c, 0, 1, 3, &pd) == SG_OK && !memcmp(pd.root, root, 32) && pd.n == 2,
+    CHECK(sg_log_proof(c, 0, 1, 4, &pd) == SG_OK && !memcmp(pd.root, root, 32) && pd.n == 2,
           "sg_log_proof: inclusion");
-    CHECK(sg_log_proof(c, 1, 2, 3, &pd) == SG_OK && !memcmp(pd.root, root, 32) && pd.n >= 1,
+    CHECK(sg_log_proof(c, 1, 3, 4, &pd) == SG_OK && !memcmp(pd.root, root, 32) && pd.n >= 1,
           "sg_log_proof: consistency");
     CHECK(sg_log_ack(c, note, nl, NULL, NULL) == SG_E_TOKEN && sg_last_status(c) == SG_ST_NOT_LOGGED_IN,
           "sg_log_ack needs the SO");
     CHECK(sg_logout(c) == SG_OK && sg_login(c, SG_USER_SO, "12345678", 8) == SG_OK &&
-              sg_log_ack(c, note, nl, &mn, &fr) == SG_OK && mn == 3 && fr > 0,
+              sg_log_ack(c, note, nl, &mn, &fr) == SG_OK && mn == 4 && fr > 0,
           "sg_log_ack: entries below the checkpoint freed");
     CHECK(sg_log_read(c, 0, bundle, sizeof bundle, &bl, &cnt) == SG_E_TOKEN && sg_last_status(c) == SG_ST_LOG_PRUNED,
           "freed entries: SG_ST_LOG_PRUNED");

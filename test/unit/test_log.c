@@ -98,28 +98,30 @@ static void entries(void)
 
     long got = lt_read(0);
     lt_info in = lt_log_info();
-    CHECK(got == 6 && in.size == 6 && in.min == 0, "6 entries: token init, key gen, CA bind, policy load, accepted, refused");
+    CHECK(got == 7 && in.size == 7 && in.min == 0, "7 entries: token init, user PIN set, key gen, CA bind, policy load, accepted, refused");
     const lt_entry *e = lt_e;
     CHECK(e[0].b[0] == SG_LOG_FORMAT && e[0].b[1] == SG_LOG_EV_TOKEN_INIT && sg_be_get(e[0].b + SG_LOG_OFF_VALUE, 8) == 1 &&
               sg_be_get(e[0].b + SG_LOG_OFF_TIME, 8) == LT_NOW && e[0].len == SG_LOG_FIXED_LEN,
           "entry 0: TOKEN_INIT, epoch 1, token time");
-    CHECK(e[1].b[1] == SG_LOG_EV_KEY_GEN && sg_be_get(e[1].b + SG_LOG_OFF_HANDLE, 2) == ca.handle &&
-              e[1].b[SG_LOG_OFF_KEY_TYPE] == SG_KEY_EC_P256 && !memcmp(e[1].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32),
-          "entry 1: KEY_GEN with handle, key type and key id = SHA-256(SPKI)");
-    CHECK(e[2].b[1] == SG_LOG_EV_CA_BIND && !memcmp(e[2].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32), "entry 2: CA_BIND");
+    CHECK(e[1].b[1] == SG_LOG_EV_PIN_INIT && sg_be_get(e[1].b + SG_LOG_OFF_VALUE, 8) == SG_USER_USER,
+          "entry 1: PIN_INIT, the SO set the user PIN");
+    CHECK(e[2].b[1] == SG_LOG_EV_KEY_GEN && sg_be_get(e[2].b + SG_LOG_OFF_HANDLE, 2) == ca.handle &&
+              e[2].b[SG_LOG_OFF_KEY_TYPE] == SG_KEY_EC_P256 && !memcmp(e[2].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32),
+          "entry 2: KEY_GEN with handle, key type and key id = SHA-256(SPKI)");
+    CHECK(e[3].b[1] == SG_LOG_EV_CA_BIND && !memcmp(e[3].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32), "entry 3: CA_BIND");
     static const uint8_t zero[32];
-    CHECK(e[3].b[1] == SG_LOG_EV_POLICY_LOAD && sg_be_get(e[3].b + SG_LOG_OFF_VALUE, 8) == bf_version &&
-              memcmp(e[3].b + SG_LOG_OFF_POLICY_HASH, zero, 32),
-          "entry 3: POLICY_LOAD with the bundle's version and hash");
-    CHECK(e[4].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && sg_be_get(e[4].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA_SHA256 &&
-              !memcmp(e[4].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32) && !memcmp(e[4].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
-              !memcmp(e[4].b + SG_LOG_OFF_CERT_HASH, cert_hash, 32) &&
-              !memcmp(e[4].b + SG_LOG_OFF_POLICY_HASH, e[3].b + SG_LOG_OFF_POLICY_HASH, 32) && th_evidence_len &&
-              !memcmp(e[4].b + SG_LOG_OFF_EVIDENCE_HASH, ev_hash, 32),
-          "entry 4: ISSUE_ACCEPTED with TBS hash, evidence hash and the hash of the certificate `cert assemble` builds");
-    CHECK(e[5].b[1] == SG_LOG_EV_ISSUE_REFUSED && !memcmp(e[5].b + SG_LOG_OFF_TBS_HASH, bad_hash, 32) &&
-              has_reason(&e[5], "sbr.7.1.2.3.eku.prohibited", NULL) && !memcmp(e[5].b + SG_LOG_OFF_CERT_HASH, zero, 32),
-          "entry 5: ISSUE_REFUSED with the reason code of the response");
+    CHECK(e[4].b[1] == SG_LOG_EV_POLICY_LOAD && sg_be_get(e[4].b + SG_LOG_OFF_VALUE, 8) == bf_version &&
+              memcmp(e[4].b + SG_LOG_OFF_POLICY_HASH, zero, 32),
+          "entry 4: POLICY_LOAD with the bundle's version and hash");
+    CHECK(e[5].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && sg_be_get(e[5].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA_SHA256 &&
+              !memcmp(e[5].b + SG_LOG_OFF_KEY_ID, ca.key_id, 32) && !memcmp(e[5].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
+              !memcmp(e[5].b + SG_LOG_OFF_CERT_HASH, cert_hash, 32) &&
+              !memcmp(e[5].b + SG_LOG_OFF_POLICY_HASH, e[4].b + SG_LOG_OFF_POLICY_HASH, 32) && th_evidence_len &&
+              !memcmp(e[5].b + SG_LOG_OFF_EVIDENCE_HASH, ev_hash, 32),
+          "entry 5: ISSUE_ACCEPTED with TBS hash, evidence hash and the hash of the certificate `cert assemble` builds");
+    CHECK(e[6].b[1] == SG_LOG_EV_ISSUE_REFUSED && !memcmp(e[6].b + SG_LOG_OFF_TBS_HASH, bad_hash, 32) &&
+              has_reason(&e[6], "sbr.7.1.2.3.eku.prohibited", NULL) && !memcmp(e[6].b + SG_LOG_OFF_CERT_HASH, zero, 32),
+          "entry 6: ISSUE_REFUSED with the reason code of the response");
 
     /* Pre-authorized: AUTHZ_ACCEPTED, then ISSUE_ACCEPTED flagged. */
     lt_tbs_len = lt_tbs(ca.spki, ca.spki_len, 3, 0, lt_tbs_buf);
@@ -144,25 +146,25 @@ static void entries(void)
     CHECK(th_send(0, SG_CMD_AUTHORIZE).status == SG_ST_POLICY_REJECTED, "authorization refused");
     r = th_sign(0, ca.handle, SG_MECH_ECDSA, dig, 32);
     CHECK(r.status == SG_ST_POLICY_REJECTED, "raw signature without authorization refused");
-    got = lt_read(6);
+    got = lt_read(7);
     CHECK(got == 4, "4 more entries");
-    CHECK(e[6].b[1] == SG_LOG_EV_AUTHZ_ACCEPTED && !memcmp(e[6].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
-              sg_be_get(e[6].b + SG_LOG_OFF_VALUE, 8) == LT_NOW + SG_AUTHZ_WINDOW,
+    CHECK(e[7].b[1] == SG_LOG_EV_AUTHZ_ACCEPTED && !memcmp(e[7].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
+              sg_be_get(e[7].b + SG_LOG_OFF_VALUE, 8) == LT_NOW + SG_AUTHZ_WINDOW,
           "AUTHZ_ACCEPTED with TBS hash and expiry");
-    CHECK(e[7].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && e[7].b[SG_LOG_OFF_FLAGS] == SG_LOG_F_PREAUTHORIZED &&
-              sg_be_get(e[7].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA && !memcmp(e[7].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
-              !memcmp(e[7].b + SG_LOG_OFF_CERT_HASH, zero, 32),
+    CHECK(e[8].b[1] == SG_LOG_EV_ISSUE_ACCEPTED && e[8].b[SG_LOG_OFF_FLAGS] == SG_LOG_F_PREAUTHORIZED &&
+              sg_be_get(e[8].b + SG_LOG_OFF_MECH, 4) == SG_MECH_ECDSA && !memcmp(e[8].b + SG_LOG_OFF_TBS_HASH, tbs_hash, 32) &&
+              !memcmp(e[8].b + SG_LOG_OFF_CERT_HASH, zero, 32),
           "pre-authorized ISSUE_ACCEPTED: flag, raw mechanism, the authorized TBS's hash, no certificate hash");
-    CHECK(e[8].b[1] == SG_LOG_EV_AUTHZ_REFUSED && has_reason(&e[8], "sbr.7.1.2.3.eku.prohibited", NULL),
+    CHECK(e[9].b[1] == SG_LOG_EV_AUTHZ_REFUSED && has_reason(&e[9], "sbr.7.1.2.3.eku.prohibited", NULL),
           "AUTHZ_REFUSED with reasons");
-    CHECK(e[9].b[1] == SG_LOG_EV_ISSUE_REFUSED && (e[9].b[SG_LOG_OFF_FLAGS] & SG_LOG_F_PREAUTHORIZED) &&
-              has_reason(&e[9], "sbrguard.authz.used", NULL),
+    CHECK(e[10].b[1] == SG_LOG_EV_ISSUE_REFUSED && (e[10].b[SG_LOG_OFF_FLAGS] & SG_LOG_F_PREAUTHORIZED) &&
+              has_reason(&e[10], "sbrguard.authz.used", NULL),
           "refused raw signature: ISSUE_REFUSED, sbrguard.authz.used");
 
     /* A plain key signs without an entry. */
     th_resp k = th_keygen(0, SG_KEY_EC_P256, "plain", 0);
     unsigned ph = (unsigned)th_get_u(k, SG_T_HANDLE);
-    CHECK(th_sign(0, ph, SG_MECH_ECDSA_SHA256, "x", 1).status == SG_ST_OK && lt_log_info().size == 11,
+    CHECK(th_sign(0, ph, SG_MECH_ECDSA_SHA256, "x", 1).status == SG_ST_OK && lt_log_info().size == 12,
           "a plain key's signature is not logged (its generation is)");
 
     /* PIN lockout. */
@@ -171,8 +173,8 @@ static void entries(void)
     for (int i = 0; i < 3; i++)
         th_login(1, SG_USER_USER, "wrong-pin");
     th_login(0, SG_USER_SO, LT_SO);
-    got = lt_read(10);
-    CHECK(got == 2 && e[10].b[1] == SG_LOG_EV_KEY_GEN && e[11].b[1] == SG_LOG_EV_PIN_LOCKOUT && sg_be_get(e[11].b + SG_LOG_OFF_VALUE, 8) == SG_USER_USER,
+    got = lt_read(11);
+    CHECK(got == 2 && e[11].b[1] == SG_LOG_EV_KEY_GEN && e[12].b[1] == SG_LOG_EV_PIN_LOCKOUT && sg_be_get(e[12].b + SG_LOG_OFF_VALUE, 8) == SG_USER_USER,
           "PIN_LOCKOUT when the user PIN's counter reaches 0");
     th_begin();
     th_put_s(SG_T_PIN, LT_PIN);
@@ -185,25 +187,26 @@ static void entries(void)
     size_t nl = 0;
     uint64_t cs = 0;
     uint8_t root[32], want[32];
+    CHECK(lt_read(13) == 1 && e[13].b[1] == SG_LOG_EV_PIN_INIT, "the SO's new user PIN after the lockout: PIN_INIT");
     CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0, "LOG_CHECKPOINT without login");
-    lt_mth(0, 12, want);
-    CHECK(lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 12 && !memcmp(root, want, 32),
+    lt_mth(0, 14, want);
+    CHECK(lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 14 && !memcmp(root, want, 32),
           "checkpoint: origin, size, root = RFC 9162 root of the entries, ECDSA P-256 signature verifies");
     char again[SG_LOG_MAX_NOTE + 1];
     size_t al = 0;
     CHECK(lt_checkpoint(0, again, sizeof again, &al) == 0 && al == nl && !memcmp(again, note, nl),
           "no growth: the same checkpoint again, nothing re-signed");
-    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_read(12) == 1 &&
-              e[12].b[1] == SG_LOG_EV_LOG_EXPORT && lt_note_check(&key, again, al, &cs, root) == 0 && cs == 13,
+    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_read(14) == 1 &&
+              e[14].b[1] == SG_LOG_EV_LOG_EXPORT && lt_note_check(&key, again, al, &cs, root) == 0 && cs == 15,
           "export checkpoint records LOG_EXPORT and covers it");
-    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_log_info().size == 13,
+    CHECK(lt_checkpoint(SG_LOG_CP_EXPORT, again, sizeof again, &al) == 0 && lt_log_info().size == 15,
           "a second export with nothing new adds no entry");
     int all = 1;
-    for (uint64_t n2 = 1; n2 <= 13; n2++)
+    for (uint64_t n2 = 1; n2 <= 15; n2++)
         for (uint64_t i = 0; i < n2; i++)
             all &= proofs_ok(i, i + 1 <= n2 ? i + 1 : n2, n2);
-    CHECK(all, "inclusion proofs of every entry in every tree size 1..13 and consistency proofs verify");
-    CHECK(proof_status(0, 13, 13) == SG_ST_ARGS && proof_status(1, 5, 14) == SG_ST_ARGS &&
+    CHECK(all, "inclusion proofs of every entry in every tree size 1..15 and consistency proofs verify");
+    CHECK(proof_status(0, 15, 15) == SG_ST_ARGS && proof_status(1, 5, 16) == SG_ST_ARGS &&
               proof_status(1, 6, 5) == SG_ST_ARGS,
           "proofs out of range refused");
 
@@ -211,24 +214,24 @@ static void entries(void)
     th_boot();
     th_login(0, SG_USER_USER, LT_PIN);
     lt_info i2 = lt_log_info();
-    CHECK(i2.size == 13 && i2.cp_size == 13, "after a reboot: same size, last checkpoint kept");
+    CHECK(i2.size == 15 && i2.cp_size == 15, "after a reboot: same size, last checkpoint kept");
     for (int i = 0; i < 3; i++)
         lt_issue(&ca, 10 + i, 0);
-    lt_read(13);
-    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 16,
+    lt_read(15);
+    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 18,
           "new checkpoint after reboot and growth");
-    CHECK(proofs_ok(3, 13, 16), "consistency 13 -> 16 across the reboot");
+    CHECK(proofs_ok(3, 15, 18), "consistency 15 -> 18 across the reboot");
 
     /* Re-initialization keeps the log, its key and its tree. */
     th_begin();
     th_send(0, SG_CMD_LOGOUT);
     lt_key k2;
     CHECK(th_init_token(LT_SO, "again") == SG_ST_OK && lt_pubkey(&k2) == 0 && k2.spki_len == key.spki_len &&
-              !memcmp(k2.spki, key.spki, key.spki_len) && lt_read(16) == 1 && lt_e[16].b[1] == SG_LOG_EV_TOKEN_INIT &&
-              sg_be_get(lt_e[16].b + SG_LOG_OFF_VALUE, 8) == 2,
+              !memcmp(k2.spki, key.spki, key.spki_len) && lt_read(18) == 1 && lt_e[18].b[1] == SG_LOG_EV_TOKEN_INIT &&
+              sg_be_get(lt_e[18].b + SG_LOG_OFF_VALUE, 8) == 2,
           "re-initialization: same log key, the tree goes on with TOKEN_INIT (epoch 2)");
-    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 17 &&
-              proofs_ok(16, 16, 17),
+    CHECK(lt_checkpoint(0, note, sizeof note, &nl) == 0 && lt_note_check(&key, note, nl, &cs, root) == 0 && cs == 19 &&
+              proofs_ok(18, 18, 19),
           "checkpoint after re-initialization consistent with the one before");
 }
 
