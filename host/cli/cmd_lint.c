@@ -10,6 +10,7 @@
 #include "../../policy/pol_blocklist.h"
 #include "../../policy/pol_evidence.h"
 #include "cli.h"
+#include "mbedtls/sha256.h"
 
 #define EXIT_REFUSED 1
 #define EXIT_UNREADABLE 2
@@ -42,6 +43,27 @@ static void report(const char *file, const pol_decision *d, int json, int first)
         printf("}");
     }
     printf("],\"dropped\":%u}", d->dropped);
+}
+
+/* The token compares 8-byte prefixes (docs/blocklist.md); the host has the
+ * whole hashes and says whether a hit is the key itself or a prefix
+ * collision. The decision stays the token's: refused either way. */
+static void confirm_blocklist_hit(const char *file, const uint8_t *tbs, size_t tbs_len, const pol_decision *d,
+                                  const sg_blocklist *bl)
+{
+    static pol_workspace ws;
+    const uint8_t *spki;
+    size_t sl;
+    uint8_t h[32];
+    for (uint16_t i = 0; i < d->n; i++)
+        if (!strcmp(pol_rule_at(d->findings[i])->code, "sbr.6.1.1.3.key.compromised")) {
+            int full = pol_tbs_spki(tbs, tbs_len, &ws, &spki, &sl) == 0 && mbedtls_sha256(spki, sl, h, 0) == 0 &&
+                       sg_blocklist_contains(bl, h);
+            fprintf(stderr, "%s: blocklist hit %s\n", file,
+                    full ? "confirmed: the key's whole SHA-256 is listed"
+                         : "NOT confirmed: only the 8-byte prefix matches (a collision, docs/blocklist.md)");
+            return;
+        }
 }
 
 /* A Certificate's first element is the TBS SEQUENCE; a TBS starts with
@@ -205,6 +227,8 @@ int cmd_lint(cli_args *a)
         if (ev_file) /* the token's second judgement, on the same clock */
             pol_evidence_check(tbs, tbs_len, ev, ev_len, &trust, ctx.now, &w, &d);
         report(s, &d, json, first);
+        if (bl_file)
+            confirm_blocklist_hit(s, tbs, tbs_len, &d, &bl);
         first = 0;
         if (d.verdict != POL_ACCEPT && rc == 0)
             rc = EXIT_REFUSED;

@@ -165,6 +165,11 @@ void sg_blocklist_view(const sg_blocklist *bl, struct pol_blocklist *view)
     view->arg = bl->hashes;
 }
 
+int sg_blocklist_contains(const sg_blocklist *bl, const uint8_t hash[32])
+{
+    return bl->count && bsearch(hash, bl->hashes, bl->count, 32, cmp32) != NULL;
+}
+
 void sg_blocklist_free(sg_blocklist *bl)
 {
     free(bl->hashes);

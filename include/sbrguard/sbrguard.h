@@ -354,6 +354,9 @@ int sg_blocklist_build(const uint8_t *hashes, uint32_t n, uint32_t seq, const ui
 int sg_blocklist_read(const uint8_t *data, size_t len, const uint8_t *spki, size_t spki_len, sg_blocklist *bl);
 /** A pol_blocklist over bl for pol_ctx (the lookup the token runs). */
 void sg_blocklist_view(const sg_blocklist *bl, struct pol_blocklist *view);
+/** 1 if the whole SHA-256 is listed: confirms a hit of the token's prefix
+ * lookup (docs/blocklist.md, false positives). */
+int sg_blocklist_contains(const sg_blocklist *bl, const uint8_t hash[32]);
 void sg_blocklist_free(sg_blocklist *bl);
 /** SO logged in: loads a signed file in pieces; its sequence, entries and hash. */
 int sg_blocklist_load(sg_client *c, const uint8_t *file, size_t len, uint32_t *seq, uint32_t *count, uint8_t hash[32]);

@@ -60,6 +60,14 @@ check "the token signs the TBS with the unlisted key" \
     sg sign --key "${CA:-0}" --mech ecdsa-sha256 --in "$TMP/good.der" --out "$TMP/good.sig" --evidence "$TMP/good.der.ev" --pin $PIN
 check "lint --blocklist accepts it" sg lint --blocklist "$TMP/bl.bin" "$TMP/good.der"
 check "lint without --blocklist accepts the listed key's TBS" sg lint "$TMP/bad.der"
+check "lint confirms the hit: the key's whole SHA-256 is listed" \
+    eval 'sg lint --blocklist "$TMP/bl.txt" "$TMP/bad.der" 2>&1 | grep -q "blocklist hit confirmed"'
+# A list entry sharing the good key's 8-byte prefix, not its hash: the
+# token's prefix lookup refuses (docs/blocklist.md), the host says collision.
+openssl pkey -pubin -in "$TMP/good.pub.pem" -outform DER | openssl dgst -sha256 -r | cut -c1-64 |
+    python3 -c 'import sys; h = sys.stdin.read().strip(); print(h[:62] + ("00" if h[62:] != "00" else "01"))' >"$TMP/collide.txt"
+refused "a prefix collision refuses too (the token compares prefixes) ..." "$CODE" sg lint --blocklist "$TMP/collide.txt" "$TMP/good.der"
+check "... and lint says the hit is NOT confirmed" grep -q "NOT confirmed: only the 8-byte prefix matches" "$TMP/out"
 
 refused "the same sequence again: rollback refused" "rollback" sg blocklist load --in "$TMP/bl.bin" --so-pin $SO_PIN
 sg blocklist build --out "$TMP/bl6.bin" --key "$POLICY_KEY" --seq 6 "$TMP/hex.txt" >/dev/null
