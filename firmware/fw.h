@@ -223,6 +223,8 @@ typedef struct {
                                     evidence's record (pol_ev_log_hashes) */
     uint8_t batch_root[32];  /**< batched evidence: the root hash of the VA's tree holding the record; zeros
                                   otherwise (for the log entry's batch_root, docs/evidence.md) */
+    uint8_t tbs_hash[32];    /**< CA key, hash-and-sign: SHA-256 of data, taken once for the log entry, the
+                                  authorization and (SHA-256 mechanisms) the signature */
 } fw_sign_req;
 
 /* fw_evcache.c: the batch roots whose VA signature the token verified

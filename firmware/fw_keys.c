@@ -275,7 +275,8 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
             (q->scheme == FW_SIG_PKCS1 && q->data_len + 11 > (size_t)key_types[k].bits / 8))
             return FW_E_DATA_LEN;
     }
-    if (fw_key_is_ca(q->key) && mbedtls_sha256(j->pub, j->pub_len, q->key_id, 0))
+    if (fw_key_is_ca(q->key) && (mbedtls_sha256(j->pub, j->pub_len, q->key_id, 0) ||
+                                 (q->md != MBEDTLS_MD_NONE && mbedtls_sha256(q->data, q->data_len, q->tbs_hash, 0))))
         return FW_E_CRYPTO;
     return FW_OK;
 }
@@ -300,7 +301,10 @@ static int do_sign(const sign_job *j, const fw_sign_req *q, const volatile uint3
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
     so->raw_len = so->der_len = 0;
-    if (md != MBEDTLS_MD_NONE) {
+    if (md == MBEDTLS_MD_SHA256 && fw_key_is_ca(q->key)) {
+        h = q->tbs_hash; /* the TBS is hashed once per request (resolve) */
+        hlen = 32;
+    } else if (md != MBEDTLS_MD_NONE) {
         const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(md);
         if (mbedtls_md(mi, q->data, q->data_len, hash))
             goto out;
@@ -345,12 +349,13 @@ static int log_issuance(fw_req *r, const fw_sign_req *q, const sig_out *so)
 {
     uint8_t tbs_hash[32], cert_hash[32], ev_hash[32], root[32];
     fw_log_ev ev = { .event = SG_LOG_EV_ISSUE_ACCEPTED, .mech = q->mech, .handle = q->key,
-                     .key_type = (uint8_t)q->key_type, .key_id = q->key_id, .tbs_hash = tbs_hash,
+                     .key_type = (uint8_t)q->key_type, .key_id = q->key_id, .tbs_hash = q->tbs_hash,
                      .evidence_hash = q->evidence_len ? q->evidence_hash : NULL,
                      .batch_root = q->evidence_len ? q->batch_root : NULL };
     if (q->md == MBEDTLS_MD_NONE) {
         ev.flags = SG_LOG_F_PREAUTHORIZED;
         fw_authz_tbs_hash(r->chan, tbs_hash);
+        ev.tbs_hash = tbs_hash;
         fw_authz_evidence_hash(r->chan, ev_hash);
         fw_authz_batch_root(r->chan, root);
         ev.evidence_hash = ev_hash;
@@ -358,8 +363,7 @@ static int log_issuance(fw_req *r, const fw_sign_req *q, const sig_out *so)
     } else {
         const uint8_t *s = q->scheme == FW_SIG_ECDSA ? so->der : so->raw;
         size_t sl = q->scheme == FW_SIG_ECDSA ? so->der_len : so->raw_len;
-        if (mbedtls_sha256(q->data, q->data_len, tbs_hash, 0) ||
-            fw_log_cert_hash(q->data, q->data_len, s, sl, cert_hash))
+        if (fw_log_cert_hash(q->data, q->data_len, s, sl, cert_hash))
             return FW_E_CRYPTO;
         ev.cert_hash = cert_hash;
     }
@@ -373,12 +377,11 @@ static int log_issuance(fw_req *r, const fw_sign_req *q, const sig_out *so)
 /* A refusal of a CA key's request, under the flood rule. */
 static void log_refusal(fw_req *r, const fw_sign_req *q, uint8_t event)
 {
-    uint8_t tbs_hash[32];
     fw_log_ev ev = { .event = event, .mech = q->mech, .handle = q->key, .key_type = (uint8_t)q->key_type,
                      .key_id = q->key_id, .reasons = r, .evidence_hash = q->evidence_len ? q->evidence_hash : NULL,
                      .batch_root = q->evidence_len ? q->batch_root : NULL };
-    if (q->md != MBEDTLS_MD_NONE && !mbedtls_sha256(q->data, q->data_len, tbs_hash, 0))
-        ev.tbs_hash = tbs_hash;
+    if (q->md != MBEDTLS_MD_NONE)
+        ev.tbs_hash = q->tbs_hash;
     else
         ev.flags = SG_LOG_F_PREAUTHORIZED;
     fw_log_refusal(&ev);
@@ -469,7 +472,9 @@ int fw_cmd_authorize(fw_req *r)
     if (verdict != POL_ACCEPT)
         return FW_E_POLICY;
     const mbedtls_md_info_t *mi = mbedtls_md_info_from_type((mbedtls_md_type_t)q.md);
-    if (mbedtls_md(mi, q.data, q.data_len, digest))
+    if (q.md == MBEDTLS_MD_SHA256)
+        memcpy(digest, q.tbs_hash, 32);
+    else if (mbedtls_md(mi, q.data, q.data_len, digest))
         return FW_E_CRYPTO;
     return fw_authz_grant(r, &q, digest, mbedtls_md_get_size(mi));
 }
