@@ -79,15 +79,15 @@ typedef struct {
 } group;
 
 /* The products' residues, four Montgomery chains side by side. */
-static void reduce4(const W *n, size_t k, const group *g, W *r)
+static void reduce4(const W *n, size_t k, const W *m, const W *minv, W *r)
 {
     W r0 = 0, r1 = 0, r2 = 0, r3 = 0;
     for (size_t i = 0; i < k; i++) {
         DW t0 = (DW)r0 + n[i], t1 = (DW)r1 + n[i], t2 = (DW)r2 + n[i], t3 = (DW)r3 + n[i];
-        r0 = (W)((t0 + (DW)((W)t0 * g[0].minv) * g[0].m) >> WBITS);
-        r1 = (W)((t1 + (DW)((W)t1 * g[1].minv) * g[1].m) >> WBITS);
-        r2 = (W)((t2 + (DW)((W)t2 * g[2].minv) * g[2].m) >> WBITS);
-        r3 = (W)((t3 + (DW)((W)t3 * g[3].minv) * g[3].m) >> WBITS);
+        r0 = (W)((t0 + (DW)((W)t0 * minv[0]) * m[0]) >> WBITS);
+        r1 = (W)((t1 + (DW)((W)t1 * minv[1]) * m[1]) >> WBITS);
+        r2 = (W)((t2 + (DW)((W)t2 * minv[2]) * m[2]) >> WBITS);
+        r3 = (W)((t3 + (DW)((W)t3 * minv[3]) * m[3]) >> WBITS);
     }
     r[0] = r0;
     r[1] = r1;
@@ -98,13 +98,17 @@ static void reduce4(const W *n, size_t k, const group *g, W *r)
 /* The smallest prime of the batch dividing n, 0 if none. */
 static long batch_check(const W *n, size_t k, group *g, int ng)
 {
-    W r[4];
+    W r[4], m[4], minv[4];
     for (int j = ng; j < 4; j++) {
         g[j].m = 1; /* padding: r stays below 3, no primes to test */
         g[j].minv = (W)-1;
         g[j].np = 0;
     }
-    reduce4(n, k, g, r);
+    for (int j = 0; j < 4; j++) {
+        m[j] = g[j].m;
+        minv[j] = g[j].minv;
+    }
+    reduce4(n, k, m, minv, r);
     for (int j = 0; j < ng; j++)
         for (int i = 0; i < g[j].np; i++) {
             W p = g[j].p[i], y = r[j] * inv_w(p);
@@ -152,6 +156,92 @@ static long trial(const W *n, size_t k)
     g[ng].minv = -inv_w(g[ng].m);
     return batch_check(n, k, g, ng + 1);
 }
+
+#if WBITS == 64 && !defined(POL_WK_NO_TABLE) && !defined(__STDC_NO_ATOMICS__)
+/* Hosts (64-bit limbs): the products, their Montgomery inverses and each
+ * prime's inverse, built once by the first caller that claims the table;
+ * until it is ready every caller takes trial() above. The result is the
+ * same either way (test_weakkey). Not on the board: 80 KiB of RAM. */
+#include <stdatomic.h>
+#define TAB_PRIMES 6542 /* primes below 2^16 */
+#define TAB_GROUPS 1800
+static W tab_m[TAB_GROUPS], tab_minv[TAB_GROUPS], tab_pinv[TAB_PRIMES];
+static uint16_t tab_first[TAB_GROUPS + 1], tab_p[TAB_PRIMES];
+static int tab_groups;
+static atomic_int tab_state; /* 0 none, 1 being built, 2 ready */
+
+static int tab_build(void)
+{
+    static const uint8_t wheel[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
+    int g = 0, np = 0;
+    W m = 15;
+    tab_p[np++] = 3;
+    tab_p[np++] = 5;
+    tab_first[0] = 0;
+    for (size_t byte = 0; byte < POL_WK_PRIMES30_LEN; byte++)
+        for (unsigned bits = pol_wk_primes30[byte]; bits; bits &= bits - 1) {
+            W p = 30 * (W)byte + wheel[__builtin_ctz(bits)];
+            if (np >= TAB_PRIMES)
+                return -1;
+            if (((DW)m * p) >> (WBITS - 1) != 0 || np - tab_first[g] >= GMAX) {
+                if (g + 1 >= TAB_GROUPS)
+                    return -1;
+                tab_m[g] = m;
+                tab_minv[g++] = -inv_w(m);
+                tab_first[g] = (uint16_t)np;
+                m = 1;
+            }
+            m *= p;
+            tab_p[np++] = (uint16_t)p;
+        }
+    tab_m[g] = m;
+    tab_minv[g++] = -inv_w(m);
+    while (g % 4) { /* padding groups: no primes */
+        tab_first[g] = (uint16_t)np;
+        tab_m[g] = 1;
+        tab_minv[g++] = (W)-1;
+    }
+    tab_first[g] = (uint16_t)np;
+    for (int i = 0; i < np; i++)
+        tab_pinv[i] = inv_w(tab_p[i]);
+    tab_groups = g;
+    return 0;
+}
+
+/* trial() over the ready table: 0 if not ready (the caller falls back). */
+static long trial_tab(const W *n, size_t k, int *done)
+{
+    int st = atomic_load_explicit(&tab_state, memory_order_acquire), zero = 0;
+    *done = 0;
+    if (st == 0 && atomic_compare_exchange_strong(&tab_state, &zero, 1))
+        atomic_store_explicit(&tab_state, tab_build() ? 3 : 2, memory_order_release);
+    if (atomic_load_explicit(&tab_state, memory_order_acquire) != 2)
+        return 0;
+    *done = 1;
+    if (k == 0 || !(n[0] & 1))
+        return 2;
+    for (int g = 0; g < tab_groups; g += 4) {
+        W r[4];
+        reduce4(n, k, tab_m + g, tab_minv + g, r);
+        for (int j = 0; j < 4; j++)
+            for (unsigned i = tab_first[g + j]; i < tab_first[g + j + 1]; i++) {
+                W y = r[j] * tab_pinv[i];
+                if (((DW)y * tab_p[i]) >> WBITS == 0) /* r = y * p exactly */
+                    return (long)tab_p[i];
+            }
+    }
+    return 0;
+}
+
+static long trial_any(const W *n, size_t k)
+{
+    int done;
+    long f = trial_tab(n, k, &done);
+    return done ? f : trial(n, k);
+}
+#else
+#define trial_any trial
+#endif
 
 /* --- exact residues modulo small numbers --------------------------------- */
 
@@ -439,7 +529,7 @@ long POL_WK_NAME(pol_wk_small_factor)(const uint8_t *n, size_t len)
 {
     W x[KMAX];
     int k = to_limbs(n, len, x);
-    return k < 0 ? -1 : trial(x, (size_t)k);
+    return k < 0 ? -1 : trial_any(x, (size_t)k);
 }
 
 int POL_WK_NAME(pol_wk_fermat)(const uint8_t *n, size_t len)
@@ -462,7 +552,7 @@ unsigned POL_WK_NAME(pol_wk_rsa)(const uint8_t *n, size_t len)
     int k = to_limbs(n, len, x);
     if (k < 0)
         return POL_WK_TOO_LARGE;
-    return (trial(x, (size_t)k) ? POL_WK_SMALL_FACTOR : 0) | (fermat(x, (size_t)k) ? POL_WK_CLOSE_PRIMES : 0) |
+    return (trial_any(x, (size_t)k) ? POL_WK_SMALL_FACTOR : 0) | (fermat(x, (size_t)k) ? POL_WK_CLOSE_PRIMES : 0) |
            (roca(x, (size_t)k) ? POL_WK_ROCA : 0);
 }
 
