@@ -258,4 +258,37 @@ typedef struct {
 /** Prints the report; returns 0 if everything verified, 1 otherwise. */
 int au_verify(const au_verify_opts *o);
 
+/** How far a verification got: each stage passed implies the ones before. */
+enum au_stage { AU_STAGE_NONE, AU_STAGE_CHECKPOINT, AU_STAGE_ENTRIES, AU_STAGE_TILES, AU_STAGE_CERTS };
+
+/** The outcome of au_verify_run: what `audit verify` and `audit report` print. */
+typedef struct {
+    au_log log;
+    au_entry *parsed; /**< log.n parsed entries once AU_STAGE_ENTRIES */
+    au_summary sum;
+    au_failure f;
+    int failed;
+    int stage; /**< enum au_stage */
+    unsigned tiles;
+    uint64_t since_size;
+    au_checkpoint old;
+    size_t since_proof;
+    int since_done;
+    size_t ncerts;
+    struct au_cert_match {
+        char file[256];
+        uint8_t hash[32];
+        int64_t entry;
+    } * certs;
+} au_vres;
+/** Every check of audit verify, printing nothing; 0 if all verified, 1 (v->f says why). */
+int au_verify_run(const au_verify_opts *o, au_vres *v);
+void au_vres_free(au_vres *v);
+/** Index of the accepted-issuance entry of a certificate (by cert hash, or by TBS
+ * hash for a pre-authorized one), or -1. */
+int64_t au_cert_find(const au_entry *parsed, uint64_t n, const uint8_t cert[AU_HASH_LEN], const uint8_t tbs[AU_HASH_LEN]);
+/** 1 if entry i is a clock finding (kind "clock-set-backwards" or
+ * "time-went-backwards", from = the clock before); parsed holds entries 0..i. */
+int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t *from, const char **kind);
+
 #endif
