@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "audit.h"
+#include "audit_report.h"
 #include "cli.h"
 #include "mbedtls/base64.h"
 
@@ -362,7 +363,7 @@ static int audit_ack(const cli_args *a)
 int cmd_audit(cli_args *a)
 {
     if (a->argc < 1)
-        return cli_fail("usage: sbrguard audit export|verify|proof|ack ... (see sbrguard audit --help)") ? EXIT_USAGE : 0;
+        return cli_fail("usage: sbrguard audit export|verify|report|proof|ack ... (see sbrguard audit --help)") ? EXIT_USAGE : 0;
     cli_args rest = { a->argc - 1, a->argv + 1 };
     if (!strcmp(a->argv[0], "export"))
         return audit_export(&rest);
@@ -372,5 +373,7 @@ int cmd_audit(cli_args *a)
         return audit_proof(&rest);
     if (!strcmp(a->argv[0], "ack"))
         return audit_ack(&rest);
-    return cli_fail("unknown audit command '%s': export, verify, proof or ack", a->argv[0]) ? EXIT_USAGE : 0;
+    if (!strcmp(a->argv[0], "report"))
+        return audit_report(rest.argc, rest.argv);
+    return cli_fail("unknown audit command '%s': export, verify, report, proof or ack", a->argv[0]) ? EXIT_USAGE : 0;
 }
