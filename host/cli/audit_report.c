@@ -128,8 +128,8 @@ void ar_event_words(const au_entry *e, char *out, size_t cap)
                  e->value & 1 ? ", reserved as a CA key" : "");
         break;
     case AU_EV_CA_BIND:
-        snprintf(out, cap, "CA certificate (object %llu) bound to key %u (%s): from here on it signs only what the "
-                 "policy accepts", v, e->handle, ar_key_type(e->key_type));
+        snprintf(out, cap, "CA certificate (object %llu) bound to key %u: from here on it signs only what the "
+                 "policy accepts", v, e->handle);
         break;
     case AU_EV_KEY_DESTROY:
         snprintf(out, cap, "%s %u destroyed", e->value == 4 ? "Escrow record" : "Key", e->handle);
@@ -661,7 +661,6 @@ int audit_report(int argc, char **argv)
     if (period && parse_period(period, &r))
         return EXIT_USAGE;
     /* Each --since checkpoint goes to the export of the same log (its origin). */
-    int used[MAX_TOKENS] = { 0 };
     for (size_t s = 0; s < ns; s++) {
         char o1[AU_MAX_ORIGIN], o2[AU_MAX_ORIGIN];
         size_t k;
@@ -675,7 +674,6 @@ int audit_report(int argc, char **argv)
                        ? EXIT_USAGE
                        : 0;
         r.t[k].since = sinces[s];
-        used[k] = 1;
     }
     for (size_t k = 0; k < r.nt; k++) {
         ar_token *t = &r.t[k];
@@ -703,7 +701,6 @@ int audit_report(int argc, char **argv)
             break;
         }
     }
-    (void)used;
     for (size_t i = 0; !rc && i < nc; i++)
         if (add_certs(&r, certargs[i]))
             rc = EXIT_USAGE;
