@@ -59,6 +59,7 @@ void ar_svg_timeline(const ar_report *r, const ar_token *t, FILE *fp)
     }
     for (unsigned b = 0; b < BINS; b++)
         peak = acc[b] + ref[b] > peak ? acc[b] + ref[b] : peak;
+    peak = (peak + 3) / 4 * 4; /* whole numbers on the four gridlines */
     double pw = W - PAD_L - PAD_R, ph = H - PAD_T - PAD_B, bw = pw / BINS;
     char a[40], z[40], d[64];
     fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
@@ -70,8 +71,8 @@ void ar_svg_timeline(const ar_report *r, const ar_token *t, FILE *fp)
     for (int g = 0; g <= 4; g++) { /* gridlines with counts */
         double y = PAD_T + ph - ph * g / 4.0;
         fprintf(fp, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
-                    "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">%.4g</text>\n",
-                PAD_L, PAD_L + pw, y, y, PAD_L - 4, y + 3, (double)peak * g / 4.0);
+                    "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">%llu</text>\n",
+                PAD_L, PAD_L + pw, y, y, PAD_L - 4, y + 3, (unsigned long long)(peak * (uint64_t)g / 4));
     }
     for (unsigned b = 0; b < BINS; b++) {
         double x = PAD_L + b * bw + 1, ha = ph * (double)acc[b] / (double)peak, hr = ph * (double)ref[b] / (double)peak;
