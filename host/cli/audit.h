@@ -141,6 +141,7 @@ enum au_event {
     AU_EV_CA_BIND = 0x03,
     AU_EV_KEY_DESTROY = 0x04,
     AU_EV_CA_UNBIND = 0x05,
+    AU_EV_RESET = 0x06,
     AU_EV_ISSUE_ACCEPTED = 0x10,
     AU_EV_ISSUE_REFUSED = 0x11,
     AU_EV_AUTHZ_ACCEPTED = 0x12,
@@ -157,6 +158,7 @@ enum au_event {
     AU_EV_PIN_CHANGE = 0x32,
     AU_EV_LOG_EXPORT = 0x40,
     AU_EV_LOG_ACK = 0x41,
+    AU_EV_LOG_FULL = 0x42,
     AU_EV_SET_TIME = 0x50,
 };
 #define AU_F_PREAUTHORIZED 0x01u
@@ -254,7 +256,10 @@ typedef struct {
     const char *dir, *since, *certs;
     au_vkey key;
     int json;
+    uint64_t max_gap; /**< 0: AU_DEFAULT_MAX_GAP */
 } au_verify_opts;
+/** "3600", "90m", "36h", "7d" to seconds (> 0); 0 on success. */
+int au_parse_gap(const char *s, uint64_t *out);
 /** Prints the report; returns 0 if everything verified, 1 otherwise. */
 int au_verify(const au_verify_opts *o);
 
@@ -287,8 +292,11 @@ void au_vres_free(au_vres *v);
 /** Index of the accepted-issuance entry of a certificate (by cert hash, or by TBS
  * hash for a pre-authorized one), or -1. */
 int64_t au_cert_find(const au_entry *parsed, uint64_t n, const uint8_t cert[AU_HASH_LEN], const uint8_t tbs[AU_HASH_LEN]);
-/** 1 if entry i is a clock finding (kind "clock-set-backwards" or
- * "time-went-backwards", from = the clock before); parsed holds entries 0..i. */
-int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t *from, const char **kind);
+/** Default largest quiet time between two entries before audit verify flags a gap. */
+#define AU_DEFAULT_MAX_GAP (7u * 86400u)
+/** 1 if entry i is a clock finding (kind "clock-set-backwards",
+ * "time-went-backwards", or "time-gap": more than max_gap seconds after the
+ * entry before it; from = the clock before); parsed holds entries 0..i. */
+int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t max_gap, uint64_t *from, const char **kind);
 
 #endif

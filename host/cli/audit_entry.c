@@ -19,6 +19,7 @@ static const struct {
     { AU_EV_CA_BIND, "ca-bind" },
     { AU_EV_KEY_DESTROY, "key-destroy" },
     { AU_EV_CA_UNBIND, "ca-unbind" },
+    { AU_EV_RESET, "reset" },
     { AU_EV_ISSUE_ACCEPTED, "issue-accepted" },
     { AU_EV_ISSUE_REFUSED, "issue-refused" },
     { AU_EV_AUTHZ_ACCEPTED, "authz-accepted" },
@@ -35,6 +36,7 @@ static const struct {
     { AU_EV_PIN_CHANGE, "pin-change" },
     { AU_EV_LOG_EXPORT, "log-export" },
     { AU_EV_LOG_ACK, "log-ack" },
+    { AU_EV_LOG_FULL, "log-full" },
     { AU_EV_SET_TIME, "set-time" },
 };
 

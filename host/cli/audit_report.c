@@ -20,7 +20,7 @@
 
 static const char usage[] =
     "usage: sbrguard audit report DIR... [--key LOGKEY]... [--since CHECKPOINT]... [--period FROM..TO]\n"
-    "                             [--certs FILE|DIR...] [--format html|csv|json] [--out FILE]";
+    "                             [--certs FILE|DIR...] [--max-gap DURATION] [--format html|csv|json] [--out FILE]";
 
 int ar_zero(const uint8_t *h)
 {
@@ -90,6 +90,8 @@ const char *ar_event_title(unsigned ev)
 {
     switch (ev) {
     case AU_EV_TOKEN_INIT: return "Token initialized";
+    case AU_EV_RESET: return "Token reset";
+    case AU_EV_LOG_FULL: return "Log full";
     case AU_EV_KEY_GEN: return "Key generated";
     case AU_EV_CA_BIND: return "CA certificate bound";
     case AU_EV_KEY_DESTROY: return "Key destroyed";
@@ -121,7 +123,24 @@ void ar_event_words(const au_entry *e, char *out, size_t cap)
     unsigned long long v = (unsigned long long)e->value;
     switch (e->event) {
     case AU_EV_TOKEN_INIT:
-        snprintf(out, cap, "Token initialized (epoch %llu): its objects wiped and both PINs set; the log continues", v);
+        if (e->value > 1)
+            snprintf(out, cap, "Token RE-initialized (epoch %llu): every key and object wiped, both PINs set anew; "
+                     "the log and its key continue", v);
+        else
+            snprintf(out, cap, "Token initialized (epoch %llu): PINs set; the log begins", v);
+        break;
+    case AU_EV_RESET: {
+        static const char *const cause[] = { "power-on", "software reset", "HardFault (a crash of the core)",
+                                             "watchdog or unexplained reset" };
+        unsigned c = (unsigned)(e->value & 0xff);
+        snprintf(out, cap, "Token started after a %s%s (reset number %llu since power-on%s)",
+                 c < 4 ? cause[c] : "reset of unknown cause", c >= 2 ? ": to be explained" : "",
+                 (unsigned long long)(e->value >> 8 & 0xffffff), c == 2 ? ", fault address recorded" : "");
+        break;
+    }
+    case AU_EV_LOG_FULL:
+        snprintf(out, cap, "Log full: a %s entry did not fit; CA keys sign nothing until the log is exported and the "
+                 "export acknowledged", ar_event_title((unsigned)e->value));
         break;
     case AU_EV_KEY_GEN:
         snprintf(out, cap, "%s key pair generated on the token as key %u%s", ar_key_type(e->key_type), e->handle,
@@ -625,7 +644,8 @@ int audit_report(int argc, char **argv)
     static ar_cert certs[MAX_CERTS];
     ar_report r = { .t = toks, .certs = certs, .generated = (int64_t)time(NULL) };
     const char *keys[MAX_TOKENS], *sinces[MAX_TOKENS], *fmt = "html", *out = NULL, *period = NULL;
-    const char *certargs[MAX_CERTS];
+    const char *certargs[MAX_CERTS], *gap = NULL;
+    uint64_t max_gap = 0;
     size_t nk = 0, ns = 0, nc = 0;
     int rc = 0;
     for (int i = 0; i < argc; i++) {
@@ -637,6 +657,8 @@ int audit_report(int argc, char **argv)
             sinces[ns++] = argv[++i];
         else if (!strcmp(a, "--period") && more && !period)
             period = argv[++i];
+        else if (!strcmp(a, "--max-gap") && more && !gap)
+            gap = argv[++i];
         else if (!strcmp(a, "--format") && more)
             fmt = argv[++i];
         else if (!strcmp(a, "--out") && more && !out)
@@ -660,6 +682,8 @@ int audit_report(int argc, char **argv)
                                                                                                          : 0;
     if (period && parse_period(period, &r))
         return EXIT_USAGE;
+    if (gap && au_parse_gap(gap, &max_gap))
+        return cli_fail("--max-gap %s: seconds, or a number with s, m, h or d", gap) ? EXIT_USAGE : 0;
     /* Each --since checkpoint goes to the export of the same log (its origin). */
     for (size_t s = 0; s < ns; s++) {
         char o1[AU_MAX_ORIGIN], o2[AU_MAX_ORIGIN];
@@ -687,6 +711,7 @@ int audit_report(int argc, char **argv)
                     : "the log key in the export itself (%s); compare it with the token's setup record",
                  kf);
         t->vo.dir = t->dir;
+        t->vo.max_gap = max_gap;
         t->vo.since = t->since;
         if (au_verify_run(&t->vo, &t->v)) {
             fprintf(stderr, "audit report: REFUSED: the log in %s does not verify, so no report is drawn over it\n",

@@ -148,7 +148,7 @@ static void jevents(FILE *fp, const ar_report *r, const ar_token *t, const unsig
         const au_entry *e = &t->v.parsed[i];
         uint64_t from = 0;
         const char *kind = NULL;
-        int f = findings && au_clock_finding(t->v.parsed, i, &from, &kind);
+        int f = findings && au_clock_finding(t->v.parsed, i, t->vo.max_gap, &from, &kind);
         if (!ar_in_scope(r, t, i) || (!wanted(e->event, set, n) && !f))
             continue;
         ar_event_words(e, words, sizeof words);
@@ -172,8 +172,8 @@ void ar_write_json(const ar_report *r, FILE *fp)
 {
     static const unsigned keys[] = { AU_EV_KEY_GEN, AU_EV_CA_BIND, AU_EV_KEY_DESTROY, AU_EV_CA_UNBIND,
                                      AU_EV_ESCROW, AU_EV_DELIVERY, AU_EV_RECOVERY, AU_EV_ESCROW_REFUSED };
-    static const unsigned state[] = { AU_EV_SET_TIME, AU_EV_TOKEN_INIT, AU_EV_PIN_INIT, AU_EV_PIN_CHANGE,
-                                      AU_EV_PIN_LOCKOUT, AU_EV_LOG_EXPORT, AU_EV_LOG_ACK };
+    static const unsigned state[] = { AU_EV_SET_TIME, AU_EV_TOKEN_INIT, AU_EV_RESET, AU_EV_LOG_FULL, AU_EV_PIN_INIT,
+                                      AU_EV_PIN_CHANGE, AU_EV_PIN_LOCKOUT, AU_EV_LOG_EXPORT, AU_EV_LOG_ACK };
     char r64[64];
     fputs("{\"report\":\"sbrguard audit report\",\"generated\":", fp);
     jtime(fp, (uint64_t)r->generated);

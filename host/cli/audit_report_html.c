@@ -219,7 +219,7 @@ static void event_table(FILE *fp, const ar_report *r, const ar_token *t, const c
         const au_entry *e = &t->v.parsed[i];
         uint64_t from;
         const char *kind;
-        int finding = with_findings && au_clock_finding(t->v.parsed, i, &from, &kind);
+        int finding = with_findings && au_clock_finding(t->v.parsed, i, t->vo.max_gap, &from, &kind);
         size_t j;
         for (j = 0; j < nev && evs[j] != e->event; j++)
             ;
@@ -231,7 +231,11 @@ static void event_table(FILE *fp, const ar_report *r, const ar_token *t, const c
         when(fp, e->time);
         p(fp, "</td><td>%s</td><td>", ar_event_title(e->event));
         ar_esc(fp, words);
-        if (finding && e->event != AU_EV_SET_TIME) {
+        if (finding && !strcmp(kind, "time-gap")) {
+            char d[64];
+            p(fp, "<br><span class=\"warn\">flagged: %s without any entry before this one</span>",
+              ar_duration(e->time - from, d, sizeof d));
+        } else if (finding && e->event != AU_EV_SET_TIME) {
             char d[64];
             p(fp, "<br><span class=\"warn\">the clock went backwards by %s since the previous entry, with no clock "
                   "change logged</span>", ar_duration(from - e->time, d, sizeof d));
@@ -249,8 +253,8 @@ static void token_section(FILE *fp, const ar_report *r, const ar_token *t, int k
 {
     static const unsigned keys[] = { AU_EV_KEY_GEN, AU_EV_CA_BIND, AU_EV_KEY_DESTROY, AU_EV_CA_UNBIND,
                                      AU_EV_ESCROW, AU_EV_DELIVERY, AU_EV_RECOVERY, AU_EV_ESCROW_REFUSED };
-    static const unsigned state[] = { AU_EV_SET_TIME, AU_EV_TOKEN_INIT, AU_EV_PIN_INIT, AU_EV_PIN_CHANGE,
-                                      AU_EV_PIN_LOCKOUT, AU_EV_LOG_EXPORT, AU_EV_LOG_ACK };
+    static const unsigned state[] = { AU_EV_SET_TIME, AU_EV_TOKEN_INIT, AU_EV_RESET, AU_EV_LOG_FULL, AU_EV_PIN_INIT,
+                                      AU_EV_PIN_CHANGE, AU_EV_PIN_LOCKOUT, AU_EV_LOG_EXPORT, AU_EV_LOG_ACK };
     p(fp, "<section id=\"token-%d\">\n<h2>Token ", k);
     ar_esc(fp, t->v.log.cp.origin);
     p(fp, "</h2>\n<p class=\"muted\">Export: ");
@@ -266,7 +270,7 @@ static void token_section(FILE *fp, const ar_report *r, const ar_token *t, int k
     history(fp, t, 1);
     history(fp, t, 0);
     event_table(fp, r, t, "Key lifecycle and escrow", keys, sizeof keys / sizeof *keys, 0);
-    event_table(fp, r, t, "Clock, initialization, PINs and log space", state, sizeof state / sizeof *state, 1);
+    event_table(fp, r, t, "Clock, resets, initialization, PINs and log space", state, sizeof state / sizeof *state, 1);
     p(fp, "</section>\n");
 }
 

@@ -33,7 +33,7 @@ void ar_esc(FILE *fp, const char *s)
 static int marker(const au_entry *e)
 {
     return e->event == AU_EV_POLICY_LOAD || e->event == AU_EV_BLOCKLIST_LOAD || e->event == AU_EV_SET_TIME ||
-           e->event == AU_EV_TOKEN_INIT;
+           e->event == AU_EV_TOKEN_INIT || e->event == AU_EV_RESET || e->event == AU_EV_LOG_FULL;
 }
 
 void ar_svg_timeline(const ar_report *r, const ar_token *t, FILE *fp)

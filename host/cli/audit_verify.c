@@ -314,7 +314,7 @@ static int check_entries(au_vres *v)
 /* Clock findings (issue 16): a SET_TIME to an earlier time, and any entry
  * older than the one before it that no SET_TIME explains. They do not fail
  * verification (the log is whole) but an auditor must see them. */
-int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t *from, const char **kind)
+int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t max_gap, uint64_t *from, const char **kind)
 {
     const au_entry *e = &parsed[i];
     if (e->event == AU_EV_SET_TIME && e->value > e->time) {
@@ -327,10 +327,16 @@ int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t *from, const c
         *from = parsed[i - 1].time;
         return 1;
     }
+    /* A long silence: the token was off, or entries of that time are missing from what was exported. */
+    if (i && e->time > parsed[i - 1].time && e->time - parsed[i - 1].time > (max_gap ? max_gap : AU_DEFAULT_MAX_GAP)) {
+        *kind = "time-gap";
+        *from = parsed[i - 1].time;
+        return 1;
+    }
     return 0;
 }
 
-static void clock_findings(const au_vres *v, int json)
+static void clock_findings(const au_vres *v, int json, uint64_t max_gap)
 {
     const au_log *l = &v->log;
     unsigned n = 0;
@@ -340,21 +346,23 @@ static void clock_findings(const au_vres *v, int json)
         const au_entry *e = &v->parsed[i];
         uint64_t from;
         const char *kind;
-        if (!au_clock_finding(v->parsed, i, &from, &kind))
+        if (!au_clock_finding(v->parsed, i, max_gap, &from, &kind))
             continue;
         if (json)
             printf("%s{\"entry\":%llu,\"kind\":\"%s\",\"from\":%llu,\"to\":%llu}", n ? "," : "",
                    (unsigned long long)i, kind, (unsigned long long)from, (unsigned long long)e->time);
         else
-            printf("clock: FLAGGED  entry %llu: %s from %llu to %llu (%llu seconds back)\n", (unsigned long long)i,
+            printf("clock: FLAGGED  entry %llu: %s from %llu to %llu (%llu seconds %s)\n", (unsigned long long)i,
                    kind, (unsigned long long)from, (unsigned long long)e->time,
-                   (unsigned long long)(from - e->time));
+                   (unsigned long long)(from > e->time ? from - e->time : e->time - from),
+                   from > e->time ? "back" : "without an entry");
         n++;
     }
     if (json)
         printf("]");
     else if (!n && l->n)
-        printf("clock: OK  never set or run backwards\n");
+        printf("clock: OK  never set or run backwards, no silence longer than %llu seconds\n",
+               (unsigned long long)(max_gap ? max_gap : AU_DEFAULT_MAX_GAP));
 }
 
 /* Root from the level-0 tiles alone (NULL if they cannot be read). */
@@ -633,7 +641,7 @@ static void print_json(const au_vres *v, const au_verify_opts *o)
         printf("]");
     }
     if (!v->failed)
-        clock_findings(v, 1);
+        clock_findings(v, 1, o->max_gap);
     if (v->sum.entries && !v->failed) {
         printf(",\"summary\":");
         au_summary_print(&v->sum, 1);
@@ -677,13 +685,30 @@ static void print_text(const au_vres *v, const au_verify_opts *o)
         printf("\n");
     }
     if (!v->failed)
-        clock_findings(v, 0);
+        clock_findings(v, 0, o->max_gap);
     if (!v->failed && v->sum.entries)
         au_summary_print(&v->sum, 0);
     if (v->failed)
         printf("audit verify: FAILED: %s\n", v->f.msg);
     else
         printf("audit verify: OK\n");
+}
+
+int au_parse_gap(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    uint64_t mul = 1;
+    if (end == s || *s == '-')
+        return -1;
+    if (*end && !end[1])
+        mul = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 0;
+    else if (*end)
+        mul = 0;
+    if (!mul || !n || n > UINT64_MAX / mul)
+        return -1;
+    *out = n * mul;
+    return 0;
 }
 
 int au_verify_run(const au_verify_opts *o, au_vres *v)

@@ -178,6 +178,24 @@ assert t["accepted"] == 1 and t["refused"] == 2, t' "$n1"
 }
 check "--since the first checkpoint: only the entries after it (consistency proof verified)" since
 
+# --- gaps in time (issue 16): flagged by verify and shown by the report --------------------------------
+gap() {
+    sg audit verify "$E2" --key "$E2/log.pub" --format json --max-gap 1 | python3 -c '
+import json, sys
+f = [x for x in json.load(sys.stdin)["clock_findings"] if x["kind"] == "time-gap"]
+assert len(f) >= 1 and all(x["to"] - x["from"] > 1 for x in f), f' &&
+        sg audit verify "$E2" --key "$E2/log.pub" --max-gap 1 | grep -q "clock: FLAGGED .*time-gap" &&
+        sg audit verify "$E2" --key "$E2/log.pub" --format json | python3 -c '
+import json, sys
+assert not [x for x in json.load(sys.stdin)["clock_findings"] if x["kind"] == "time-gap"]' &&
+        sg audit report "$E2" --max-gap 1 --format json | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["tokens"][0]
+assert any(e.get("finding") == "time-gap" for e in t["state_events"]), t["state_events"]'
+}
+check "a gap in time: verify --max-gap 1 flags the 2 s pause (text and JSON), the default 7 days does not; the report lists it" gap
+fails "--max-gap with a bad duration: usage error" 2 'max-gap' sg audit verify "$E2" --key "$E2/log.pub" --max-gap 5x
+
 # --- CSV ---------------------------------------------------------------------------------------------
 csv_ok() {
     sg audit report "$E2" --format csv --out "$TMP/r.csv" && python3 - "$TMP/r.csv" "$TMP/v.json" <<'PY'
