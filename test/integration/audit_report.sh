@@ -74,6 +74,13 @@ refuse() { # N: a TBS with serverAuth, refused
         ! sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/bad$1.der" --out "$TMP/badsig" --evidence "$(ev "$TMP/bad$1.der")" --pin $PIN
 }
 check "two certificates issued" eval 'issue 1 && issue 2'
+batched() { # one issuance with batched evidence (docs/evidence.md): its entry carries the VA tree's root
+    mk_tbs "$TMP/tbsb.der" "$TMP/good.cnf" && mk_tbs "$TMP/tbsc.der" "$TMP/good.cnf" && va_key &&
+        mkdir -p "$TMP/evs" && sg evidence make --batch --va-key "$VA_KEY" --in "$TMP/tbsb.der" --in "$TMP/tbsc.der" --out-dir "$TMP/evs" &&
+        sg sign --key "${EC:-0}" --mech ecdsa-sha256 --in "$TMP/tbsb.der" --out "$TMP/sigb" --evidence "$TMP/evs/0.der" --pin $PIN &&
+        sg cert assemble --tbs "$TMP/tbsb.der" --sig "$TMP/sigb" --format der --out "$TMP/issued/certb.der"
+}
+check "one more with batched evidence" batched
 E1=$TMP/e1
 check "first export" sg audit export "$E1" --pin $PIN
 # The period boundary: whole seconds of token time (the sim clock is the host's).
@@ -95,18 +102,18 @@ s, t = v["summary"], r["tokens"][0]
 assert v["result"] == "ok" and t["verification"]["result"] == "ok", (v, t)
 assert t["verification"]["checkpoint"]["size"] == v["checkpoint"]["size"] == s["entries"] == t["entries_in_scope"], t
 assert t["verification"]["checkpoint"]["root"] == v["checkpoint"]["root"], t
-assert t["accepted"] == s["accepted"] == 3 and t["refused"] == s["refused"] == 2, (t, s)
+assert t["accepted"] == s["accepted"] == 4 and t["refused"] == s["refused"] == 2, (t, s)
 assert t["preauthorized"] == s["preauthorized"], t
 assert {x["code"]: x["count"] for x in t["by_reason"]} == s["refused_by_reason"], (t["by_reason"], s)
 assert all(x["section"] == "SBR 7.1.2.3(f)" for x in t["by_reason"] if x["code"] == "sbr.7.1.2.3.eku.prohibited"), t
-assert sum(k["accepted"] for k in t["by_ca_key"]) == 3 and sum(k["refused"] for k in t["by_ca_key"]) == 2, t
+assert sum(k["accepted"] for k in t["by_ca_key"]) == 4 and sum(k["refused"] for k in t["by_ca_key"]) == 2, t
 assert len(t["policy_history"]) == 2 and t["policy_history"][0]["sha256"] is None, t["policy_history"]
 assert t["policy_history"][1]["version"] == 1, t["policy_history"]
 ev = [e["event"] for e in t["key_events"]]
 assert ev.count("key-gen") == 1 and ev.count("ca-bind") == 1, ev
 PY
 }
-check "report JSON: tree size, root, accepted 3, refused 2, per reason (with SBR 7.1.2.3(f)), per CA key = verify JSON" same_figures
+check "report JSON: tree size, root, accepted 4, refused 2, per reason (with SBR 7.1.2.3(f)), per CA key = verify JSON" same_figures
 
 # --- HTML: self-contained, and its numbers are verify's ---------------------------------------------
 check "audit report --out report.html (--certs)" sg audit report "$E2" --certs "$TMP/issued" --out "$TMP/report.html"
@@ -140,8 +147,8 @@ check "HTML: no script, link, image or external reference; accepted, refused, tr
     python3 "$TMP/check_html.py" "$TMP/report.html" "$TMP/v.json"
 check "HTML: the reason in words with its section (SBR 7.1.2.3(f)) and the timeline as inline SVG" \
     sh -c "grep -q 'SBR 7.1.2.3(f)' '$TMP/report.html' && grep -q '<svg xmlns=\"http://www.w3.org/2000/svg\"' '$TMP/report.html'"
-check "HTML: the three issued certificates are each shown as included" \
-    test "$(grep -o '>included</span>' "$TMP/report.html" | wc -l)" -eq 3
+check "HTML: the four issued certificates are each shown as included" \
+    test "$(grep -o ">included</span>" "$TMP/report.html" | wc -l)" -eq 4
 
 # --- --period, --since -------------------------------------------------------------------------------
 period_json() { # ARGS... then python checks on stdin
@@ -158,9 +165,9 @@ before() {
     period_json --period "..$B" | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["tokens"][0]
-assert t["accepted"] == 2 and t["refused"] == 0 and t["by_reason"] == [], t'
+assert t["accepted"] == 3 and t["refused"] == 0 and t["by_reason"] == [], t'
 }
-check "--period ..TO (before the boundary): 2 accepted, 0 refused" before
+check "--period ..TO (before the boundary): 3 accepted, 0 refused" before
 iso=$(date -u -d "@$B" +%Y-%m-%dT%H:%M:%SZ)
 check "--period with ISO times gives the same as seconds" \
     sh -c "[ \"\$('$SG' audit report '$E2' --format json --period '$iso..' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"tokens\"][0][\"accepted\"])')\" = 1 ]"
@@ -204,7 +211,7 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 v = json.load(open(sys.argv[2]))
 assert len(rows) == v["summary"]["entries"], len(rows)
 assert [int(r["entry"]) for r in rows] == list(range(len(rows)))
-assert sum(r["event"] == "issue-accepted" for r in rows) == 3
+assert sum(r["event"] == "issue-accepted" for r in rows) == 4
 ref = [r for r in rows if r["event"] == "issue-refused"]
 assert len(ref) == 2 and all(r["outcome"] == "refused" and "SBR 7.1.2.3(f)" in r["sbr_sections"] for r in ref), ref
 PY
@@ -260,7 +267,7 @@ multi() {
 import json, sys
 d = json.load(sys.stdin); t = d["tokens"]
 assert len(t) == 2 and t[0]["origin"] != t[1]["origin"], t
-assert t[0]["accepted"] == 3 and t[1]["accepted"] == 0 and t[1]["key_events"][0]["event"] == "key-gen", t[1]
+assert t[0]["accepted"] == 4 and t[1]["accepted"] == 0 and t[1]["key_events"][0]["event"] == "key-gen", t[1]
 assert all(c["origin"] == t[0]["origin"] for c in d["certs"]), d["certs"]' &&
         sg audit report "$E2" "$T2/e" --out "$TMP/two.html" &&
         grep -q 'id="token-0"' "$TMP/two.html" && grep -q 'id="token-1"' "$TMP/two.html"
