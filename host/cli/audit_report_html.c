@@ -143,6 +143,8 @@ static void issuance(FILE *fp, const ar_report *r, const ar_token *t, int k)
     if (t->profile_unknown)
         p(fp, "<tr><td class=\"muted\">certificate not given to the report</td><td class=\"n\">%llu</td></tr>\n",
           (unsigned long long)t->profile_unknown);
+    if (!t->accepted)
+        p(fp, "<tr><td colspan=\"2\" class=\"muted\">no certificate signed in this period</td></tr>\n");
     p(fp, "</table>\n<h4>Refusals per reason</h4>\n");
     if (!t->nreasons) {
         p(fp, "<p>No request was refused in this period.</p>\n");

@@ -327,8 +327,10 @@ int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t max_gap, uint6
         *from = parsed[i - 1].time;
         return 1;
     }
-    /* A long silence: the token was off, or entries of that time are missing from what was exported. */
-    if (i && e->time > parsed[i - 1].time && e->time - parsed[i - 1].time > (max_gap ? max_gap : AU_DEFAULT_MAX_GAP)) {
+    /* A long silence: the token was off, or entries of that time are missing
+     * from what was exported. A SET_TIME's jump is not one: its old clock counts. */
+    uint64_t t = e->event == AU_EV_SET_TIME ? e->value : e->time;
+    if (i && t > parsed[i - 1].time && t - parsed[i - 1].time > (max_gap ? max_gap : AU_DEFAULT_MAX_GAP)) {
         *kind = "time-gap";
         *from = parsed[i - 1].time;
         return 1;
@@ -348,14 +350,15 @@ static void clock_findings(const au_vres *v, int json, uint64_t max_gap)
         const char *kind;
         if (!au_clock_finding(v->parsed, i, max_gap, &from, &kind))
             continue;
+        /* A silence before a SET_TIME ends at its old clock. */
+        uint64_t to = e->event == AU_EV_SET_TIME && !strcmp(kind, "time-gap") ? e->value : e->time;
         if (json)
             printf("%s{\"entry\":%llu,\"kind\":\"%s\",\"from\":%llu,\"to\":%llu}", n ? "," : "",
-                   (unsigned long long)i, kind, (unsigned long long)from, (unsigned long long)e->time);
+                   (unsigned long long)i, kind, (unsigned long long)from, (unsigned long long)to);
         else
             printf("clock: FLAGGED  entry %llu: %s from %llu to %llu (%llu seconds %s)\n", (unsigned long long)i,
-                   kind, (unsigned long long)from, (unsigned long long)e->time,
-                   (unsigned long long)(from > e->time ? from - e->time : e->time - from),
-                   from > e->time ? "back" : "without an entry");
+                   kind, (unsigned long long)from, (unsigned long long)to,
+                   (unsigned long long)(from > to ? from - to : to - from), from > to ? "back" : "without an entry");
         n++;
     }
     if (json)
