@@ -752,7 +752,7 @@ int fw_log_mount(void)
 
 void fw_log_boot(void)
 {
-    uint8_t info[96];
+    uint8_t info[192];
     size_t len = 0, off = 0, vl;
     uint8_t tag;
     const uint8_t *v;

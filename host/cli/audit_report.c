@@ -471,13 +471,16 @@ static void cert_profile(const uint8_t *der, size_t len, ar_cert *c)
     c->gen = d.gen;
 }
 
-static int add_cert_file(ar_report *r, const char *path)
+static int add_cert_file(ar_report *r, const char *path, char *owned)
 {
-    if (r->ncerts >= MAX_CERTS)
+    if (r->ncerts >= MAX_CERTS) {
+        free(owned);
         return cli_fail("--certs: more than %d certificates", MAX_CERTS);
+    }
     ar_cert *c = &r->certs[r->ncerts++];
     memset(c, 0, sizeof *c);
     c->path = path;
+    c->owned = owned;
     c->token = -1;
     c->entry = -1;
     c->type = c->gen = -1;
@@ -518,7 +521,7 @@ static int add_certs(ar_report *r, const char *arg)
     if (stat(arg, &st))
         return cli_fail("--certs %s: %s", arg, strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return add_cert_file(r, arg);
+        return add_cert_file(r, arg, NULL);
     DIR *d = opendir(arg);
     if (!d)
         return cli_fail("--certs %s: %s", arg, strerror(errno));
@@ -544,9 +547,12 @@ static int add_certs(ar_report *r, const char *arg)
     closedir(d);
     qsort(names, n, sizeof *names, by_str);
     int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = add_cert_file(r, names[i]);
-    free(names); /* the paths themselves stay referenced by r->certs */
+    for (size_t i = 0; i < n; i++)
+        if (rc)
+            free(names[i]);
+        else
+            rc = add_cert_file(r, names[i], names[i]);
+    free(names);
     return rc;
 }
 
@@ -757,5 +763,7 @@ int audit_report(int argc, char **argv)
         free(r.t[k].pol);
         free(r.t[k].blk);
     }
+    for (size_t i = 0; i < r.ncerts; i++)
+        free(r.certs[i].owned);
     return rc;
 }

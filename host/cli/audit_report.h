@@ -57,6 +57,7 @@ typedef struct {
 /** A certificate given with --certs. */
 typedef struct {
     const char *path;
+    char *owned; /**< path, when read from a --certs DIR (freed with the report) */
     uint8_t hash[AU_HASH_LEN];
     int readable;
     int type, gen;  /**< profile per the policy engine (SBR 7.1.6.1), -1 if unknown */
