@@ -16,9 +16,9 @@ APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl 
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
 	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev chromium fonts-dejavu-core
 # Commands whose absence triggers `make deps`.
-DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2
+DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2 chromium
 DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 

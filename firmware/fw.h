@@ -308,8 +308,13 @@ typedef struct {
 int fw_log_mount(void);
 /** Creates the log (its key) if the token has none yet. */
 int fw_log_create(void);
-/** FW_OK if an entry of ev's class fits now (checked before costly work). */
+/** FW_OK if an entry of ev's class fits now (checked before costly work);
+ * a miss begins a log-full episode (SG_LOG_EV_LOG_FULL). */
 int fw_log_room(uint8_t event);
+/** fw_log_room without the side effect (LOG_INFO's status). */
+int fw_log_fits(uint8_t event);
+/** At boot: a RESET entry when the board reports why it reset. */
+void fw_log_boot(void);
 /** Appends and commits one entry; FW_OK only once it is in flash. */
 int fw_log_append(const fw_log_ev *ev);
 /** Logs a refusal under the flood rule; never fails the refused command. */

@@ -112,6 +112,7 @@ int fw_init(void)
         fw_logout_channel(c);
     fw_authz_drop(FW_MAX_CHANNELS);
     fw_evcache_clear();
+    fw_log_boot();
     booted = 1;
     return FW_OK;
 }

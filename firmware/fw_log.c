@@ -193,7 +193,8 @@ static int ev_class(uint8_t ev)
     if (ev == SG_LOG_EV_ISSUE_REFUSED || ev == SG_LOG_EV_AUTHZ_REFUSED || ev == SG_LOG_EV_REFUSAL_SUMMARY ||
         ev == SG_LOG_EV_ESCROW_REFUSED)
         return CLASS_REFUSAL;
-    if (ev == SG_LOG_EV_LOG_ACK || ev == SG_LOG_EV_TOKEN_INIT || ev == SG_LOG_EV_PIN_LOCKOUT)
+    if (ev == SG_LOG_EV_LOG_ACK || ev == SG_LOG_EV_TOKEN_INIT || ev == SG_LOG_EV_PIN_LOCKOUT ||
+        ev == SG_LOG_EV_LOG_FULL)
         return CLASS_SYSTEM;
     return CLASS_ACCEPTED;
 }
@@ -230,11 +231,36 @@ uint32_t fw_log_free(void)
     return used < lim ? lim - used : 0;
 }
 
-int fw_log_room(uint8_t event)
+int fw_log_fits(uint8_t event)
 {
     uint32_t at;
     int erase;
     return place(rec_size(SG_LOG_FIXED_LEN), ev_class(event), &at, &erase);
+}
+
+/* Log-full episodes (issue 16): the first accepted-class entry that does not
+ * fit since the last acknowledgement (or boot) is recorded as LOG_FULL, from
+ * the system reserve, but only while a LOG_ACK still fits after it. */
+static int full_noted;
+
+static void note_full(uint8_t event)
+{
+    uint32_t at;
+    int erase;
+    if (full_noted || ev_class(event) != CLASS_ACCEPTED || !fw_lg.present || fw_lg.corrupt ||
+        place(2u * rec_size(SG_LOG_FIXED_LEN), CLASS_SYSTEM, &at, &erase))
+        return;
+    fw_log_ev f = { .event = SG_LOG_EV_LOG_FULL, .value = event };
+    if (fw_log_append(&f) == FW_OK)
+        full_noted = 1;
+}
+
+int fw_log_room(uint8_t event)
+{
+    int rc = fw_log_fits(event);
+    if (rc == FW_E_LOG_FULL)
+        note_full(event);
+    return rc;
 }
 
 /* ---- append ----------------------------------------------------------------- */
@@ -352,7 +378,10 @@ int fw_log_append(const fw_log_ev *ev)
     if (ev->reasons)
         while (next_reason(ev->reasons, &off, &code, &cl))
             entry_reason(e, &n, code, cl, 1);
-    return commit(n, ev_class(ev->event));
+    int rc = commit(n, ev_class(ev->event));
+    if (rc == FW_E_LOG_FULL)
+        note_full(ev->event);
+    return rc;
 }
 
 /* ---- flood rule --------------------------------------------------------------- */
@@ -713,7 +742,31 @@ int fw_log_mount(void)
         fw_lg.pending = 1;
         fw_lg.pending_since = hal_clock_now();
     }
+    /* An episode already recorded before this boot is not recorded again. */
+    const uint8_t *last;
+    size_t ll;
+    full_noted = !fw_lg.corrupt && fw_lg.cur.size > fw_lg.p.min && fw_log_entry(fw_lg.cur.size - 1, &last, &ll) == FW_OK &&
+                 ll > SG_LOG_OFF_EVENT && last[SG_LOG_OFF_EVENT] == SG_LOG_EV_LOG_FULL;
     return FW_OK;
+}
+
+void fw_log_boot(void)
+{
+    uint8_t info[192];
+    size_t len = 0, off = 0, vl;
+    uint8_t tag;
+    const uint8_t *v;
+    if (!fw_lg.present || fw_lg.corrupt || !fw_token_initialized() || hal_board_info(info, sizeof info, &len))
+        return;
+    while (sg_tlv_next(info, len, &off, &tag, &v, &vl) == 1)
+        if (tag == SG_T_BOARD_RESET && vl >= 9) {
+            /* Cause, resets since power-on and the fault PC; a token that cannot log it still boots. */
+            fw_log_ev ev = { .event = SG_LOG_EV_RESET,
+                             .value = sg_be_get(v + 5, 4) << 32 | (sg_be_get(v + 1, 4) & 0xFFFFFFu) << 8 | v[0] };
+            if (fw_log_fits(SG_LOG_EV_RESET) == FW_OK)
+                fw_log_append(&ev);
+            return;
+        }
 }
 
 int fw_log_truncate(uint64_t k)
@@ -740,6 +793,7 @@ int fw_log_truncate(uint64_t k)
     if ((rc = fw_log_persist_save(np)))
         return rc;
     cursor.ok = 0;
+    full_noted = 0; /* the episode ends with the acknowledgement that freed space */
     /* Scrub sectors that hold only freed entries (the head's is never one). */
     for (uint32_t s = old_bss; s != sector_start(pos) && s != sector_start(fw_lg.head); s = next_sector(s))
         hal_flash_erase((fw_lg.addr + s) / fw_lg.ss);

@@ -164,7 +164,7 @@ int fw_cmd_log_info(fw_req *r)
         st |= SG_LOG_ST_NO_LOG;
     if (fw_lg.corrupt)
         st |= SG_LOG_ST_CORRUPT;
-    if (fw_lg.present && fw_log_room(SG_LOG_EV_ISSUE_ACCEPTED) == FW_E_LOG_FULL)
+    if (fw_lg.present && fw_log_fits(SG_LOG_EV_ISSUE_ACCEPTED) == FW_E_LOG_FULL)
         st |= SG_LOG_ST_FULL;
     int bad = fw_put_u(r, SG_T_LOG_FORMAT, SG_LOG_FORMAT, 1) | fw_put_u(r, SG_T_LOG_SIZE, fw_lg.cur.size, 8) |
               fw_put_u(r, SG_T_LOG_MIN, fw_lg.p.min, 8) | fw_put_u(r, SG_T_LOG_FREE, fw_log_free(), 4) |

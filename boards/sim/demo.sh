@@ -149,6 +149,10 @@ mkdir -p "$W/issued"
 cp "$W/alice.pem" "$W/issued/"
 "$SG" audit verify "$W/log" --key "$W/log/log.pub" --certs "$W/issued"
 "$SG" audit proof --inclusion "$W/alice.pem" "$W/log" --key "$W/log/log.pub"
+
+step "The auditor's report: one self-contained HTML file (no script, charts as inline SVG), drawn only over a verified log"
+REPORT=$SBRGUARD_HOME/report.html
+"$SG" audit report "$W/log" --key "$W/log/log.pub" --certs "$W/issued" --out "$REPORT"
 cat <<'EOS'
 
 What happened: the firmware ran as the sim token, generated three key pairs
@@ -165,3 +169,4 @@ C2SP checkpoint signed by the token's log key) was verified offline, with the
 certificate's inclusion proof. (A real auditor takes the log key from the
 token's setup record, not from the export.)
 EOS
+printf '\nAudit report: %s\n' "$REPORT"

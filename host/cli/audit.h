@@ -141,6 +141,7 @@ enum au_event {
     AU_EV_CA_BIND = 0x03,
     AU_EV_KEY_DESTROY = 0x04,
     AU_EV_CA_UNBIND = 0x05,
+    AU_EV_RESET = 0x06,
     AU_EV_ISSUE_ACCEPTED = 0x10,
     AU_EV_ISSUE_REFUSED = 0x11,
     AU_EV_AUTHZ_ACCEPTED = 0x12,
@@ -157,6 +158,7 @@ enum au_event {
     AU_EV_PIN_CHANGE = 0x32,
     AU_EV_LOG_EXPORT = 0x40,
     AU_EV_LOG_ACK = 0x41,
+    AU_EV_LOG_FULL = 0x42,
     AU_EV_SET_TIME = 0x50,
 };
 #define AU_F_PREAUTHORIZED 0x01u
@@ -254,8 +256,47 @@ typedef struct {
     const char *dir, *since, *certs;
     au_vkey key;
     int json;
+    uint64_t max_gap; /**< 0: AU_DEFAULT_MAX_GAP */
 } au_verify_opts;
+/** "3600", "90m", "36h", "7d" to seconds (> 0); 0 on success. */
+int au_parse_gap(const char *s, uint64_t *out);
 /** Prints the report; returns 0 if everything verified, 1 otherwise. */
 int au_verify(const au_verify_opts *o);
+
+/** How far a verification got: each stage passed implies the ones before. */
+enum au_stage { AU_STAGE_NONE, AU_STAGE_CHECKPOINT, AU_STAGE_ENTRIES, AU_STAGE_TILES, AU_STAGE_CERTS };
+
+/** The outcome of au_verify_run: what `audit verify` and `audit report` print. */
+typedef struct {
+    au_log log;
+    au_entry *parsed; /**< log.n parsed entries once AU_STAGE_ENTRIES */
+    au_summary sum;
+    au_failure f;
+    int failed;
+    int stage; /**< enum au_stage */
+    unsigned tiles;
+    uint64_t since_size;
+    au_checkpoint old;
+    size_t since_proof;
+    int since_done;
+    size_t ncerts;
+    struct au_cert_match {
+        char file[256];
+        uint8_t hash[32];
+        int64_t entry;
+    } * certs;
+} au_vres;
+/** Every check of audit verify, printing nothing; 0 if all verified, 1 (v->f says why). */
+int au_verify_run(const au_verify_opts *o, au_vres *v);
+void au_vres_free(au_vres *v);
+/** Index of the accepted-issuance entry of a certificate (by cert hash, or by TBS
+ * hash for a pre-authorized one), or -1. */
+int64_t au_cert_find(const au_entry *parsed, uint64_t n, const uint8_t cert[AU_HASH_LEN], const uint8_t tbs[AU_HASH_LEN]);
+/** Default largest quiet time between two entries before audit verify flags a gap. */
+#define AU_DEFAULT_MAX_GAP (7u * 86400u)
+/** 1 if entry i is a clock finding (kind "clock-set-backwards",
+ * "time-went-backwards", or "time-gap": more than max_gap seconds after the
+ * entry before it; from = the clock before); parsed holds entries 0..i. */
+int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t max_gap, uint64_t *from, const char **kind);
 
 #endif

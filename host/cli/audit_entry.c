@@ -19,6 +19,7 @@ static const struct {
     { AU_EV_CA_BIND, "ca-bind" },
     { AU_EV_KEY_DESTROY, "key-destroy" },
     { AU_EV_CA_UNBIND, "ca-unbind" },
+    { AU_EV_RESET, "reset" },
     { AU_EV_ISSUE_ACCEPTED, "issue-accepted" },
     { AU_EV_ISSUE_REFUSED, "issue-refused" },
     { AU_EV_AUTHZ_ACCEPTED, "authz-accepted" },
@@ -35,6 +36,7 @@ static const struct {
     { AU_EV_PIN_CHANGE, "pin-change" },
     { AU_EV_LOG_EXPORT, "log-export" },
     { AU_EV_LOG_ACK, "log-ack" },
+    { AU_EV_LOG_FULL, "log-full" },
     { AU_EV_SET_TIME, "set-time" },
 };
 
@@ -180,9 +182,12 @@ int au_entry_parse(const uint8_t *p, size_t len, uint64_t index, au_entry *e, ch
         if (!zero(e->cert_hash))
             return efail(err, cap, "%s entry with a certificate hash (must be zeros)", name);
     }
-    /* batch_root is reserved (evidence batching): zeros until defined. */
-    if (!zero(e->batch_root))
-        return efail(err, cap, "batch_root is not zeros (reserved in format 2)");
+    /* batch_root: the VA tree of batched evidence, only beside the evidence hash of a decision (docs/log.md). */
+    int decision = e->event == AU_EV_ISSUE_ACCEPTED || e->event == AU_EV_ISSUE_REFUSED ||
+                   e->event == AU_EV_AUTHZ_ACCEPTED || e->event == AU_EV_AUTHZ_REFUSED;
+    if (!zero(e->batch_root) && (!decision || zero(e->evidence_hash)))
+        return efail(err, cap, "batch_root set on a %s entry without an evidence hash (only batched evidence has one)",
+                     name);
     if (pre && e->event != AU_EV_ISSUE_ACCEPTED && e->event != AU_EV_ISSUE_REFUSED)
         return efail(err, cap, "pre-authorized flag on a %s entry", name);
     if ((e->event == AU_EV_PIN_LOCKOUT || e->event == AU_EV_PIN_CHANGE || e->event == AU_EV_PIN_INIT) && e->value > 1)

@@ -259,25 +259,7 @@ int au_log_leaves_from_tiles(au_log *l, au_failure *f)
 
 /* --- the verifier -------------------------------------------------------------------- */
 
-typedef struct {
-    const au_verify_opts *o;
-    au_log log;
-    au_entry *parsed;
-    au_summary sum;
-    au_failure f;
-    int failed;
-    unsigned tiles;
-    uint64_t since_size;
-    au_checkpoint old;
-    size_t since_proof;
-    int since_done;
-    size_t ncerts;
-    struct cert_match {
-        char file[256];
-        uint8_t hash[32];
-        int64_t entry;
-    } * certs;
-} vctx;
+
 
 static void hexs(const uint8_t *p, size_t n, char *out)
 {
@@ -293,18 +275,7 @@ static void b64s(const uint8_t *p, size_t n, char *out, size_t cap)
         out[0] = 0;
 }
 
-static void text(const vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void text(const vctx *v, const char *fmt, ...)
-{
-    if (v->o->json)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-}
-
-static int check_entries(vctx *v)
+static int check_entries(au_vres *v)
 {
     au_log *l = &v->log;
     char err[512], path[128];
@@ -337,51 +308,64 @@ static int check_entries(vctx *v)
                          "root is not the root of the first %llu entries",
                          (unsigned long long)i, (unsigned long long)e->value, (unsigned long long)e->value);
     }
-    uint64_t nb = (l->n + AU_TILE_WIDTH - 1) / AU_TILE_WIDTH;
-    if (!l->n)
-        text(v, "entries: OK  none (an empty tree)\n");
-    else
-        text(v, "entries: OK  %llu entr%s in %llu bundle%s, format %u, sequence numbers 0..%lld\n",
-             (unsigned long long)l->n, l->n == 1 ? "y" : "ies", (unsigned long long)nb, nb == 1 ? "" : "s",
-             AU_ENTRY_FORMAT, (long long)l->n - 1);
     return 0;
 }
 
 /* Clock findings (issue 16): a SET_TIME to an earlier time, and any entry
  * older than the one before it that no SET_TIME explains. They do not fail
  * verification (the log is whole) but an auditor must see them. */
-static void clock_findings(const vctx *v)
+int au_clock_finding(const au_entry *parsed, uint64_t i, uint64_t max_gap, uint64_t *from, const char **kind)
+{
+    const au_entry *e = &parsed[i];
+    if (e->event == AU_EV_SET_TIME && e->value > e->time) {
+        *kind = "clock-set-backwards";
+        *from = e->value;
+        return 1;
+    }
+    if (i && e->event != AU_EV_SET_TIME && e->time < parsed[i - 1].time) {
+        *kind = "time-went-backwards";
+        *from = parsed[i - 1].time;
+        return 1;
+    }
+    /* A long silence: the token was off, or entries of that time are missing
+     * from what was exported. A SET_TIME's jump is not one: its old clock counts. */
+    uint64_t t = e->event == AU_EV_SET_TIME ? e->value : e->time;
+    if (i && t > parsed[i - 1].time && t - parsed[i - 1].time > (max_gap ? max_gap : AU_DEFAULT_MAX_GAP)) {
+        *kind = "time-gap";
+        *from = parsed[i - 1].time;
+        return 1;
+    }
+    return 0;
+}
+
+static void clock_findings(const au_vres *v, int json, uint64_t max_gap)
 {
     const au_log *l = &v->log;
     unsigned n = 0;
-    if (v->o->json)
+    if (json)
         printf(",\"clock_findings\":[");
     for (uint64_t i = 0; v->parsed && i < l->n; i++) {
         const au_entry *e = &v->parsed[i];
         uint64_t from;
         const char *kind;
-        if (e->event == AU_EV_SET_TIME && e->value > e->time) {
-            kind = "clock-set-backwards";
-            from = e->value;
-        } else if (i && e->event != AU_EV_SET_TIME && e->time < v->parsed[i - 1].time) {
-            kind = "time-went-backwards";
-            from = v->parsed[i - 1].time;
-        } else {
+        if (!au_clock_finding(v->parsed, i, max_gap, &from, &kind))
             continue;
-        }
-        if (v->o->json)
+        /* A silence before a SET_TIME ends at its old clock. */
+        uint64_t to = e->event == AU_EV_SET_TIME && !strcmp(kind, "time-gap") ? e->value : e->time;
+        if (json)
             printf("%s{\"entry\":%llu,\"kind\":\"%s\",\"from\":%llu,\"to\":%llu}", n ? "," : "",
-                   (unsigned long long)i, kind, (unsigned long long)from, (unsigned long long)e->time);
+                   (unsigned long long)i, kind, (unsigned long long)from, (unsigned long long)to);
         else
-            printf("clock: FLAGGED  entry %llu: %s from %llu to %llu (%llu seconds back)\n", (unsigned long long)i,
-                   kind, (unsigned long long)from, (unsigned long long)e->time,
-                   (unsigned long long)(from - e->time));
+            printf("clock: FLAGGED  entry %llu: %s from %llu to %llu (%llu seconds %s)\n", (unsigned long long)i,
+                   kind, (unsigned long long)from, (unsigned long long)to,
+                   (unsigned long long)(from > to ? from - to : to - from), from > to ? "back" : "without an entry");
         n++;
     }
-    if (v->o->json)
+    if (json)
         printf("]");
     else if (!n && l->n)
-        printf("clock: OK  never set or run backwards\n");
+        printf("clock: OK  never set or run backwards, no silence longer than %llu seconds\n",
+               (unsigned long long)(max_gap ? max_gap : AU_DEFAULT_MAX_GAP));
 }
 
 /* Root from the level-0 tiles alone (NULL if they cannot be read). */
@@ -403,7 +387,7 @@ static int tiles_root(const au_log *l, uint8_t root[32])
     return rc;
 }
 
-static int check_tiles(vctx *v)
+static int check_tiles(au_vres *v)
 {
     au_log *l = &v->log;
     uint8_t root[32], *want = malloc(AU_TILE_WIDTH * AU_HASH_LEN);
@@ -478,9 +462,6 @@ static int check_tiles(vctx *v)
                    "signed checkpoint's root %s",
                    (unsigned long long)l->n, hr, hc);
     }
-    if (!rc)
-        text(v, "tiles: OK  %u hash tile%s match%s the tree; its root is the checkpoint's\n", v->tiles,
-             v->tiles == 1 ? "" : "s", v->tiles == 1 ? "es" : "");
     free(ts);
     free(want);
     return rc;
@@ -488,16 +469,16 @@ static int check_tiles(vctx *v)
 
 /* --since, first part (right after the checkpoint): the older checkpoint
  * verifies, is of the same log and not larger. */
-static int since_pre(vctx *v)
+static int since_pre(au_vres *v, const au_verify_opts *o)
 {
     au_log *l = &v->log;
-    const char *file = v->o->since;
+    const char *file = o->since;
     size_t len;
     char err[512];
     uint8_t *raw = au_read(file, NULL, &len, 1u << 16);
     if (!raw)
         return failf(&v->f, -1, file, "--since %s: %s", file, strerror(errno));
-    int rc = au_checkpoint_verify(raw, len, &v->o->key, &v->old, err, sizeof err);
+    int rc = au_checkpoint_verify(raw, len, &o->key, &v->old, err, sizeof err);
     free(raw);
     if (rc)
         return failf(&v->f, -1, file, "--since %s: %s", file, err);
@@ -515,10 +496,10 @@ static int since_pre(vctx *v)
 
 /* --since, second part (once the tree is rebuilt): its root is the root of
  * the first old.size entries, and the RFC 9162 consistency proof verifies. */
-static int since_post(vctx *v)
+static int since_post(au_vres *v, const au_verify_opts *o)
 {
     au_log *l = &v->log;
-    const char *file = v->o->since;
+    const char *file = o->since;
     uint8_t r[32];
     au_mth(l->leaves, v->old.size, r);
     if (memcmp(r, v->old.root, 32))
@@ -534,8 +515,6 @@ static int since_post(vctx *v)
                          file, (unsigned long long)v->old.size, (unsigned long long)l->n);
     }
     v->since_done = 1;
-    text(v, "since: OK  %s (tree size %llu) is a prefix of this log; consistency proof of %zu hashes verifies\n", file,
-         (unsigned long long)v->old.size, v->since_proof);
     return 0;
 }
 
@@ -570,28 +549,41 @@ int au_cert_hashes(const uint8_t *p, size_t len, uint8_t cert[AU_HASH_LEN], uint
     return 0;
 }
 
+int64_t au_cert_find(const au_entry *parsed, uint64_t n, const uint8_t cert[AU_HASH_LEN], const uint8_t tbs[AU_HASH_LEN])
+{
+    for (uint64_t j = 0; j < n; j++) {
+        const au_entry *e = &parsed[j];
+        if (e->event != AU_EV_ISSUE_ACCEPTED)
+            continue;
+        /* A pre-authorized issuance logs the TBS hash only: the token never saw the signature. */
+        if (e->flags & AU_F_PREAUTHORIZED ? !memcmp(e->tbs_hash, tbs, 32) : !memcmp(e->cert_hash, cert, 32))
+            return (int64_t)j;
+    }
+    return -1;
+}
+
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int check_certs(vctx *v)
+static int check_certs(au_vres *v, const au_verify_opts *o)
 {
     struct dirent **names;
-    int n = scandir(v->o->certs, &names, NULL, by_name);
+    int n = scandir(o->certs, &names, NULL, by_name);
     if (n < 0)
-        return failf(&v->f, -1, v->o->certs, "--certs %s: %s", v->o->certs, strerror(errno));
+        return failf(&v->f, -1, o->certs, "--certs %s: %s", o->certs, strerror(errno));
     v->certs = calloc((size_t)n + 1, sizeof *v->certs);
     int rc = v->certs ? 0 : failf(&v->f, -1, NULL, "out of memory");
     for (int i = 0; i < n; i++) {
         char path[4096 + 256];
         struct stat st;
-        snprintf(path, sizeof path, "%s/%s", v->o->certs, names[i]->d_name);
+        snprintf(path, sizeof path, "%s/%s", o->certs, names[i]->d_name);
         if (rc || names[i]->d_name[0] == '.' || stat(path, &st) || !S_ISREG(st.st_mode)) {
             free(names[i]);
             continue;
         }
-        struct cert_match *m = &v->certs[v->ncerts++];
+        struct au_cert_match *m = &v->certs[v->ncerts++];
         snprintf(m->file, sizeof m->file, "%s", names[i]->d_name);
         free(names[i]);
         m->entry = -1;
@@ -603,14 +595,7 @@ static int check_certs(vctx *v)
             continue;
         }
         free(der);
-        for (uint64_t j = 0; j < v->log.n && m->entry < 0; j++) {
-            const au_entry *e = &v->parsed[j];
-            if (e->event != AU_EV_ISSUE_ACCEPTED)
-                continue;
-            /* A pre-authorized issuance logs the TBS hash only: the token never saw the signature. */
-            if (e->flags & AU_F_PREAUTHORIZED ? !memcmp(e->tbs_hash, th, 32) : !memcmp(e->cert_hash, m->hash, 32))
-                m->entry = (int64_t)j;
-        }
+        m->entry = au_cert_find(v->parsed, v->log.n, m->hash, th);
         if (m->entry < 0) {
             char hx[65];
             hexs(m->hash, 32, hx);
@@ -621,19 +606,10 @@ static int check_certs(vctx *v)
         }
     }
     free(names);
-    if (!rc) {
-        text(v, "certs: OK  %zu certificate%s, each in an accepted-issuance entry (file@index):", v->ncerts,
-             v->ncerts == 1 ? "" : "s");
-        for (size_t i = 0; i < v->ncerts && i < 8; i++)
-            text(v, " %s@%lld", v->certs[i].file, (long long)v->certs[i].entry);
-        if (v->ncerts > 8)
-            text(v, " ... (--format json lists all)");
-        text(v, "\n");
-    }
     return rc;
 }
 
-static void print_json(vctx *v, int cp_ok)
+static void print_json(const au_vres *v, const au_verify_opts *o)
 {
     char r64[64], hx[65];
     printf("{\"result\":\"%s\"", v->failed ? "failed" : "ok");
@@ -648,7 +624,7 @@ static void print_json(vctx *v, int cp_ok)
         cli_json_str(v->f.file);
         printf("}");
     }
-    if (cp_ok) {
+    if (v->stage >= AU_STAGE_CHECKPOINT) {
         b64s(v->log.cp.root, 32, r64, sizeof r64);
         printf(",\"checkpoint\":{\"origin\":");
         cli_json_str(v->log.cp.origin);
@@ -657,7 +633,7 @@ static void print_json(vctx *v, int cp_ok)
     }
     if (v->since_done)
         printf(",\"since\":{\"size\":%llu,\"proof_hashes\":%zu}", (unsigned long long)v->since_size, v->since_proof);
-    if (v->o->certs && !v->failed) {
+    if (o->certs && !v->failed) {
         printf(",\"certs\":[");
         for (size_t i = 0; i < v->ncerts; i++) {
             hexs(v->certs[i].hash, 32, hx);
@@ -668,7 +644,7 @@ static void print_json(vctx *v, int cp_ok)
         printf("]");
     }
     if (!v->failed)
-        clock_findings(v);
+        clock_findings(v, 1, o->max_gap);
     if (v->sum.entries && !v->failed) {
         printf(",\"summary\":");
         au_summary_print(&v->sum, 1);
@@ -676,50 +652,115 @@ static void print_json(vctx *v, int cp_ok)
     printf("}\n");
 }
 
+/* The text report: one line per stage that passed, in order. */
+static void print_text(const au_vres *v, const au_verify_opts *o)
+{
+    const au_log *l = &v->log;
+    char r64[64];
+    if (v->stage >= AU_STAGE_CHECKPOINT) {
+        b64s(l->cp.root, 32, r64, sizeof r64);
+        printf("checkpoint: OK  origin %s, tree size %llu, root %s, signed by %s (key ID %08x)\n", l->cp.origin,
+               (unsigned long long)l->cp.size, r64, o->key.name[0] ? o->key.name : l->cp.origin,
+               (unsigned)l->cp.key_id);
+    }
+    if (v->stage >= AU_STAGE_ENTRIES) {
+        uint64_t nb = (l->n + AU_TILE_WIDTH - 1) / AU_TILE_WIDTH;
+        if (!l->n)
+            printf("entries: OK  none (an empty tree)\n");
+        else
+            printf("entries: OK  %llu entr%s in %llu bundle%s, format %u, sequence numbers 0..%lld\n",
+                   (unsigned long long)l->n, l->n == 1 ? "y" : "ies", (unsigned long long)nb, nb == 1 ? "" : "s",
+                   AU_ENTRY_FORMAT, (long long)l->n - 1);
+    }
+    if (v->stage >= AU_STAGE_TILES)
+        printf("tiles: OK  %u hash tile%s match%s the tree; its root is the checkpoint's\n", v->tiles,
+               v->tiles == 1 ? "" : "s", v->tiles == 1 ? "es" : "");
+    if (v->since_done)
+        printf("since: OK  %s (tree size %llu) is a prefix of this log; consistency proof of %zu hashes verifies\n",
+               o->since, (unsigned long long)v->old.size, v->since_proof);
+    if (v->stage >= AU_STAGE_CERTS && o->certs) {
+        printf("certs: OK  %zu certificate%s, each in an accepted-issuance entry (file@index):", v->ncerts,
+               v->ncerts == 1 ? "" : "s");
+        for (size_t i = 0; i < v->ncerts && i < 8; i++)
+            printf(" %s@%lld", v->certs[i].file, (long long)v->certs[i].entry);
+        if (v->ncerts > 8)
+            printf(" ... (--format json lists all)");
+        printf("\n");
+    }
+    if (!v->failed)
+        clock_findings(v, 0, o->max_gap);
+    if (!v->failed && v->sum.entries)
+        au_summary_print(&v->sum, 0);
+    if (v->failed)
+        printf("audit verify: FAILED: %s\n", v->f.msg);
+    else
+        printf("audit verify: OK\n");
+}
+
+int au_parse_gap(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    uint64_t mul = 1;
+    if (end == s || *s == '-')
+        return -1;
+    if (*end && !end[1])
+        mul = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 0;
+    else if (*end)
+        mul = 0;
+    if (!mul || !n || n > UINT64_MAX / mul)
+        return -1;
+    *out = n * mul;
+    return 0;
+}
+
+int au_verify_run(const au_verify_opts *o, au_vres *v)
+{
+    memset(v, 0, sizeof *v);
+    v->f.entry = -1;
+    au_summary_init(&v->sum);
+    v->failed = au_log_checkpoint(&v->log, o->dir, &o->key, &v->f);
+    if (!v->failed) {
+        v->stage = AU_STAGE_CHECKPOINT;
+        if (o->since)
+            v->failed = since_pre(v, o);
+        if (!v->failed)
+            v->failed = au_log_entries(&v->log, &v->f);
+    }
+    if (!v->failed && !(v->failed = check_entries(v)))
+        v->stage = AU_STAGE_ENTRIES;
+    if (!v->failed && !(v->failed = check_tiles(v)))
+        v->stage = AU_STAGE_TILES;
+    if (!v->failed && o->since)
+        v->failed = since_post(v, o);
+    if (!v->failed && o->certs)
+        v->failed = check_certs(v, o);
+    if (!v->failed)
+        v->stage = AU_STAGE_CERTS;
+    return v->failed;
+}
+
+void au_vres_free(au_vres *v)
+{
+    au_log_free(&v->log);
+    au_summary_free(&v->sum);
+    free(v->parsed);
+    free(v->certs);
+    v->parsed = NULL;
+    v->certs = NULL;
+}
+
 int au_verify(const au_verify_opts *o)
 {
-    vctx v = { .o = o };
-    v.f.entry = -1;
-    au_summary_init(&v.sum);
-    int cp_ok = 0;
-    v.failed = au_log_checkpoint(&v.log, o->dir, &o->key, &v.f);
-    if (!v.failed) {
-        char r64[64];
-        cp_ok = 1;
-        b64s(v.log.cp.root, 32, r64, sizeof r64);
-        text(&v, "checkpoint: OK  origin %s, tree size %llu, root %s, signed by %s (key ID %08x)\n", v.log.cp.origin,
-             (unsigned long long)v.log.cp.size, r64, o->key.name[0] ? o->key.name : v.log.cp.origin,
-             (unsigned)v.log.cp.key_id);
-        if (o->since)
-            v.failed = since_pre(&v);
-        if (!v.failed)
-            v.failed = au_log_entries(&v.log, &v.f);
-    }
-    if (!v.failed)
-        v.failed = check_entries(&v);
-    if (!v.failed)
-        v.failed = check_tiles(&v);
-    if (!v.failed && o->since)
-        v.failed = since_post(&v);
-    if (!v.failed && o->certs)
-        v.failed = check_certs(&v);
-    if (o->json) {
-        print_json(&v, cp_ok);
-    } else {
-        if (!v.failed)
-            clock_findings(&v);
-        if (!v.failed && v.sum.entries)
-            au_summary_print(&v.sum, 0);
-        if (v.failed)
-            printf("audit verify: FAILED: %s\n", v.f.msg);
-        else
-            printf("audit verify: OK\n");
-    }
+    au_vres v;
+    au_verify_run(o, &v);
+    if (o->json)
+        print_json(&v, o);
+    else
+        print_text(&v, o);
     if (v.failed)
         cli_fail("audit verify: %s", v.f.msg);
-    au_log_free(&v.log);
-    au_summary_free(&v.sum);
-    free(v.parsed);
-    free(v.certs);
-    return v.failed ? 1 : 0;
+    int rc = v.failed ? 1 : 0;
+    au_vres_free(&v);
+    return rc;
 }

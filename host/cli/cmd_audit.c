@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "audit.h"
+#include "audit_report.h"
 #include "cli.h"
 #include "mbedtls/base64.h"
 
@@ -81,20 +82,23 @@ static void b64(const uint8_t *p, size_t n, char *out, size_t cap)
 
 static int audit_verify(const cli_args *a)
 {
-    aopt o[] = { { "--key", 1, 0, 0 }, { "--since", 1, 0, 0 }, { "--certs", 1, 0, 0 }, { "--format", 1, 0, 0 } };
+    aopt o[] = { { "--key", 1, 0, 0 }, { "--since", 1, 0, 0 }, { "--certs", 1, 0, 0 }, { "--format", 1, 0, 0 },
+                 { "--max-gap", 1, 0, 0 } };
     const char *pos[1];
     int np;
-    if (parse(a, o, 4, pos, 1, &np))
+    if (parse(a, o, 5, pos, 1, &np))
         return EXIT_USAGE;
     if (np != 1 || !o[0].value)
         return cli_fail("usage: sbrguard audit verify DIR --key LOGKEY.pub [--since CHECKPOINT] [--certs DIR] "
-                        "[--format text|json]")
+                        "[--format text|json] [--max-gap SECONDS|Nd|Nh]")
                    ? EXIT_USAGE
                    : 0;
     au_verify_opts v = { .dir = pos[0], .since = o[1].value, .certs = o[2].value };
     if (o[3].value && strcmp(o[3].value, "json") && strcmp(o[3].value, "text"))
         return cli_fail("--format must be text or json") ? EXIT_USAGE : 0;
     v.json = o[3].value && !strcmp(o[3].value, "json");
+    if (o[4].value && au_parse_gap(o[4].value, &v.max_gap))
+        return cli_fail("--max-gap %s: seconds, or a number with s, m, h or d", o[4].value) ? EXIT_USAGE : 0;
     if (load_key(o[0].value, &v.key))
         return EXIT_USAGE;
     return au_verify(&v);
@@ -362,7 +366,7 @@ static int audit_ack(const cli_args *a)
 int cmd_audit(cli_args *a)
 {
     if (a->argc < 1)
-        return cli_fail("usage: sbrguard audit export|verify|proof|ack ... (see sbrguard audit --help)") ? EXIT_USAGE : 0;
+        return cli_fail("usage: sbrguard audit export|verify|report|proof|ack ... (see sbrguard audit --help)") ? EXIT_USAGE : 0;
     cli_args rest = { a->argc - 1, a->argv + 1 };
     if (!strcmp(a->argv[0], "export"))
         return audit_export(&rest);
@@ -372,5 +376,7 @@ int cmd_audit(cli_args *a)
         return audit_proof(&rest);
     if (!strcmp(a->argv[0], "ack"))
         return audit_ack(&rest);
-    return cli_fail("unknown audit command '%s': export, verify, proof or ack", a->argv[0]) ? EXIT_USAGE : 0;
+    if (!strcmp(a->argv[0], "report"))
+        return audit_report(rest.argc, rest.argv);
+    return cli_fail("unknown audit command '%s': export, verify, report, proof or ack", a->argv[0]) ? EXIT_USAGE : 0;
 }

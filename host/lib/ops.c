@@ -587,6 +587,9 @@ static const struct {
     { SG_LOG_EV_TOKEN_INIT, "token-init" },
     { SG_LOG_EV_KEY_GEN, "key-gen" },
     { SG_LOG_EV_CA_BIND, "ca-bind" },
+    { SG_LOG_EV_KEY_DESTROY, "key-destroy" },
+    { SG_LOG_EV_CA_UNBIND, "ca-unbind" },
+    { SG_LOG_EV_RESET, "reset" },
     { SG_LOG_EV_ISSUE_ACCEPTED, "issue-accepted" },
     { SG_LOG_EV_ISSUE_REFUSED, "issue-refused" },
     { SG_LOG_EV_AUTHZ_ACCEPTED, "authz-accepted" },
@@ -599,8 +602,12 @@ static const struct {
     { SG_LOG_EV_RECOVERY, "recovery" },
     { SG_LOG_EV_ESCROW_REFUSED, "escrow-refused" },
     { SG_LOG_EV_PIN_LOCKOUT, "pin-lockout" },
+    { SG_LOG_EV_PIN_INIT, "pin-init" },
+    { SG_LOG_EV_PIN_CHANGE, "pin-change" },
     { SG_LOG_EV_LOG_EXPORT, "log-export" },
     { SG_LOG_EV_LOG_ACK, "log-ack" },
+    { SG_LOG_EV_LOG_FULL, "log-full" },
+    { SG_LOG_EV_SET_TIME, "set-time" },
 };
 
 const char *sg_log_event_name(int event)

@@ -71,6 +71,8 @@
 #define SG_LOG_EV_CA_BIND 0x03u         /**< CA certificate bound to a key [certificate handle] */
 #define SG_LOG_EV_KEY_DESTROY 0x04u     /**< key or escrow record destroyed [record class SG_CLASS_*] */
 #define SG_LOG_EV_CA_UNBIND 0x05u       /**< CA certificate destroyed [the key handle it was bound to] */
+#define SG_LOG_EV_RESET 0x06u           /**< the token booted after a reset its board reports (BOARD_INFO's
+                                             SG_T_BOARD_RESET) [fault PC << 32 | (resets & 0xFFFFFF) << 8 | SG_RESET_*] */
 #define SG_LOG_EV_ISSUE_ACCEPTED 0x10u  /**< CA key signed a TBS [0] */
 #define SG_LOG_EV_ISSUE_REFUSED 0x11u   /**< CA key refused to sign [0]; reasons */
 #define SG_LOG_EV_AUTHZ_ACCEPTED 0x12u  /**< AUTHORIZE accepted [expiry time] */
@@ -87,6 +89,8 @@
 #define SG_LOG_EV_PIN_CHANGE 0x32u      /**< a PIN was changed (SET_PIN) [SG_USER_SO / SG_USER_USER] */
 #define SG_LOG_EV_LOG_EXPORT 0x40u      /**< export started (LOG_CHECKPOINT with SG_LOG_CP_EXPORT) [this entry's seq] */
 #define SG_LOG_EV_LOG_ACK 0x41u         /**< SO acknowledged an exported checkpoint [its tree size]; cert_hash = its root */
+#define SG_LOG_EV_LOG_FULL 0x42u        /**< a log-full episode began: an entry of the accepted class did not fit
+                                             [that entry's event]; once until the next LOG_ACK or boot */
 #define SG_LOG_EV_SET_TIME 0x50u        /**< SO set the clock [the old time]; time = the new time */
 
 /* Entry flags (`flags` byte). */

@@ -192,5 +192,13 @@ in_log() {
         sg audit verify "$prev" --key "$TMP/e0/log.pub" --certs "$TMP/certs"
 }
 check "the certificate issued at last is in the log (audit verify --certs)" in_log
+resets_logged() { # issue 16: each reset of the initialized token is an entry with its cause (docs/log.md RESET)
+    sg audit report "$prev" --key "$TMP/e0/log.pub" --format json | python3 -c '
+import json, sys
+ev = [e for e in json.load(sys.stdin)["tokens"][0]["state_events"] if e["event"] == "reset"]
+assert any("HardFault" in e["description"] for e in ev) and any("watchdog" in e["description"] for e in ev), ev
+print("%d reset entries" % len(ev), file=sys.stderr)'
+}
+check "the log has a RESET entry for each reset since init, with its cause (HardFault, watchdog)" resets_logged
 token_stop
 exit $failed
