@@ -137,6 +137,26 @@ static int set_spki(au_vkey *k, const uint8_t *der, size_t len, char *err, size_
 int au_vkey_load(const uint8_t *buf, size_t len, au_vkey *k, char *err, size_t cap)
 {
     memset(k, 0, sizeof *k);
+    /* DER first, at its own length: its last byte may well be 0x0a or 0x20,
+     * which the text forms below strip as line ends. */
+    if (len >= 2 && buf[0] == 0x30) {
+        size_t hl = 2, cl = buf[1];
+        if (cl & 0x80) {
+            size_t nb = cl & 0x7f;
+            if (nb == 0 || nb > 2 || len < 2 + nb)
+                return fail(err, cap, AU_E_FORMAT, "DER public key with a bad length");
+            cl = 0;
+            for (size_t i = 0; i < nb; i++)
+                cl = cl << 8 | buf[2 + i];
+            hl += nb;
+        }
+        if (hl + cl > len)
+            return fail(err, cap, AU_E_FORMAT, "DER public key cut short");
+        for (size_t i = hl + cl; i < len; i++)
+            if (buf[i] != '\n' && buf[i] != '\r' && buf[i] != ' ')
+                return fail(err, cap, AU_E_FORMAT, "bytes after the DER public key");
+        return set_spki(k, buf, hl + cl, err, cap);
+    }
     while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
         len--;
     const uint8_t *b = memmem(buf, len, "-----BEGIN PUBLIC KEY-----", 26);
@@ -160,8 +180,6 @@ int au_vkey_load(const uint8_t *buf, size_t len, au_vkey *k, char *err, size_t c
             return fail(err, cap, AU_E_FORMAT, "malformed PEM base64");
         return set_spki(k, der, dl, err, cap);
     }
-    if (len && buf[0] == 0x30) /* DER */
-        return set_spki(k, buf, len, err, cap);
     /* vkey: name+hexid+base64(type || key) */
     const uint8_t *p1 = memchr(buf, '+', len);
     const uint8_t *p2 = p1 ? memchr(p1 + 1, '+', len - (size_t)(p1 + 1 - buf)) : NULL;

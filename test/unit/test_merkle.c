@@ -393,6 +393,26 @@ static void checkpoints(void)
     char err[256], note[2048], note2[4096], text[512], vk[512];
     CHECK(!au_vkey_load(der + sizeof der - dl, (size_t)dl, &k, err, sizeof err) && k.spki_len == (size_t)dl,
           "verifier key loads from SPKI DER");
+    /* A DER key ends in whatever byte its point ends in: 0x0a, 0x0d and 0x20
+     * are no line ends there (the log key of 1 token in 85 ended in one). */
+    int whole = 1, tried = 0;
+    mbedtls_pk_context pk2;
+    mbedtls_pk_init(&pk2);
+    whole = !mbedtls_pk_setup(&pk2, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
+    for (int n = 0; whole && n < 3 && tried < 4000; tried++) {
+        uint8_t d2[200];
+        int l2 = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(pk2), rng, &drbg)
+                     ? -1
+                     : mbedtls_pk_write_pubkey_der(&pk2, d2, sizeof d2);
+        uint8_t last = l2 > 0 ? d2[sizeof d2 - 1] : 0;
+        if (last != 0x0a && last != 0x0d && last != 0x20)
+            continue;
+        au_vkey k3;
+        whole &= !au_vkey_load(d2 + sizeof d2 - l2, (size_t)l2, &k3, err, sizeof err) && k3.spki_len == (size_t)l2;
+        n++;
+    }
+    mbedtls_pk_free(&pk2);
+    CHECK(whole && tried < 4000, "SPKI DER ending in 0x0a, 0x0d or 0x20 loads whole (%d keys made)", tried);
     const char *name = "sbrguard.test/log";
     uint8_t root[32];
     au_mth(leaves, 13, root);
