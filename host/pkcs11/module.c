@@ -111,6 +111,16 @@ CK_RV p11_client(sg_client **c)
     /* A forked child must not share the parent's socket (and login). */
     if (p11_g.client && p11_g.pid != getpid())
         p11_link_lost();
+    /* The token closes connections idle for its idle timeout: a module
+     * that was not logged in just reconnects; a login is gone with it. */
+    if (p11_g.client && !sg_alive(p11_g.client)) {
+        int was = p11_g.login != SG_LOGIN_NONE;
+        p11_link_lost();
+        if (was) {
+            p11_note("the token closed the idle connection: logged out, sessions closed (CKR_DEVICE_ERROR)");
+            return CKR_DEVICE_ERROR;
+        }
+    }
     if (!p11_g.client) {
         sg_client *nc = NULL;
         int rv = sg_connect(&nc, NULL);

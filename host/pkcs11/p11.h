@@ -80,6 +80,8 @@ struct p11_global {
     CK_SESSION_HANDLE next_session;
     struct p11_sobj *objs;
     CK_ULONG next_obj;
+    char refusal[512];      /* last policy refusal: "code [SBR s], ..." */
+    unsigned refusal_seq;   /* counts refusals (p11_check) */
 };
 extern struct p11_global p11_g;
 
@@ -190,5 +192,7 @@ size_t p11_der_hdr(uint8_t tag, size_t len, uint8_t out[4]);
 /* Copies s into a blank-padded fixed-size PKCS#11 field. */
 void p11_pad(unsigned char *dst, size_t cap, const char *s, size_t len);
 int p11_debug(void);
+/* One line to stderr or syslog (config `p11-log`, default stderr). */
+void p11_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

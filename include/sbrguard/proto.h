@@ -101,6 +101,7 @@ enum sg_status {
     /* 30..39: policy bundle and key escrow, SG_ST_* in sbrguard/bundle.h. */
     /* 40..43: the link and the board. */
     SG_ST_RESET = 40,           /**< unsolicited, sent at boot: the token reset; a request in flight and the login are gone */
+    SG_ST_BUSY = 41,            /**< unsolicited, then closed: every link connection is in use ([MESSAGE]) */
 };
 
 /* TLV tags. */

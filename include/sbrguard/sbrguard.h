@@ -31,6 +31,7 @@ enum sg_error {
     SG_E_ARGS = -5,      /**< caller error: bad argument or too long */
     SG_E_BUFFER = -6,    /**< output buffer too small (needed length is returned) */
     SG_E_NOMEM = -7,
+    SG_E_BUSY = -8,      /**< the token serves its maximum of connections; sg_connect_detail() */
 };
 
 typedef struct sg_client sg_client;
@@ -106,8 +107,16 @@ typedef struct {
 } sg_board_status;
 int sg_board_info(sg_client *c, sg_board_status *b);
 
-/** Connects to the token at path (NULL: sg_socket_path()). */
+/** Connects to the token at path (NULL: sg_socket_path()). SG_E_BUSY when
+ * the token serves as many connections as it can (it drops idle ones after
+ * its idle timeout), with the token's detail in sg_connect_detail(). */
 int sg_connect(sg_client **out, const char *path);
+/** Detail of this thread's last failed sg_connect() ("" if none). */
+const char *sg_connect_detail(void);
+/** Between requests: 0 if the token has closed the connection (its idle
+ * timeout) or said something unasked (a reset), so login and authorizations
+ * are gone; 1 if it looks usable. */
+int sg_alive(sg_client *c);
 void sg_free(sg_client *c);
 
 /** Token status of the last SG_E_TOKEN result, detail message (may be ""). */
