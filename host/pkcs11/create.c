@@ -36,8 +36,8 @@ static CK_RV p11_key_by_id(sg_client *c, const CK_ATTRIBUTE *id, uint16_t *key)
     if (rv == CKR_OK)
         rv = p11_check(sg_list(c, list, &n), "list");
     for (size_t i = 0; rv == CKR_OK && i < n; i++) {
-        if (list[i].cls != SG_CLASS_KEY)
-            continue;
+        if (list[i].cls != SG_CLASS_KEY || (list[i].flags & SG_OBJ_PRIV_GONE))
+            continue; /* the binding is the private key's */
         rv = p11_check(sg_get_object(c, list[i].handle, o), "get-object");
         if (rv == CKR_OBJECT_HANDLE_INVALID) {
             rv = CKR_OK;

@@ -18,6 +18,9 @@ static int p11_user(void)
  * the user is logged in. */
 static int p11_visible(uint8_t cls, unsigned kind, uint32_t flags)
 {
+    /* Each half of a key pair is its own object, destroyed on its own. */
+    if (cls == SG_CLASS_KEY && (flags & (kind == P11_K_PRIV ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE)))
+        return 0;
     if (kind == P11_K_PRIV || (cls != SG_CLASS_KEY && (flags & SG_OBJ_PRIVATE)))
         return p11_user();
     return 1;
@@ -381,12 +384,13 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
     }
     if ((rv = p11_fetch(th, kind, o)) != CKR_OK)
         goto out;
-    if (kind == P11_K_PUB)
-        rv = CKR_ACTION_PROHIBITED; /* destroy the private key instead */
-    else if (!(s->flags & CKF_RW_SESSION))
+    if (!(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
     else if ((rv = p11_client(&c)) == CKR_OK)
-        rv = p11_check(sg_destroy_object(c, th), "destroy");
+        rv = p11_check(o->cls == SG_CLASS_KEY
+                           ? sg_destroy_key_part(c, th, kind == P11_K_PRIV ? SG_PART_PRIVATE : SG_PART_PUBLIC)
+                           : sg_destroy_object(c, th),
+                       "destroy");
 out:
     free(o);
     p11_leave();

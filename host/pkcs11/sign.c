@@ -134,7 +134,7 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
         return CKR_HOST_MEMORY;
     if ((rv = p11_client(&c)) == CKR_OK)
         rv = p11_check(sg_get_object(c, (uint16_t)(key >> 2), o), "get-object");
-    if (rv == CKR_OBJECT_HANDLE_INVALID || (rv == CKR_OK && o->cls != SG_CLASS_KEY))
+    if (rv == CKR_OBJECT_HANDLE_INVALID || (rv == CKR_OK && (o->cls != SG_CLASS_KEY || (o->flags & SG_OBJ_PRIV_GONE))))
         rv = CKR_KEY_HANDLE_INVALID;
     else if (rv == CKR_OK && p11_key_family(o->key_type) != m->family)
         rv = CKR_KEY_TYPE_INCONSISTENT;

@@ -161,6 +161,10 @@ int sg_create_object(sg_client *c, int cls, const uint8_t *value, size_t value_l
                      const uint8_t *application, size_t application_len, uint32_t flags,
                      const uint8_t *host_attrs, size_t host_attrs_len, uint16_t *handle);
 int sg_destroy_object(sg_client *c, uint16_t handle);
+/** Destroys one half (SG_PART_PRIVATE or SG_PART_PUBLIC) of a key pair; the
+ * other stays (its flags say SG_OBJ_PRIV_GONE / SG_OBJ_PUB_GONE), and the
+ * second half destroyed takes the record. */
+int sg_destroy_key_part(sg_client *c, uint16_t handle, int part);
 
 /** Binds CA certificate cert (DER) to key; the key becomes a CA key. */
 int sg_bind_ca(sg_client *c, uint16_t key, const uint8_t *cert, size_t cert_len,

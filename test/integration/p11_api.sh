@@ -223,6 +223,17 @@ static int bind_ca(CK_C_GetFunctionList gfl)
     f->C_SignInit(s, &m, key);
     rv_is("bind: the CA key refuses arbitrary data", f->C_Sign(s, (CK_BYTE *)"hello", 5, sig, &sl),
           CKR_FUNCTION_REJECTED);
+    /* The binding belongs to the private key: the public key goes alone. */
+    CK_OBJECT_HANDLE kpub = (key & ~3UL) | 2;
+    rv_is("bind: destroy the CA key's public key", f->C_DestroyObject(s, kpub), CKR_OK);
+    ca = CK_FALSE;
+    f->C_GetAttributeValue(s, key, a, 1);
+    check("bind: the private key stays a CA key", ca == CK_TRUE);
+    sl = sizeof sig;
+    f->C_SignInit(s, &m, key);
+    rv_is("bind: ... and still refuses arbitrary data", f->C_Sign(s, (CK_BYTE *)"hello", 5, sig, &sl),
+          CKR_FUNCTION_REJECTED);
+    rv_is("bind: its CA certificate still cannot be destroyed", f->C_DestroyObject(s, crt), CKR_ACTION_PROHIBITED);
     f->C_Finalize(NULL);
     return failed;
 }
@@ -470,7 +481,17 @@ int main(int argc, char **argv)
         rv_is("C_SignInit with the CA key", f->C_SignInit(ro, &csm, ca_priv), CKR_OK);
         rv_is("CA key refuses arbitrary data", f->C_Sign(ro, (CK_BYTE *)"not a TBS", 9, sig, &sl),
               CKR_FUNCTION_REJECTED);
-        rv_is("destroy the CA key", f->C_DestroyObject(rw, ca_priv), CKR_OK);
+        rv_is("destroy the CA private key", f->C_DestroyObject(rw, ca_priv), CKR_OK);
+        rv_is("independent keys: the CA public key stays", f->C_GetAttributeValue(ro, ca_pub, &spki, 1), CKR_OK);
+        sens = CK_TRUE;
+        f->C_GetAttributeValue(ro, ca_pub, &ca, 1);
+        check("independent keys: without its private key the public key is no CA key", sens == CK_FALSE);
+        rv_is("independent keys: the destroyed private key cannot sign", f->C_SignInit(ro, &csm, ca_priv),
+              CKR_KEY_HANDLE_INVALID);
+        rv_is("independent keys: destroyed private key handle", f->C_DestroyObject(rw, ca_priv),
+              CKR_OBJECT_HANDLE_INVALID);
+        rv_is("independent keys: destroy the public key too", f->C_DestroyObject(rw, ca_pub), CKR_OK);
+        rv_is("independent keys: both gone", f->C_GetAttributeValue(ro, ca_pub, &spki, 1), CKR_OBJECT_HANDLE_INVALID);
         CK_ATTRIBUTE lab = {CKA_LABEL, (void *)"x", 1};
         rv_is("C_SetAttributeValue", f->C_SetAttributeValue(rw, ec_priv, &lab, 1), CKR_ACTION_PROHIBITED);
     }
@@ -626,13 +647,37 @@ int main(int argc, char **argv)
         CK_OBJECT_CLASS kc = CKO_PRIVATE_KEY;
         CK_ATTRIBUTE key[] = {{CKA_CLASS, &kc, sizeof kc}};
         rv_is("key import refused", f->C_CreateObject(rw, key, 1, &h), CKR_ATTRIBUTE_VALUE_INVALID);
-        rv_is("destroy public half refused", f->C_DestroyObject(rw, ec_pub), CKR_ACTION_PROHIBITED);
+        {
+            /* Independent keys: the public key goes alone, the private key still signs. */
+            CK_OBJECT_HANDLE ip, iv;
+            CK_MECHANISM im = {CKM_ECDSA_SHA256, NULL, 0};
+            CK_BYTE isig[64];
+            CK_ULONG isl = sizeof isig;
+            rv_is("independent keys: keygen", gen_ec(rw, oid_p256, sizeof oid_p256, "ik", &ip, &iv), CKR_OK);
+            rv_is("independent keys: public key from a R/O session", f->C_DestroyObject(ro, ip), CKR_SESSION_READ_ONLY);
+            rv_is("independent keys: destroy the public key", f->C_DestroyObject(rw, ip), CKR_OK);
+            rv_is("independent keys: the public key is gone", f->C_GetAttributeValue(ro, ip, g, 1),
+                  CKR_OBJECT_HANDLE_INVALID);
+            CK_ATTRIBUTE it = {CKA_ID, "ik", 2};
+            CK_OBJECT_HANDLE fh[4];
+            CK_ULONG fn = 9;
+            f->C_FindObjectsInit(ro, &it, 1);
+            f->C_FindObjects(ro, fh, 4, &fn);
+            f->C_FindObjectsFinal(ro);
+            check("independent keys: find shows the private key only", fn == 1 && fh[0] == iv);
+            rv_is("independent keys: the private key still signs (init)", f->C_SignInit(ro, &im, iv), CKR_OK);
+            rv_is("independent keys: the private key still signs", f->C_Sign(ro, (CK_BYTE *)"x", 1, isig, &isl), CKR_OK);
+            rv_is("independent keys: public key again", f->C_DestroyObject(rw, ip), CKR_OBJECT_HANDLE_INVALID);
+            rv_is("independent keys: destroy the private key", f->C_DestroyObject(rw, iv), CKR_OK);
+            rv_is("independent keys: the private key is gone", f->C_SignInit(ro, &im, iv), CKR_KEY_HANDLE_INVALID);
+        }
         rv_is("destroy from a R/O session", f->C_DestroyObject(ro, td), CKR_SESSION_READ_ONLY);
         rv_is("handle of the wrong kind", f->C_DestroyObject(rw, (ec_priv & ~3UL) | 3), CKR_OBJECT_HANDLE_INVALID);
         rv_is("destroy data object", f->C_DestroyObject(rw, td), CKR_OK);
         rv_is("destroyed object is gone", f->C_GetAttributeValue(ro, td, g, 1), CKR_OBJECT_HANDLE_INVALID);
         rv_is("destroy certificate", f->C_DestroyObject(rw, tc), CKR_OK);
-        rv_is("destroy a key pair", f->C_DestroyObject(rw, p384), CKR_OK);
+        rv_is("destroy a key pair: the private key", f->C_DestroyObject(rw, p384), CKR_OK);
+        rv_is("destroy a key pair: the public key", f->C_DestroyObject(rw, (p384 & ~3UL) | 2), CKR_OK);
         CK_ATTRIBUTE pd[] = {{CKA_CLASS, &dc, sizeof dc}, {CKA_PRIVATE, &yes, 1}, {CKA_LABEL, "p", 1},
                              {CKA_VALUE, "s", 1}};
         rv_is("private session object", f->C_CreateObject(ro, pd, 4, &so), CKR_OK);
