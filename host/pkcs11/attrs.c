@@ -162,8 +162,8 @@ static int p11_view_key(struct p11_view *v, const struct p11_rec *r, unsigned ki
     e |= p11_put_ulong(v, CKA_CLASS, priv ? CKO_PRIVATE_KEY : CKO_PUBLIC_KEY);
     e |= p11_put_ulong(v, CKA_KEY_TYPE, fam == P11_EC ? CKK_EC : CKK_RSA);
     e |= p11_put_bool(v, CKA_PRIVATE, priv);
-    /* The public half goes only with its private key (C_DestroyObject). */
-    e |= p11_put_bool(v, CKA_DESTROYABLE, priv);
+    /* Each half is destroyed on its own (C_DestroyObject). */
+    e |= p11_put_bool(v, CKA_DESTROYABLE, 1);
     e |= p11_put(v, CKA_ID, r->id, r->id_len);
     e |= p11_put(v, CKA_START_DATE, NULL, 0);
     e |= p11_put(v, CKA_END_DATE, NULL, 0);

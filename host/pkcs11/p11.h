@@ -47,6 +47,7 @@ struct p11_session {
     size_t nfound, pos;
     struct p11_sign sign;
     struct p11_digest *digest; /* C_DigestInit..C_Digest(Final), host-side (digest.c) */
+    struct p11_verify *verify; /* C_VerifyInit..C_Verify(Final), host-side (verify.c) */
 };
 
 /* An object's fields, from the token (sg_object) or a module session object. */
@@ -107,6 +108,8 @@ void p11_find_reset(struct p11_session *s);
 void p11_sign_reset(struct p11_sign *op);
 struct p11_digest;
 void p11_digest_reset(struct p11_session *s);
+struct p11_verify;
+void p11_verify_reset(struct p11_session *s);
 
 /* ---- mechanisms (slot.c) ----------------------------------------------- */
 enum p11_family { P11_EC = 1, P11_RSA = 2 };
@@ -119,6 +122,8 @@ struct p11_mech {
     CK_MECHANISM_TYPE hash; /* hash-and-sign: its hash, else 0 */
 };
 const struct p11_mech *p11_mech_find(CK_MECHANISM_TYPE type);
+/* A mechanism's parameters (PSS) as the token takes them (sign.c). */
+CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out);
 /* Mechanisms of a key family with a capability flag (CKA_ALLOWED_MECHANISMS). */
 size_t p11_mechs_for(int family, CK_FLAGS flag, CK_MECHANISM_TYPE *out, size_t cap);
 int p11_key_family(int key_type);

@@ -59,7 +59,7 @@ static void p11_authz_mech(size_t t, const sg_mech *given, sg_mech *out)
     }
 }
 
-static CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out)
+CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out)
 {
     memset(out, 0, sizeof(*out));
     out->mech = (uint32_t)m->type;

@@ -692,6 +692,107 @@ int main(int argc, char **argv)
         f->C_Login(ro, CKU_USER, (CK_UTF8CHAR *)"1234", 4);
     }
 
+    /* Verification (host-side, against the token's public key objects):
+     * every signing mechanism, one-part and multi-part, and its state machine. */
+    {
+        static const CK_BYTE digest_info256[19] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                                   0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+        CK_RSA_PKCS_PSS_PARAMS pss256 = {CKM_SHA256, CKG_MGF1_SHA256, 32}, pss384 = {CKM_SHA384, CKG_MGF1_SHA384, 48},
+                               pss512 = {CKM_SHA512, CKG_MGF1_SHA512, 64};
+        CK_BYTE msg[200], dig[19 + 32], sig[600];
+        memset(msg, 0x33, sizeof msg);
+        memcpy(dig, digest_info256, 19);
+        memset(dig + 19, 0x44, 32);
+        struct {
+            CK_MECHANISM m;
+            CK_OBJECT_HANDLE priv, pub;
+            CK_ULONG len;      /* data length */
+            const CK_BYTE *data;
+            int multipart;
+        } vc[] = {
+            {{CKM_ECDSA, NULL, 0}, ec_priv, ec_pub, 32, msg, 0},
+            {{CKM_ECDSA_SHA256, NULL, 0}, ec_priv, ec_pub, sizeof msg, msg, 1},
+            {{CKM_ECDSA_SHA384, NULL, 0}, p521, p521pub, sizeof msg, msg, 1},
+            {{CKM_ECDSA_SHA512, NULL, 0}, p521, p521pub, sizeof msg, msg, 1},
+            {{CKM_RSA_PKCS, NULL, 0}, rsa_priv, rsa_pub, sizeof dig, dig, 0},
+            {{CKM_SHA256_RSA_PKCS, NULL, 0}, rsa_priv, rsa_pub, sizeof msg, msg, 1},
+            {{CKM_SHA384_RSA_PKCS, NULL, 0}, rsa_priv, rsa_pub, sizeof msg, msg, 1},
+            {{CKM_SHA512_RSA_PKCS, NULL, 0}, rsa_priv, rsa_pub, sizeof msg, msg, 1},
+            {{CKM_RSA_PKCS_PSS, &pss256, sizeof pss256}, rsa_priv, rsa_pub, 32, msg, 0},
+            {{CKM_SHA256_RSA_PKCS_PSS, &pss256, sizeof pss256}, rsa_priv, rsa_pub, sizeof msg, msg, 1},
+            {{CKM_SHA384_RSA_PKCS_PSS, &pss384, sizeof pss384}, rsa_priv, rsa_pub, sizeof msg, msg, 1},
+            {{CKM_SHA512_RSA_PKCS_PSS, &pss512, sizeof pss512}, rsa_priv, rsa_pub, sizeof msg, msg, 1},
+        };
+        for (size_t i = 0; i < sizeof vc / sizeof vc[0]; i++) {
+            char what[96];
+            CK_ULONG sl = sizeof sig;
+            CK_RV r1 = f->C_SignInit(ro, &vc[i].m, vc[i].priv);
+            CK_RV r2 = r1 == CKR_OK ? f->C_Sign(ro, (CK_BYTE *)vc[i].data, vc[i].len, sig, &sl) : r1;
+            snprintf(what, sizeof what, "verify 0x%lx: sign", (unsigned long)vc[i].m.mechanism);
+            rv_is(what, r2, CKR_OK);
+            snprintf(what, sizeof what, "verify 0x%lx: C_Verify accepts the token's signature", (unsigned long)vc[i].m.mechanism);
+            f->C_VerifyInit(ro, &vc[i].m, vc[i].pub);
+            rv_is(what, f->C_Verify(ro, (CK_BYTE *)vc[i].data, vc[i].len, sig, sl), CKR_OK);
+            sig[sl / 3] ^= 0x10;
+            snprintf(what, sizeof what, "verify 0x%lx: an altered signature is CKR_SIGNATURE_INVALID", (unsigned long)vc[i].m.mechanism);
+            f->C_VerifyInit(ro, &vc[i].m, vc[i].pub);
+            rv_is(what, f->C_Verify(ro, (CK_BYTE *)vc[i].data, vc[i].len, sig, sl), CKR_SIGNATURE_INVALID);
+            sig[sl / 3] ^= 0x10;
+            snprintf(what, sizeof what, "verify 0x%lx: a short signature is CKR_SIGNATURE_LEN_RANGE", (unsigned long)vc[i].m.mechanism);
+            f->C_VerifyInit(ro, &vc[i].m, vc[i].pub);
+            rv_is(what, f->C_Verify(ro, (CK_BYTE *)vc[i].data, vc[i].len, sig, sl - 1), CKR_SIGNATURE_LEN_RANGE);
+            snprintf(what, sizeof what, "verify 0x%lx: the error ended the operation", (unsigned long)vc[i].m.mechanism);
+            rv_is(what, f->C_VerifyFinal(ro, sig, sl), CKR_OPERATION_NOT_INITIALIZED);
+            if (vc[i].multipart) {
+                f->C_VerifyInit(ro, &vc[i].m, vc[i].pub);
+                f->C_VerifyUpdate(ro, (CK_BYTE *)vc[i].data, 50);
+                f->C_VerifyUpdate(ro, (CK_BYTE *)vc[i].data + 50, 0);
+                f->C_VerifyUpdate(ro, (CK_BYTE *)vc[i].data + 50, vc[i].len - 50);
+                snprintf(what, sizeof what, "verify 0x%lx: multi-part", (unsigned long)vc[i].m.mechanism);
+                rv_is(what, f->C_VerifyFinal(ro, sig, sl), CKR_OK);
+                f->C_VerifyInit(ro, &vc[i].m, vc[i].pub);
+                f->C_VerifyUpdate(ro, (CK_BYTE *)vc[i].data, vc[i].len - 1);
+                snprintf(what, sizeof what, "verify 0x%lx: multi-part over other data fails", (unsigned long)vc[i].m.mechanism);
+                rv_is(what, f->C_VerifyFinal(ro, sig, sl), CKR_SIGNATURE_INVALID);
+            }
+        }
+        CK_MECHANISM ecm = {CKM_ECDSA_SHA256, NULL, 0}, rsam = {CKM_SHA256_RSA_PKCS, NULL, 0};
+        CK_MECHANISM shm = {CKM_SHA256, NULL, 0}, pssm = {CKM_SHA256_RSA_PKCS_PSS, NULL, 0};
+        CK_RSA_PKCS_PSS_PARAMS mix = {CKM_SHA256, CKG_MGF1_SHA384, 32};
+        CK_MECHANISM mixm = {CKM_SHA256_RSA_PKCS_PSS, &mix, sizeof mix};
+        rv_is("C_Verify without C_VerifyInit", f->C_Verify(ro, msg, 10, sig, 64), CKR_OPERATION_NOT_INITIALIZED);
+        rv_is("C_VerifyUpdate without C_VerifyInit", f->C_VerifyUpdate(ro, msg, 10), CKR_OPERATION_NOT_INITIALIZED);
+        rv_is("C_VerifyFinal without C_VerifyInit", f->C_VerifyFinal(ro, sig, 64), CKR_OPERATION_NOT_INITIALIZED);
+        rv_is("C_VerifyInit NULL mechanism", f->C_VerifyInit(ro, NULL, ec_pub), CKR_ARGUMENTS_BAD);
+        rv_is("C_VerifyInit with a digest mechanism", f->C_VerifyInit(ro, &shm, ec_pub), CKR_MECHANISM_INVALID);
+        rv_is("C_VerifyInit with a private key", f->C_VerifyInit(ro, &ecm, ec_priv), CKR_KEY_FUNCTION_NOT_PERMITTED);
+        rv_is("C_VerifyInit ECDSA with an RSA key", f->C_VerifyInit(ro, &ecm, rsa_pub), CKR_KEY_TYPE_INCONSISTENT);
+        rv_is("C_VerifyInit bad key handle", f->C_VerifyInit(ro, &ecm, 0x7FFF2), CKR_KEY_HANDLE_INVALID);
+        rv_is("C_VerifyInit session object handle", f->C_VerifyInit(ro, &ecm, 0x80000002UL), CKR_KEY_HANDLE_INVALID);
+        rv_is("C_VerifyInit PSS without parameters", f->C_VerifyInit(ro, &pssm, rsa_pub), CKR_MECHANISM_PARAM_INVALID);
+        rv_is("C_VerifyInit PSS with a mixed MGF", f->C_VerifyInit(ro, &mixm, rsa_pub), CKR_MECHANISM_PARAM_INVALID);
+        rv_is("C_VerifyInit", f->C_VerifyInit(ro, &rsam, rsa_pub), CKR_OK);
+        rv_is("C_VerifyInit twice", f->C_VerifyInit(ro, &rsam, rsa_pub), CKR_OPERATION_ACTIVE);
+        rv_is("C_VerifyUpdate", f->C_VerifyUpdate(ro, msg, 10), CKR_OK);
+        rv_is("C_Verify cannot end a multi-part operation", f->C_Verify(ro, msg, 10, sig, 256), CKR_OPERATION_ACTIVE);
+        rv_is("C_VerifyUpdate NULL data", f->C_VerifyUpdate(ro, NULL, 10), CKR_ARGUMENTS_BAD);
+        rv_is("an error in C_VerifyUpdate ends it", f->C_VerifyFinal(ro, sig, 256), CKR_OPERATION_NOT_INITIALIZED);
+        CK_MECHANISM raw = {CKM_ECDSA, NULL, 0};
+        static CK_BYTE bigv[600];
+        f->C_VerifyInit(ro, &raw, ec_pub);
+        rv_is("raw ECDSA data above 512 bytes", f->C_Verify(ro, bigv, sizeof bigv, sig, 64), CKR_DATA_LEN_RANGE);
+        f->C_VerifyInit(ro, &raw, ec_pub);
+        rv_is("C_Verify NULL signature", f->C_Verify(ro, msg, 32, NULL, 64), CKR_ARGUMENTS_BAD);
+        rv_is("... ended the operation", f->C_VerifyFinal(ro, sig, 64), CKR_OPERATION_NOT_INITIALIZED);
+        f->C_VerifyInit(ro, &raw, ec_pub);
+        CK_BYTE zeros[64] = {0};
+        rv_is("all-zero ECDSA signature", f->C_Verify(ro, msg, 32, zeros, 64), CKR_SIGNATURE_INVALID);
+        CK_SESSION_HANDLE vs;
+        f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &vs);
+        f->C_VerifyInit(vs, &rsam, rsa_pub);
+        rv_is("closing a session with a verify running", f->C_CloseSession(vs), CKR_OK);
+    }
+
     /* RNG and functions we do not offer. */
     {
         static CK_BYTE r[3000];
@@ -703,7 +804,6 @@ int main(int argc, char **argv)
         rv_is("C_SeedRandom", f->C_SeedRandom(ro, r, 8), CKR_RANDOM_SEED_NOT_SUPPORTED);
         CK_MECHANISM m = {CKM_RSA_PKCS, NULL, 0};
         rv_is("C_EncryptInit", f->C_EncryptInit(ro, &m, rsa_pub), CKR_FUNCTION_NOT_SUPPORTED);
-        rv_is("C_VerifyInit", f->C_VerifyInit(ro, &m, rsa_pub), CKR_FUNCTION_NOT_SUPPORTED);
         rv_is("C_GetFunctionStatus", f->C_GetFunctionStatus(ro), CKR_FUNCTION_NOT_PARALLEL);
         rv_is("C_CancelFunction", f->C_CancelFunction(ro), CKR_FUNCTION_NOT_PARALLEL);
         CK_SLOT_ID sl;
