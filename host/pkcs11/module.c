@@ -171,6 +171,7 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
     p11_g.next_session = 1;
     p11_g.next_obj = 1;
     p11_init_pid = getpid();
+    p11_events_reset();
     atomic_store(&p11_initialized, 1);
 out:
     pthread_mutex_unlock(&p11_init_lock);

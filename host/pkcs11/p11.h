@@ -197,6 +197,8 @@ size_t p11_der_hdr(uint8_t tag, size_t len, uint8_t out[4]);
 /* Copies s into a blank-padded fixed-size PKCS#11 field. */
 void p11_pad(unsigned char *dst, size_t cap, const char *s, size_t len);
 int p11_debug(void);
+/* Forgets the slot-event baseline (events.c), at C_Initialize. */
+void p11_events_reset(void);
 /* One line to stderr or syslog (config `p11-log`, default stderr). */
 void p11_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

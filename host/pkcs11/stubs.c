@@ -11,7 +11,6 @@
     CK_RV name args \
     { return p11_is_initialized() ? CKR_FUNCTION_NOT_SUPPORTED : CKR_CRYPTOKI_NOT_INITIALIZED; }
 
-P11_NOT_SUPPORTED(C_WaitForSlotEvent, (CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pRes))
 P11_NOT_SUPPORTED(C_GetOperationState,
                   (CK_SESSION_HANDLE h, CK_BYTE_PTR state, CK_ULONG_PTR len))
 P11_NOT_SUPPORTED(C_SetOperationState,

@@ -326,6 +326,19 @@ int main(int argc, char **argv)
     check("ECDSA 256..521, sign, named curves", mi.ulMinKeySize == 256 && mi.ulMaxKeySize == 521 &&
                                                (mi.flags & CKF_SIGN) && (mi.flags & CKF_EC_NAMEDCURVE) &&
                                                (mi.flags & CKF_EC_UNCOMPRESS) && (mi.flags & CKF_EC_F_P));
+    check("ECDSA verifies (on the host)", (mi.flags & CKF_VERIFY) != 0);
+    rv_is("C_GetMechanismInfo SHA384-RSA-PSS", f->C_GetMechanismInfo(0, CKM_SHA384_RSA_PKCS_PSS, &mi), CKR_OK);
+    check("SHA384-RSA-PSS 2048..4096, sign and verify, no EC flags",
+          mi.ulMinKeySize == 2048 && mi.ulMaxKeySize == 4096 && (mi.flags & CKF_SIGN) && (mi.flags & CKF_VERIFY) &&
+              (mi.flags & CKF_HW) && !(mi.flags & (CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_GENERATE_KEY_PAIR)));
+    rv_is("C_GetMechanismInfo EC keygen", f->C_GetMechanismInfo(0, CKM_EC_KEY_PAIR_GEN, &mi), CKR_OK);
+    check("EC keygen 256..521 (P-256, P-384, P-521), no sign", mi.ulMinKeySize == 256 && mi.ulMaxKeySize == 521 &&
+                                                             (mi.flags & CKF_GENERATE_KEY_PAIR) && !(mi.flags & CKF_SIGN));
+    rv_is("C_GetMechanismInfo SHA-512", f->C_GetMechanismInfo(0, CKM_SHA512, &mi), CKR_OK);
+    check("SHA-512: digest on the host, no key sizes", mi.flags == CKF_DIGEST && mi.ulMinKeySize == 0 &&
+                                                       mi.ulMaxKeySize == 0);
+    rv_is("C_GetMechanismInfo NULL info", f->C_GetMechanismInfo(0, CKM_SHA512, NULL), CKR_ARGUMENTS_BAD);
+    rv_is("C_GetMechanismInfo bad slot", f->C_GetMechanismInfo(3, CKM_SHA512, &mi), CKR_SLOT_ID_INVALID);
     rv_is("C_GetMechanismInfo SHA-1 RSA", f->C_GetMechanismInfo(0, CKM_SHA1_RSA_PKCS, &mi), CKR_MECHANISM_INVALID);
 
     /* Token set-up. */
@@ -807,7 +820,7 @@ int main(int argc, char **argv)
         rv_is("C_GetFunctionStatus", f->C_GetFunctionStatus(ro), CKR_FUNCTION_NOT_PARALLEL);
         rv_is("C_CancelFunction", f->C_CancelFunction(ro), CKR_FUNCTION_NOT_PARALLEL);
         CK_SLOT_ID sl;
-        rv_is("C_WaitForSlotEvent", f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &sl, NULL), CKR_FUNCTION_NOT_SUPPORTED);
+        rv_is("C_WaitForSlotEvent, nothing changed", f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &sl, NULL), CKR_NO_EVENT);
     }
 
     /* Many threads through the one connection. */

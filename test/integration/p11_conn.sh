@@ -18,6 +18,7 @@ check "bad --idle-timeout is refused" bash -c "! '$TOKEN' --socket '$TMP/x.sock'
 
 cat >"$TMP/conn.c" <<'EOF'
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,14 @@ static void is(const char *what, CK_RV got, CK_RV want)
         failed = 1;
     }
 }
+static CK_RV waiter_rv = CKR_OK;
+static void *waiter(void *arg)
+{
+    CK_SLOT_ID sl;
+    (void)arg;
+    waiter_rv = f->C_WaitForSlotEvent(0, &sl, NULL);
+    return NULL;
+}
 int main(int argc, char **argv)
 {
     if (argc < 4)
@@ -46,6 +55,32 @@ int main(int argc, char **argv)
     CK_SESSION_HANDLE s, s2;
     CK_SESSION_INFO si;
     unsigned idle = (unsigned)atoi(argv[3]);
+    if (!strcmp(argv[2], "events")) {
+        /* argv[4]: stops the token, argv[5]: starts it again (in the background). */
+        CK_SLOT_ID sl = 99;
+        is("slot event: NULL slot", f->C_WaitForSlotEvent(CKF_DONT_BLOCK, NULL, NULL), CKR_ARGUMENTS_BAD);
+        is("slot event: pReserved", f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &sl, &sl), CKR_ARGUMENTS_BAD);
+        is("slot event: none pending (CKF_DONT_BLOCK)", f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &sl, NULL), CKR_NO_EVENT);
+        if (system(argv[4]) != 0)
+            printf("not ok - stop the token\n");
+        is("slot event: the token stopped (blocking)", f->C_WaitForSlotEvent(0, &sl, NULL), CKR_OK);
+        is("slot event: slot 0", sl == 0 ? CKR_OK : CKR_GENERAL_ERROR, CKR_OK);
+        is("slot event: reported once", f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &sl, NULL), CKR_NO_EVENT);
+        is("slot event: C_GetTokenInfo without a token", f->C_GetTokenInfo(0, &ti), CKR_DEVICE_ERROR);
+        if (system(argv[5]) != 0)
+            printf("not ok - start the token\n");
+        sl = 99;
+        is("slot event: the token is back (blocking)", f->C_WaitForSlotEvent(0, &sl, NULL), CKR_OK);
+        is("slot event: back on slot 0", sl == 0 ? CKR_OK : CKR_GENERAL_ERROR, CKR_OK);
+        is("slot event: C_GetTokenInfo again", f->C_GetTokenInfo(0, &ti), CKR_OK);
+        pthread_t th;
+        pthread_create(&th, NULL, waiter, NULL);
+        usleep(300000);
+        f->C_Finalize(NULL);
+        pthread_join(th, NULL);
+        is("slot event: C_Finalize ends a blocking wait", waiter_rv, CKR_CRYPTOKI_NOT_INITIALIZED);
+        return failed;
+    }
     if (!strcmp(argv[2], "busy")) {
         is("module over the limit: C_GetTokenInfo is CKR_DEVICE_ERROR", f->C_GetTokenInfo(0, &ti), CKR_DEVICE_ERROR);
         is("module over the limit: C_OpenSession is CKR_DEVICE_ERROR",
@@ -71,7 +106,7 @@ int main(int argc, char **argv)
     return failed;
 }
 EOF
-gcc $CFLAGS -Iinclude -o "$TMP/conn" "$TMP/conn.c" -ldl >&2
+gcc $CFLAGS -Iinclude -o "$TMP/conn" "$TMP/conn.c" -ldl -lpthread >&2
 check "conn.c compiles" test -x "$TMP/conn"
 
 # hold N SECONDS: N silent connections for SECONDS; prints how many the
@@ -150,4 +185,16 @@ EOF
 check "a logged-in raw link idle past the timeout is closed" test $? -eq 0
 
 [ -x "$TMP/conn" ] && LD_PRELOAD=$PRELOAD "$TMP/conn" "$MOD" idle $IDLE
+
+# Slot events: the token stopping and starting (C_WaitForSlotEvent).
+cat >"$TMP/stop.sh" <<EOF
+kill \$(cat "$TMP/tok.pid") && while [ -S "$TMP/token.sock" ]; do sleep 0.05; done
+EOF
+cat >"$TMP/start.sh" <<EOF
+(sleep 1; "$TOKEN" --socket "$TMP/token.sock" --flash "$TMP/flash.bin" 2>>"$TMP/token.log" & echo \$! >"$TMP/tok.pid") &
+EOF
+echo "$TOKEN_PID" >"$TMP/tok.pid"
+TOKEN_PID=
+[ -x "$TMP/conn" ] && LD_PRELOAD=$PRELOAD "$TMP/conn" "$MOD" events $IDLE "sh $TMP/stop.sh" "sh $TMP/start.sh"
+kill "$(cat "$TMP/tok.pid")" 2>/dev/null
 exit $failed
