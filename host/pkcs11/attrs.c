@@ -186,6 +186,9 @@ static int p11_view_key(struct p11_view *v, const struct p11_rec *r, unsigned ki
         e |= p11_put_bool(v, CKA_NEVER_EXTRACTABLE, 1);
         e |= p11_put_bool(v, CKA_WRAP_WITH_TRUSTED, 0);
         e |= p11_put_bool(v, CKA_ALWAYS_AUTHENTICATE, 0);
+        int refused = p11_g.refusal_key_set && p11_g.refusal_key == r->handle;
+        e |= p11_put(v, CKA_SBRGUARD_LAST_REFUSAL, refused ? p11_g.refusal : "",
+                     refused ? strlen(p11_g.refusal) : 0);
         if (fam == P11_EC) {
             e |= p11_put_sensitive(v, CKA_VALUE);
         } else {

@@ -83,6 +83,8 @@ struct p11_global {
     CK_ULONG next_obj;
     char refusal[512];      /* last policy refusal: "code [SBR s], ..." */
     unsigned refusal_seq;   /* counts refusals (p11_check) */
+    uint16_t refusal_key;   /* token handle of the key refused (sign.c), if refusal_key_set */
+    int refusal_key_set;
 };
 extern struct p11_global p11_g;
 

@@ -343,6 +343,11 @@ static CK_RV p11_sign_do(struct p11_sign *op, const uint8_t *data, size_t len, C
     if (rv == CKR_OK)
         *sig_len = n;
 end:
+    /* CKA_SBRGUARD_LAST_REFUSAL of this key: the reasons p11_check kept. */
+    if (rv == CKR_FUNCTION_REJECTED) {
+        p11_g.refusal_key = op->key;
+        p11_g.refusal_key_set = 1;
+    }
     p11_sign_reset(op);
     return rv;
 }

@@ -494,6 +494,18 @@ int main(int argc, char **argv)
         rv_is("C_SignInit with the CA key", f->C_SignInit(ro, &csm, ca_priv), CKR_OK);
         rv_is("CA key refuses arbitrary data", f->C_Sign(ro, (CK_BYTE *)"not a TBS", 9, sig, &sl),
               CKR_FUNCTION_REJECTED);
+        char why[512];
+        CK_ATTRIBUTE lr = {CKA_SBRGUARD_LAST_REFUSAL, why, sizeof why - 1};
+        rv_is("CKA_SBRGUARD_LAST_REFUSAL of the refused key", f->C_GetAttributeValue(ro, ca_priv, &lr, 1), CKR_OK);
+        why[lr.ulValueLen < sizeof why ? lr.ulValueLen : 0] = 0;
+        fprintf(stderr, "last refusal: %s\n", why);
+        check("... names reason codes with their SBR sections", lr.ulValueLen > 5 && strstr(why, " [SBR "));
+        lr.ulValueLen = sizeof why;
+        rv_is("CKA_SBRGUARD_LAST_REFUSAL of another key", f->C_GetAttributeValue(ro, ec_priv, &lr, 1), CKR_OK);
+        check("... is empty", lr.ulValueLen == 0);
+        lr.pValue = NULL;
+        rv_is("CKA_SBRGUARD_LAST_REFUSAL on a public key", f->C_GetAttributeValue(ro, ca_pub, &lr, 1),
+              CKR_ATTRIBUTE_TYPE_INVALID);
         rv_is("destroy the CA private key", f->C_DestroyObject(rw, ca_priv), CKR_OK);
         rv_is("independent keys: the CA public key stays", f->C_GetAttributeValue(ro, ca_pub, &spki, 1), CKR_OK);
         sens = CK_TRUE;
