@@ -266,8 +266,9 @@ CK_RV p11_view_build(struct p11_view *v, const struct p11_rec *r, unsigned kind,
     int e = 0;
     v->n = v->used = 0;
     e |= p11_put_bool(v, CKA_TOKEN, token);
-    e |= p11_put_bool(v, CKA_MODIFIABLE, 0);
-    e |= p11_put_bool(v, CKA_COPYABLE, 0);
+    /* Token objects are fixed; session objects follow their template. */
+    e |= p11_put_bool(v, CKA_MODIFIABLE, !token && !(r->flags & P11_F_FIXED));
+    e |= p11_put_bool(v, CKA_COPYABLE, !token && !(r->flags & P11_F_NOCOPY));
     e |= p11_put(v, CKA_LABEL, r->label, r->label_len);
     if (r->cls == SG_CLASS_KEY && (kind == P11_K_PRIV || kind == P11_K_PUB) &&
         p11_key_family(r->key_type))

@@ -22,6 +22,9 @@
 #define P11_K_OTHER 3u /* certificate or data object */
 #define P11_CLS_EVIDENCE 0xE5u /* module-only record class: CKO_SBRGUARD_EVIDENCE */
 #define P11_H_SESSION 0x80000000UL
+/* Module-only bits in a session object's p11_rec.flags (never sent). */
+#define P11_F_FIXED 0x10000000u  /* created with CKA_MODIFIABLE = FALSE */
+#define P11_F_NOCOPY 0x20000000u /* created with CKA_COPYABLE = FALSE */
 #define P11_HANDLE(h, kind) ((((CK_OBJECT_HANDLE)(h)) << 2) | (kind))
 
 /* ---- module state (module.c) ------------------------------------------- */

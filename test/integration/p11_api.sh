@@ -234,6 +234,12 @@ static int bind_ca(CK_C_GetFunctionList gfl)
     rv_is("bind: ... and still refuses arbitrary data", f->C_Sign(s, (CK_BYTE *)"hello", 5, sig, &sl),
           CKR_FUNCTION_REJECTED);
     rv_is("bind: its CA certificate still cannot be destroyed", f->C_DestroyObject(s, crt), CKR_ACTION_PROHIBITED);
+    CK_ATTRIBUTE mv[] = {{CKA_ID, "zz", 2}};
+    CK_OBJECT_HANDLE cpy;
+    rv_is("bind: C_SetAttributeValue cannot move the binding (CKA_ID of the CA certificate)",
+          f->C_SetAttributeValue(s, crt, mv, 1), CKR_ACTION_PROHIBITED);
+    rv_is("bind: ... nor of the CA key", f->C_SetAttributeValue(s, key, mv, 1), CKR_ACTION_PROHIBITED);
+    rv_is("bind: C_CopyObject of the CA certificate", f->C_CopyObject(s, crt, mv, 1, &cpy), CKR_ACTION_PROHIBITED);
     f->C_Finalize(NULL);
     return failed;
 }
@@ -816,6 +822,80 @@ int main(int argc, char **argv)
         f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &vs);
         f->C_VerifyInit(vs, &rsam, rsa_pub);
         rv_is("closing a session with a verify running", f->C_CloseSession(vs), CKR_OK);
+    }
+
+    /* C_SetAttributeValue / C_CopyObject: session objects follow the
+     * spec's modifiable attributes; token objects are fixed. */
+    {
+        CK_OBJECT_CLASS dcl = CKO_DATA;
+        CK_BYTE vb[64];
+        CK_OBJECT_HANDLE sd, cp, cp2, fx;
+        CK_ATTRIBUTE dt[] = {{CKA_CLASS, &dcl, sizeof dcl}, {CKA_TOKEN, &no, 1}, {CKA_LABEL, "orig", 4},
+                             {CKA_VALUE, "v1", 2}, {CKA_APPLICATION, "app", 3}};
+        rv_is("set/copy: a session data object", f->C_CreateObject(ro, dt, 5, &sd), CKR_OK);
+        CK_BBOOL modi = CK_FALSE, copyable = CK_FALSE;
+        CK_ATTRIBUTE mq[] = {{CKA_MODIFIABLE, &modi, 1}, {CKA_COPYABLE, &copyable, 1}};
+        f->C_GetAttributeValue(ro, sd, mq, 2);
+        check("set/copy: session objects are CKA_MODIFIABLE and CKA_COPYABLE", modi == CK_TRUE && copyable == CK_TRUE);
+        CK_ATTRIBUTE nl[] = {{CKA_LABEL, "renamed", 7}, {CKA_VALUE, "v2-longer", 9}, {CKA_ID, "i9", 2}};
+        rv_is("set: label, value and ID of a session data object (R/O session)", f->C_SetAttributeValue(ro, sd, nl, 3), CKR_OK);
+        CK_ATTRIBUTE rd[] = {{CKA_LABEL, vb, 32}, {CKA_VALUE, vb + 32, 32}};
+        rv_is("set: read back", f->C_GetAttributeValue(ro, sd, rd, 2), CKR_OK);
+        check("set: the new values", rd[0].ulValueLen == 7 && !memcmp(vb, "renamed", 7) && rd[1].ulValueLen == 9 &&
+                                         !memcmp(vb + 32, "v2-longer", 9));
+        CK_OBJECT_CLASS other = CKO_CERTIFICATE;
+        CK_ATTRIBUTE bad1[] = {{CKA_LABEL, "x", 1}, {CKA_CLASS, &other, sizeof other}};
+        rv_is("set: CKA_CLASS is read-only", f->C_SetAttributeValue(ro, sd, bad1, 2), CKR_ATTRIBUTE_READ_ONLY);
+        rd[0].ulValueLen = 32;
+        f->C_GetAttributeValue(ro, sd, rd, 1);
+        check("set: all or nothing (the label did not change)", rd[0].ulValueLen == 7 && !memcmp(vb, "renamed", 7));
+        CK_ATTRIBUTE bad2[] = {{CKA_TOKEN, &yes, 1}};
+        rv_is("set: CKA_TOKEN is read-only", f->C_SetAttributeValue(ro, sd, bad2, 1), CKR_ATTRIBUTE_READ_ONLY);
+        CK_ATTRIBUTE bad3[] = {{CKA_SBRGUARD_CA, &yes, 1}};
+        rv_is("set: a session object cannot become a CA object", f->C_SetAttributeValue(ro, sd, bad3, 1),
+              CKR_ATTRIBUTE_TYPE_INVALID);
+        CK_ATTRIBUTE bad4[] = {{CKA_MODULUS, "x", 1}};
+        rv_is("set: an attribute data objects do not have", f->C_SetAttributeValue(ro, sd, bad4, 1),
+              CKR_ATTRIBUTE_TYPE_INVALID);
+        static CK_BYTE longl[33]; /* SG_MAX_LABEL + 1 */
+        memset(longl, 'a', sizeof longl);
+        CK_ATTRIBUTE bad5[] = {{CKA_LABEL, longl, sizeof longl}};
+        rv_is("set: a label above SG_MAX_LABEL", f->C_SetAttributeValue(ro, sd, bad5, 1), CKR_ATTRIBUTE_VALUE_INVALID);
+        CK_ATTRIBUTE bad6[] = {{CKA_LABEL, NULL, 4}};
+        rv_is("set: NULL value with a length", f->C_SetAttributeValue(ro, sd, bad6, 1), CKR_ATTRIBUTE_VALUE_INVALID);
+        rv_is("set: NULL template with a count", f->C_SetAttributeValue(ro, sd, NULL, 1), CKR_ARGUMENTS_BAD);
+        rv_is("set: a token object is not modifiable", f->C_SetAttributeValue(rw, ec_priv, nl, 1), CKR_ACTION_PROHIBITED);
+        rv_is("set: unknown session object", f->C_SetAttributeValue(ro, 0x80007777UL, nl, 1), CKR_OBJECT_HANDLE_INVALID);
+        CK_ATTRIBUTE cl[] = {{CKA_LABEL, "copy", 4}};
+        rv_is("copy: a session data object with a new label", f->C_CopyObject(ro, sd, cl, 1, &cp), CKR_OK);
+        rd[0].ulValueLen = 32;
+        rd[1].ulValueLen = 32;
+        f->C_GetAttributeValue(ro, cp, rd, 2);
+        check("copy: new label, same value", cp != sd && rd[0].ulValueLen == 4 && !memcmp(vb, "copy", 4) &&
+                                              rd[1].ulValueLen == 9 && !memcmp(vb + 32, "v2-longer", 9));
+        rd[0].ulValueLen = 32;
+        f->C_GetAttributeValue(ro, sd, rd, 1);
+        check("copy: the original is unchanged", rd[0].ulValueLen == 7);
+        rv_is("copy: CKA_TOKEN = TRUE", f->C_CopyObject(ro, sd, bad2, 1, &cp2), CKR_TEMPLATE_INCONSISTENT);
+        rv_is("copy: CKA_SBRGUARD_CA = TRUE", f->C_CopyObject(ro, sd, bad3, 1, &cp2), CKR_TEMPLATE_INCONSISTENT);
+        rv_is("copy: CKA_CLASS", f->C_CopyObject(ro, sd, bad1 + 1, 1, &cp2), CKR_ATTRIBUTE_READ_ONLY);
+        rv_is("copy: NULL new handle", f->C_CopyObject(ro, sd, cl, 1, NULL), CKR_ARGUMENTS_BAD);
+        rv_is("copy: a token object is not copyable", f->C_CopyObject(rw, ec_pub, cl, 1, &cp2), CKR_ACTION_PROHIBITED);
+        CK_ATTRIBUTE ft[] = {{CKA_CLASS, &dcl, sizeof dcl}, {CKA_TOKEN, &no, 1}, {CKA_VALUE, "v", 1},
+                             {CKA_MODIFIABLE, &no, 1}, {CKA_COPYABLE, &no, 1}};
+        rv_is("set/copy: a session object made with CKA_MODIFIABLE = CKA_COPYABLE = FALSE",
+              f->C_CreateObject(ro, ft, 5, &fx), CKR_OK);
+        rv_is("set: it is not modifiable", f->C_SetAttributeValue(ro, fx, cl, 1), CKR_ACTION_PROHIBITED);
+        rv_is("copy: it is not copyable", f->C_CopyObject(ro, fx, cl, 1, &cp2), CKR_ACTION_PROHIBITED);
+        CK_SESSION_HANDLE cs;
+        f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &cs);
+        rv_is("copy: into another session", f->C_CopyObject(cs, sd, NULL, 0, &cp2), CKR_OK);
+        f->C_CloseSession(cs);
+        rv_is("copy: the copy dies with the session that made it", f->C_GetAttributeValue(ro, cp2, rd, 1),
+              CKR_OBJECT_HANDLE_INVALID);
+        f->C_DestroyObject(ro, sd);
+        f->C_DestroyObject(ro, cp);
+        f->C_DestroyObject(ro, fx);
     }
 
     /* RNG and functions we do not offer. */
