@@ -97,6 +97,21 @@ static CK_RV p11_obj_view(CK_OBJECT_HANDLE h, struct p11_view *v)
     return rv;
 }
 
+CK_RV p11_object_class(CK_OBJECT_HANDLE h, CK_OBJECT_CLASS *cls)
+{
+    struct p11_view *v = malloc(sizeof(*v));
+    if (!v)
+        return CKR_HOST_MEMORY;
+    CK_RV rv = p11_obj_view(h, v);
+    const struct p11_attr *a = rv == CKR_OK ? p11_view_find(v, CKA_CLASS) : NULL;
+    if (rv == CKR_OK && (!a || a->len != sizeof(*cls)))
+        rv = CKR_GENERAL_ERROR;
+    else if (rv == CKR_OK)
+        memcpy(cls, v->buf + a->off, sizeof(*cls));
+    free(v);
+    return rv;
+}
+
 static CK_RV p11_attr_copy(CK_ATTRIBUTE *t, const struct p11_view *v)
 {
     const struct p11_attr *a = p11_view_find(v, t->type);

@@ -153,6 +153,8 @@ CK_RV p11_view_build(struct p11_view *v, const struct p11_rec *r, unsigned kind,
 /* 1 if every template attribute is present, readable and equal. */
 int p11_view_match(const struct p11_view *v, const CK_ATTRIBUTE *t, CK_ULONG n);
 void p11_rec_from_sg(struct p11_rec *r, const sg_object *o);
+/* CKA_CLASS of any handle the application may see (object.c). */
+CK_RV p11_object_class(CK_OBJECT_HANDLE h, CK_OBJECT_CLASS *cls);
 
 /* ---- templates (tmpl.c) ------------------------------------------------ */
 enum p11_ctx { P11_C_CERT = 1, P11_C_DATA = 2, P11_C_PUB = 4, P11_C_PRIV = 8, P11_C_EVIDENCE = 16 };
