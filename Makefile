@@ -16,10 +16,12 @@ APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl 
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
 	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev \
-	clang libclang-rt-14-dev chromium fonts-dejavu-core
+	clang libclang-rt-14-dev chromium fonts-dejavu-core \
+	python3-pykcs11 libnss3-tools openjdk-17-jdk-headless p11-kit-modules
 # Commands whose absence triggers `make deps`.
-DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2 chromium
-DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
+DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2 chromium \
+	certutil modutil java keytool p11-kit
+DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) /usr/lib/python3/dist-packages/PyKCS11/__init__.py \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla

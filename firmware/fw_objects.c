@@ -92,8 +92,11 @@ int fw_key_is_ca(unsigned handle)
 static uint32_t listed_flags(unsigned h)
 {
     uint32_t f = idx[h].flags;
+    /* The CA binding belongs to the private key. */
     if (idx[h].type == FW_REC_TYPE_KEY && fw_key_is_ca(h))
         f |= SG_OBJ_CA;
+    if (f & SG_OBJ_PRIV_GONE)
+        f &= ~(uint32_t)SG_OBJ_CA;
     return f;
 }
 
@@ -107,6 +110,9 @@ static int visible(const fw_req *r, unsigned h)
 int fw_object_load(unsigned handle, uint8_t want_type, const uint8_t **body, size_t *len)
 {
     if (!live(handle) || (want_type && idx[handle].type != want_type))
+        return FW_E_NO_OBJECT;
+    /* A key whose private half was destroyed cannot sign or be escrowed. */
+    if (want_type == FW_REC_TYPE_KEY && (idx[handle].flags & SG_OBJ_PRIV_GONE))
         return FW_E_NO_OBJECT;
     return fw_store_read(handle, body, len);
 }
@@ -219,15 +225,70 @@ int fw_cmd_create_object(fw_req *r)
     return fw_put_u(r, SG_T_HANDLE, slot, 2);
 }
 
+/* Destroys one half of key pair h: the public key object (the record only
+ * notes it) or the private key (the record is rewritten without it, and the
+ * older copy that still holds it is erased). */
+static int destroy_part(unsigned h, uint32_t part)
+{
+    uint32_t gone = part == SG_PART_PRIVATE ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE;
+    const uint8_t *b, *v;
+    size_t len, cap, off = 0, out = 0, vl;
+    uint8_t t, fl[4];
+    int rc;
+    if (idx[h].flags & gone)
+        return FW_E_NO_OBJECT;
+    if (part == SG_PART_PRIVATE) {
+        fw_log_ev ev = { .event = SG_LOG_EV_KEY_DESTROY, .handle = h, .value = FW_REC_TYPE_KEY };
+        if ((rc = fw_log_append(&ev)))
+            return rc;
+    }
+    if ((rc = fw_store_read(h, &b, &len)))
+        return rc;
+    /* The compose buffer is the one just read: compacted in place (the
+     * write position never passes the read position). */
+    uint8_t *w = fw_store_compose(&cap);
+    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+        if (t == SG_T_FLAGS || (part == SG_PART_PRIVATE && t == FW_T_PRIVKEY))
+            continue;
+        memmove(w + out, v - 3, 3 + vl);
+        out += 3 + vl;
+    }
+    fw_zeroize(w + out, len - out);
+    sg_be_put(fl, idx[h].flags | gone, 4);
+    if (sg_tlv_append(w, cap, &out, SG_T_FLAGS, fl, 4)) {
+        fw_store_wipe();
+        return FW_E_INTERNAL;
+    }
+    if ((rc = fw_store_commit(h, FW_REC_TYPE_KEY, fw_token_epoch(), out)))
+        return rc;
+    rc = part == SG_PART_PRIVATE ? fw_store_scrub(h) : FW_OK;
+    fw_objects_reindex(h);
+    return rc;
+}
+
 int fw_cmd_destroy_object(fw_req *r)
 {
     unsigned h;
+    uint32_t part = 0;
+    const uint8_t *pv;
+    size_t pl;
     int rc;
     if ((rc = fw_require_user(r)) || (rc = handle_arg(r, &h)))
         return rc;
-    /* A CA certificate stays while its key exists: unbinding would turn a
-     * CA key back into one that signs without the policy. */
-    if (idx[h].type == FW_REC_TYPE_CERT && live(idx[h].bound_key))
+    if (fw_arg_opt(r, SG_T_KEY_PART, &pv, &pl) == FW_OK &&
+        (fw_arg_u(r, SG_T_KEY_PART, 1, &part) || (part != SG_PART_PRIVATE && part != SG_PART_PUBLIC) ||
+         idx[h].type != FW_REC_TYPE_KEY))
+        return FW_E_ARGS;
+    /* One half, while the other stays; the second half takes the record. */
+    if (part && !(idx[h].flags & (part == SG_PART_PRIVATE ? SG_OBJ_PUB_GONE : SG_OBJ_PRIV_GONE)))
+        return destroy_part(h, part);
+    if (part && (idx[h].flags & (part == SG_PART_PRIVATE ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE)))
+        return FW_E_NO_OBJECT;
+    /* A CA certificate stays while its key's private half exists:
+     * unbinding would turn a CA key back into one that signs without the
+     * policy. */
+    if (idx[h].type == FW_REC_TYPE_CERT && live(idx[h].bound_key) &&
+        !(idx[idx[h].bound_key].flags & SG_OBJ_PRIV_GONE))
         return FW_E_PROHIBITED;
     /* An escrowed key stays for the bundle's period (SBR 6.3.2, 4.12.1). */
     if (idx[h].type == FW_REC_TYPE_ESCROW && (rc = fw_escrow_may_destroy(h)))
@@ -236,7 +297,7 @@ int fw_cmd_destroy_object(fw_req *r)
     uint8_t t = idx[h].type;
     fw_log_ev ev = { .event = t == FW_REC_TYPE_CERT ? SG_LOG_EV_CA_UNBIND : SG_LOG_EV_KEY_DESTROY, .handle = h,
                      .value = t == FW_REC_TYPE_CERT ? idx[h].bound_key : t };
-    int logged = t == FW_REC_TYPE_KEY || t == FW_REC_TYPE_ESCROW || (t == FW_REC_TYPE_CERT && idx[h].bound_key);
+    int logged = (t == FW_REC_TYPE_KEY && !(idx[h].flags & SG_OBJ_PRIV_GONE)) || t == FW_REC_TYPE_ESCROW || (t == FW_REC_TYPE_CERT && idx[h].bound_key);
     if (logged && (rc = fw_log_append(&ev)))
         return rc;
     if ((rc = fw_store_commit(h, FW_REC_TYPE_FREE, fw_token_epoch(), 0)))
@@ -290,7 +351,7 @@ int fw_cmd_bind_ca(fw_req *r)
     int rc;
     if ((rc = fw_require_user(r)) || (rc = handle_arg(r, &key)))
         return rc;
-    if (idx[key].type != FW_REC_TYPE_KEY)
+    if (idx[key].type != FW_REC_TYPE_KEY || (idx[key].flags & SG_OBJ_PRIV_GONE))
         return FW_E_NO_OBJECT;
     if (fw_arg(r, SG_T_VALUE, &cert, &cert_len) || cert_len == 0 || cert_len > SG_MAX_VALUE)
         return FW_E_ARGS;

@@ -156,9 +156,10 @@ int fw_store_commit(unsigned slot, uint8_t type, uint32_t epoch, size_t len)
 int fw_store_scrub(unsigned slot)
 {
     uint32_t ss = hal_flash_sector_size();
-    if (slot >= FW_STORE_ALL_SLOTS || slots[slot].type != FW_REC_TYPE_FREE)
+    if (slot >= FW_STORE_ALL_SLOTS || slots[slot].copy > 1)
         return FW_E_INTERNAL;
-    /* The current copy is the FREE record itself; erase only the other. */
+    /* The current copy (a FREE record, or a key record rewritten without
+     * its private key) stays; the other, older one is erased. */
     unsigned other = slots[slot].copy == 0 ? 1 : 0;
     for (uint32_t o = 0; o < FW_REC_SIZE; o += ss)
         if (hal_flash_erase((area_off(slot, other) + o) / ss))

@@ -19,17 +19,28 @@
 #include <time.h>
 #include <unistd.h>
 #include "../../firmware/fw.h"
+#include "sbrguard/tlv.h"
 #include "sim.h"
 
 /* A frame must arrive whole within this time once its first byte has. */
 #define FRAME_TIMEOUT_MS 2000
+/* Idle connections are dropped (and logged out) so that clients that hold
+ * a connection and send nothing cannot lock everyone else out: after
+ * --idle-timeout seconds without a request, or SILENT_S if no request
+ * ever came (every client starts with HELLO at once). */
+#define IDLE_TIMEOUT_S 300
+#define SILENT_S 10
 
 typedef struct {
     int fd;
+    int talked;          /* served at least one frame */
     size_t have, need;
-    long long deadline;
+    long long deadline;  /* of the frame in progress */
+    long long last;      /* accept or the last frame served */
     uint8_t in[SG_MAX_FRAME];
 } conn;
+
+static long long idle_ms = IDLE_TIMEOUT_S * 1000LL;
 
 static conn conns[FW_MAX_CHANNELS];
 static uint8_t out[SG_MAX_FRAME];
@@ -101,9 +112,40 @@ static void service(unsigned ch)
         size_t n = fw_handle_frame(ch, c->in, c->have, out, sizeof out, &reset);
         int lost = send_all(c->fd, out, n);
         c->have = c->need = 0;
+        c->talked = 1;
+        c->last = now_ms();
         if (reset || lost)
             drop(ch);
     }
+}
+
+static long long idle_deadline(const conn *c)
+{
+    long long lim = idle_ms;
+    if (!c->talked && lim > SILENT_S * 1000LL)
+        lim = SILENT_S * 1000LL;
+    return c->last + lim;
+}
+
+/* Over the limit: the client is told why (SG_ST_BUSY with a message) and
+ * closed, rather than hanging in the listen queue. */
+static void refuse_busy(int fd)
+{
+    static uint8_t f[SG_FRAME_HDR_LEN + 160];
+    char msg[128];
+    size_t off = 0;
+    int n = snprintf(msg, sizeof msg, "all %u connections in use; idle ones close after %lld s", FW_MAX_CHANNELS,
+                     idle_ms / 1000);
+    if (n > 0 && (size_t)n < sizeof msg &&
+        !sg_tlv_append(f + SG_FRAME_HDR_LEN, sizeof f - SG_FRAME_HDR_LEN, &off, SG_T_MESSAGE, msg, (size_t)n)) {
+        f[0] = 'S';
+        f[1] = 'G';
+        f[2] = SG_PROTO_VERSION;
+        f[3] = SG_ST_BUSY;
+        sg_be_put(f + 4, off, 4);
+        (void)!send(fd, f, SG_FRAME_HDR_LEN + off, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    close(fd);
 }
 
 static int open_flash(const char *path)
@@ -161,9 +203,12 @@ static int listen_on(const char *path)
 static int usage(int rc)
 {
     fprintf(rc ? stderr : stdout,
-            "usage: sbrguard-token --socket PATH --flash FILE\n"
+            "usage: sbrguard-token --socket PATH --flash FILE [--idle-timeout SECONDS]\n"
             "Runs the sbrguard firmware on the sim board: link on the UNIX socket PATH,\n"
-            "flash in FILE (created blank if missing). Stops on SIGTERM or SIGINT.\n");
+            "flash in FILE (created blank if missing). Stops on SIGTERM or SIGINT.\n"
+            "At most %u connections; one without a request for SECONDS (default %d;\n"
+            "%d if it never sent one) is closed, and its login with it.\n",
+            FW_MAX_CHANNELS, IDLE_TIMEOUT_S, SILENT_S);
     return rc;
 }
 
@@ -177,7 +222,13 @@ int main(int argc, char **argv)
             sock = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--flash"))
             flash = argv[++i];
-        else
+        else if (i + 1 < argc && !strcmp(argv[i], "--idle-timeout")) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 86400)
+                return usage(2);
+            idle_ms = v * 1000LL;
+        } else
             return usage(2);
     }
     if (!sock || !flash)
@@ -213,11 +264,18 @@ int main(int argc, char **argv)
                 reply_error(i, SG_ST_TIMEOUT);
                 continue;
             }
+            long long idle = idle_deadline(&conns[i]);
+            if (!conns[i].have && now >= idle) {
+                fprintf(stderr, "sbrguard-token: channel %u idle for %lld s: closed\n", i, (now - conns[i].last) / 1000);
+                drop(i);
+                continue;
+            }
             map[n] = i;
             pf[n].fd = conns[i].fd;
             pf[n++].events = POLLIN;
-            if (conns[i].have && conns[i].deadline - now < timeout)
-                timeout = (int)(conns[i].deadline - now);
+            long long next = conns[i].have ? conns[i].deadline : idle;
+            if (next - now < timeout)
+                timeout = (int)(next - now);
         }
         if (poll(pf, n, timeout) < 0)
             continue;
@@ -230,7 +288,7 @@ int main(int argc, char **argv)
             while (cfd >= 0 && i < FW_MAX_CHANNELS && conns[i].fd >= 0)
                 i++;
             if (cfd >= 0 && i == FW_MAX_CHANNELS) {
-                close(cfd); /* all channels busy */
+                refuse_busy(cfd);
             } else if (cfd >= 0) {
                 /* A client that stops reading must not stall the token:
                  * a response it does not take within this time drops it. */
@@ -238,6 +296,8 @@ int main(int argc, char **argv)
                 setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
                 conns[i].fd = cfd;
                 conns[i].have = conns[i].need = 0;
+                conns[i].talked = 0;
+                conns[i].last = now_ms();
                 fw_logout_channel(i);
             }
         }

@@ -147,7 +147,12 @@ static int start(const char *home, const char *board)
                    "none", "-semihosting-config", "enable=on,target=native", "-chardev", chardev, "-serial",
                    "chardev:link", "-kernel", bin, (char *)NULL);
         } else {
-            execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, (char *)NULL);
+            /* The config's `idle-timeout = SECONDS`: idle connections close. */
+            char idle[16];
+            if (sg_conf_get("idle-timeout", idle, sizeof idle) == SG_OK)
+                execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, "--idle-timeout", idle, (char *)NULL);
+            else
+                execl(bin, "sbrguard-token", "--socket", sock, "--flash", flash, (char *)NULL);
         }
         _exit(127);
     }
@@ -194,8 +199,12 @@ static int status(void)
     sg_client *c;
     sg_info in;
     char sock[PATH_MAX];
-    if (sg_socket_path(sock, sizeof sock) || sg_connect(&c, NULL)) {
-        printf("token: not reachable at %s\n", sock);
+    int cr = SG_E_ARGS;
+    if (sg_socket_path(sock, sizeof sock) || (cr = sg_connect(&c, NULL)) != SG_OK) {
+        if (cr == SG_E_BUSY)
+            printf("token: busy at %s: %s\n", sock, sg_connect_detail());
+        else
+            printf("token: not reachable at %s\n", sock);
         return 3;
     }
     int rc = sg_get_info(c, &in);

@@ -82,6 +82,8 @@ int cli_connect(sg_client **c)
         rc = sg_connect(c, path);
     if (rc == SG_OK)
         return 0;
+    if (rc == SG_E_BUSY)
+        return cli_fail("token busy at %s: %s; retry later", path, *sg_connect_detail() ? sg_connect_detail() : "every connection is in use");
     return cli_fail("cannot connect to the token at %s (start it with `sbrguard token start`)",
                     rc == SG_E_ARGS ? "(no socket path)" : path);
 }

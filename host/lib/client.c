@@ -16,11 +16,30 @@
  * shows up as EOF, not as this timeout. */
 #define SG_REPLY_TIMEOUT_S 600
 
+static __thread char connect_detail[128];
+
+const char *sg_connect_detail(void) { return connect_detail; }
+
+static void copy_msg(char *dst, size_t cap, const uint8_t *p, size_t len)
+{
+    const uint8_t *m;
+    size_t ml;
+    dst[0] = 0;
+    if (sg_tlv_find(p, len, SG_T_MESSAGE, &m, &ml) != SG_OK)
+        return;
+    if (ml >= cap)
+        ml = cap - 1;
+    for (size_t i = 0; i < ml; i++)
+        dst[i] = (m[i] >= 0x20 && m[i] < 0x7F) ? (char)m[i] : '?';
+    dst[ml] = 0;
+}
+
 int sg_connect(sg_client **out, const char *path)
 {
     char def[sizeof(((struct sockaddr_un *)0)->sun_path)];
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     *out = NULL;
+    connect_detail[0] = 0;
     if (!path) {
         if (sg_socket_path(def, sizeof def) != SG_OK)
             return SG_E_ARGS;
@@ -44,9 +63,10 @@ int sg_connect(sg_client **out, const char *path)
         return SG_E_NOMEM;
     }
     c->fd = fd;
-    if (sg_hello(c) != SG_OK) {
+    int hr = sg_hello(c);
+    if (hr != SG_OK) {
         sg_free(c);
-        return SG_E_CONNECT;
+        return hr == SG_E_BUSY ? SG_E_BUSY : SG_E_CONNECT;
     }
     *out = c;
     return SG_OK;
@@ -59,6 +79,15 @@ void sg_free(sg_client *c)
     if (c->fd >= 0)
         close(c->fd);
     free(c);
+}
+
+int sg_alive(sg_client *c)
+{
+    struct pollfd pf = { .fd = c->fd, .events = POLLIN };
+    if (c->fd < 0)
+        return 0;
+    int n = poll(&pf, 1, 0);
+    return n == 0;
 }
 
 int sg_last_status(const sg_client *c) { return c->last_status; }
@@ -155,11 +184,16 @@ int sg_hello(sg_client *c)
         hdr[3] = SG_CMD_HELLO;
         sg_tlv_append(c->req, sizeof c->req, &off, SG_T_NONCE, nonce, sizeof nonce);
         sg_be_put(hdr + 4, off, 4);
-        if (write_all(c->fd, hdr, sizeof hdr) || write_all(c->fd, c->req, off))
+        /* A token over its connection limit says so and closes, maybe
+         * before it saw the HELLO: its answer is read even then. */
+        int wfail = write_all(c->fd, hdr, sizeof hdr) || write_all(c->fd, c->req, off);
+        if (wfail && tries)
             return SG_E_IO;
         for (;;) {
             struct pollfd pf = { .fd = c->fd, .events = POLLIN };
-            int n = poll(&pf, 1, HELLO_QUIET_MS);
+            int n = poll(&pf, 1, wfail ? 1000 : HELLO_QUIET_MS);
+            if (wfail && n == 0)
+                return SG_E_IO;
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
@@ -174,6 +208,10 @@ int sg_hello(sg_client *c)
             uint8_t st = hdr[3];
             if (rc != SG_OK)
                 continue;
+            if (st == SG_ST_BUSY) {
+                copy_msg(connect_detail, sizeof connect_detail, c->resp, len);
+                return SG_E_BUSY;
+            }
             if (st == SG_ST_OK && sg_tlv_find(c->resp, len, SG_T_NONCE, &v, &vl) == SG_OK &&
                 vl == sizeof nonce && !memcmp(v, nonce, sizeof nonce))
                 return SG_OK;
@@ -234,14 +272,6 @@ int sg_call(sg_client *c, uint8_t cmd, size_t req_len)
     c->last_msg[0] = 0;
     if (st == SG_ST_OK)
         return SG_OK;
-    const uint8_t *m;
-    size_t ml;
-    if (sg_tlv_find(c->resp, c->resp_len, SG_T_MESSAGE, &m, &ml) == SG_OK) {
-        if (ml >= sizeof c->last_msg)
-            ml = sizeof c->last_msg - 1;
-        for (size_t i = 0; i < ml; i++)
-            c->last_msg[i] = (m[i] >= 0x20 && m[i] < 0x7F) ? (char)m[i] : '?';
-        c->last_msg[ml] = 0;
-    }
+    copy_msg(c->last_msg, sizeof c->last_msg, c->resp, c->resp_len);
     return SG_E_TOKEN;
 }

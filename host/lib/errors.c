@@ -15,6 +15,7 @@ const char *sg_strerror(int err)
     case SG_E_ARGS: return "invalid argument";
     case SG_E_BUFFER: return "buffer too small";
     case SG_E_NOMEM: return "out of memory";
+    case SG_E_BUSY: return "token busy: every connection is in use (retry later)";
     default: return "unknown error";
     }
 }
@@ -60,6 +61,8 @@ static const char *const status_names[] = {
     [SG_ST_BLOCKLIST_ROLLBACK] = "blocklist sequence not above the loaded one (rollback)",
     [SG_ST_BLOCKLIST_MALFORMED] = "malformed blocklist (format, order, truncation or piece order)",
     [SG_ST_BLOCKLIST_TOO_LARGE] = "blocklist above the token's capacity",
+    [SG_ST_RESET] = "token reset",
+    [SG_ST_BUSY] = "token busy",
 };
 
 const char *sg_status_name(int status)

@@ -162,8 +162,8 @@ static int p11_view_key(struct p11_view *v, const struct p11_rec *r, unsigned ki
     e |= p11_put_ulong(v, CKA_CLASS, priv ? CKO_PRIVATE_KEY : CKO_PUBLIC_KEY);
     e |= p11_put_ulong(v, CKA_KEY_TYPE, fam == P11_EC ? CKK_EC : CKK_RSA);
     e |= p11_put_bool(v, CKA_PRIVATE, priv);
-    /* The public half goes only with its private key (C_DestroyObject). */
-    e |= p11_put_bool(v, CKA_DESTROYABLE, priv);
+    /* Each half is destroyed on its own (C_DestroyObject). */
+    e |= p11_put_bool(v, CKA_DESTROYABLE, 1);
     e |= p11_put(v, CKA_ID, r->id, r->id_len);
     e |= p11_put(v, CKA_START_DATE, NULL, 0);
     e |= p11_put(v, CKA_END_DATE, NULL, 0);
@@ -186,6 +186,9 @@ static int p11_view_key(struct p11_view *v, const struct p11_rec *r, unsigned ki
         e |= p11_put_bool(v, CKA_NEVER_EXTRACTABLE, 1);
         e |= p11_put_bool(v, CKA_WRAP_WITH_TRUSTED, 0);
         e |= p11_put_bool(v, CKA_ALWAYS_AUTHENTICATE, 0);
+        int refused = p11_g.refusal_key_set && p11_g.refusal_key == r->handle;
+        e |= p11_put(v, CKA_SBRGUARD_LAST_REFUSAL, refused ? p11_g.refusal : "",
+                     refused ? strlen(p11_g.refusal) : 0);
         if (fam == P11_EC) {
             e |= p11_put_sensitive(v, CKA_VALUE);
         } else {
@@ -263,8 +266,9 @@ CK_RV p11_view_build(struct p11_view *v, const struct p11_rec *r, unsigned kind,
     int e = 0;
     v->n = v->used = 0;
     e |= p11_put_bool(v, CKA_TOKEN, token);
-    e |= p11_put_bool(v, CKA_MODIFIABLE, 0);
-    e |= p11_put_bool(v, CKA_COPYABLE, 0);
+    /* Token objects are fixed; session objects follow their template. */
+    e |= p11_put_bool(v, CKA_MODIFIABLE, !token && !(r->flags & P11_F_FIXED));
+    e |= p11_put_bool(v, CKA_COPYABLE, !token && !(r->flags & P11_F_NOCOPY));
     e |= p11_put(v, CKA_LABEL, r->label, r->label_len);
     if (r->cls == SG_CLASS_KEY && (kind == P11_K_PRIV || kind == P11_K_PUB) &&
         p11_key_family(r->key_type))

@@ -36,8 +36,8 @@ static CK_RV p11_key_by_id(sg_client *c, const CK_ATTRIBUTE *id, uint16_t *key)
     if (rv == CKR_OK)
         rv = p11_check(sg_list(c, list, &n), "list");
     for (size_t i = 0; rv == CKR_OK && i < n; i++) {
-        if (list[i].cls != SG_CLASS_KEY)
-            continue;
+        if (list[i].cls != SG_CLASS_KEY || (list[i].flags & SG_OBJ_PRIV_GONE))
+            continue; /* the binding is the private key's */
         rv = p11_check(sg_get_object(c, list[i].handle, o), "get-object");
         if (rv == CKR_OBJECT_HANDLE_INVALID) {
             rv = CKR_OK;
@@ -134,6 +134,13 @@ static CK_RV p11_create_session(struct p11_session *s, const struct p11_newobj *
     return CKR_OK;
 }
 
+/* CKA_MODIFIABLE / CKA_COPYABLE = FALSE of a session object's template. */
+static uint32_t p11_session_bits(const struct p11_tmpl *t)
+{
+    return (p11_tmpl_bool(t, CKA_MODIFIABLE, CK_TRUE) ? 0 : P11_F_FIXED) |
+           (p11_tmpl_bool(t, CKA_COPYABLE, CK_TRUE) ? 0 : P11_F_NOCOPY);
+}
+
 /* Evidence lives in the module's session only: the token sees it with
  * each TBS it judges (sign.c). */
 static CK_RV p11_create_evidence(struct p11_session *s, CK_ATTRIBUTE_PTR a, CK_ULONG n,
@@ -155,6 +162,7 @@ static CK_RV p11_create_evidence(struct p11_session *s, CK_ATTRIBUTE_PTR a, CK_U
         return CKR_ATTRIBUTE_VALUE_INVALID;
     if ((rv = p11_tmpl_label(&t, no.label, &no.has_label)) != CKR_OK)
         return rv;
+    no.flags = p11_session_bits(&t);
     return p11_create_session(s, &no, out);
 }
 
@@ -202,7 +210,10 @@ static CK_RV p11_create(struct p11_session *s, CK_ATTRIBUTE_PTR a, CK_ULONG n,
     if (priv && p11_g.login != SG_LOGIN_USER)
         return CKR_USER_NOT_LOGGED_IN;
     no.flags = priv ? SG_OBJ_PRIVATE : 0;
-    return token ? p11_create_token(s, &no, ca, out) : p11_create_session(s, &no, out);
+    if (token)
+        return p11_create_token(s, &no, ca, out);
+    no.flags |= p11_session_bits(&t);
+    return p11_create_session(s, &no, out);
 }
 
 CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,

@@ -136,7 +136,9 @@ out:
 }
 
 /* The token's keys are asymmetric and their secret halves never leave it:
- * none is digestible. The error ends the operation like any other. */
+ * no key is digestible (C_DigestKey digests secret keys only); a handle
+ * that is no key at all is CKR_KEY_HANDLE_INVALID. The error ends the
+ * operation like any other. */
 CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
 {
     CK_RV rv = p11_enter();
@@ -149,7 +151,14 @@ CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
         rv = CKR_OPERATION_NOT_INITIALIZED;
         goto out;
     }
-    rv = hKey == CK_INVALID_HANDLE ? CKR_KEY_HANDLE_INVALID : CKR_KEY_INDIGESTIBLE;
+    CK_OBJECT_CLASS cls = CKO_DATA;
+    CK_RV crv = hKey == CK_INVALID_HANDLE ? CKR_OBJECT_HANDLE_INVALID : p11_object_class(hKey, &cls);
+    if (crv == CKR_OBJECT_HANDLE_INVALID || (crv == CKR_OK && cls != CKO_PRIVATE_KEY && cls != CKO_PUBLIC_KEY))
+        rv = CKR_KEY_HANDLE_INVALID;
+    else
+        rv = crv == CKR_OK ? CKR_KEY_INDIGESTIBLE : crv;
+    if (s->dead) /* the link dropped meanwhile: the session is gone already */
+        goto out;
     p11_digest_reset(s);
 out:
     p11_leave();

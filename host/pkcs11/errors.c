@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The one table from libsbrguard errors (SG_E_*, negative) and token
  * statuses (SG_ST_*, positive) to CKR_*. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <syslog.h>
 #include "p11.h"
 
 struct p11_errmap {
@@ -18,6 +21,7 @@ static const struct p11_errmap p11_errors[] = {
     {SG_E_ARGS, CKR_ARGUMENTS_BAD, 0},
     {SG_E_BUFFER, CKR_GENERAL_ERROR, 0}, /* the module sizes its buffers */
     {SG_E_NOMEM, CKR_HOST_MEMORY, 0},
+    {SG_E_BUSY, CKR_DEVICE_ERROR, 1},
     /* Link-level statuses: the token resets the link after them. */
     {SG_ST_FRAME, CKR_DEVICE_ERROR, 1},
     {SG_ST_VERSION, CKR_DEVICE_ERROR, 1},
@@ -50,6 +54,76 @@ static const struct p11_errmap p11_errors[] = {
     {SG_ST_LOG_CORRUPT, CKR_DEVICE_ERROR, 0},
 };
 
+/* Where refusals and connection failures are told without
+ * SBRGUARD_P11_DEBUG: the config's `p11-log = stderr|syslog|off`
+ * (default stderr), read once per process. */
+enum { P11_LOG_UNSET = -1, P11_LOG_OFF, P11_LOG_STDERR, P11_LOG_SYSLOG };
+static int p11_log_mode = P11_LOG_UNSET;
+
+static int p11_log_get(void)
+{
+    if (p11_log_mode == P11_LOG_UNSET) {
+        char v[16];
+        p11_log_mode = P11_LOG_STDERR;
+        if (sg_conf_get("p11-log", v, sizeof v) == SG_OK) {
+            if (!strcmp(v, "off"))
+                p11_log_mode = P11_LOG_OFF;
+            else if (!strcmp(v, "syslog"))
+                p11_log_mode = P11_LOG_SYSLOG;
+        }
+    }
+    return p11_log_mode;
+}
+
+void p11_note(const char *fmt, ...)
+{
+    char line[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    int m = p11_debug() ? P11_LOG_STDERR : p11_log_get();
+    if (m == P11_LOG_STDERR)
+        fprintf(stderr, "sbrguard-pkcs11: %s\n", line);
+    else if (m == P11_LOG_SYSLOG)
+        syslog(LOG_USER | LOG_NOTICE, "sbrguard-pkcs11: %s", line);
+}
+
+/* One line for what every user should see: a connection that cannot be
+ * made (busy, unreachable) or a policy refusal with its reason codes. */
+static void p11_tell(int sgrv, int code, const char *what)
+{
+    if (sgrv == SG_E_BUSY) {
+        const char *d = sg_connect_detail();
+        p11_note("%s: token busy%s%s (CKR_DEVICE_ERROR)", what, *d ? ": " : "", d);
+    } else if (sgrv == SG_E_CONNECT) {
+        char path[108] = "";
+        sg_socket_path(path, sizeof path);
+        p11_note("%s: cannot reach the token at %s (CKR_DEVICE_ERROR)", what, path);
+    } else if (sgrv == SG_E_TOKEN && code == SG_ST_POLICY_REJECTED) {
+        p11_note("%s: refused by the token's policy: %s (CKR_FUNCTION_REJECTED)", what, p11_g.refusal);
+    }
+}
+
+/* The last refusal's reason codes, "code [SBR s], ..." (p11_g.refusal). */
+static void p11_refusal_keep(const sg_client *c)
+{
+    sg_reason r[16];
+    size_t n = sg_last_reasons(c, r, 16), off = 0;
+    const char *m = sg_last_message(c);
+    p11_g.refusal[0] = 0;
+    for (size_t i = 0; i < n && i < 16; i++) {
+        int w = snprintf(p11_g.refusal + off, sizeof p11_g.refusal - off, "%s%s [SBR %s]", i ? ", " : "", r[i].code,
+                         *r[i].section ? r[i].section : "-");
+        if (w < 0 || (size_t)w >= sizeof p11_g.refusal - off)
+            break;
+        off += (size_t)w;
+    }
+    if (!off && m && *m)
+        snprintf(p11_g.refusal, sizeof p11_g.refusal, "%s", m);
+    p11_g.refusal_seq++;
+}
+
 CK_RV p11_check(int sgrv, const char *what)
 {
     if (sgrv == SG_OK)
@@ -66,8 +140,15 @@ CK_RV p11_check(int sgrv, const char *what)
     }
     /* An unknown status is from a newer token; an unknown error a bug. */
     CK_RV rv = m ? m->rv : (code > 0 ? CKR_DEVICE_ERROR : CKR_GENERAL_ERROR);
+    if (sgrv == SG_E_TOKEN && code == SG_ST_POLICY_REJECTED && p11_g.client)
+        p11_refusal_keep(p11_g.client);
+    if (!p11_debug())
+        p11_tell(sgrv, code, what);
     if (p11_debug()) {
+        const char *d = sgrv == SG_E_BUSY ? sg_connect_detail() : "";
         const char *msg = sgrv == SG_E_TOKEN && p11_g.client ? sg_last_message(p11_g.client) : "";
+        if (*d)
+            msg = d;
         fprintf(stderr, "sbrguard-pkcs11: %s: %s%s%s -> CKR 0x%lx\n", what,
                 sgrv == SG_E_TOKEN ? sg_status_name(code) : sg_strerror(code),
                 msg && *msg ? ": " : "", msg ? msg : "", (unsigned long)rv);

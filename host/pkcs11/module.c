@@ -111,6 +111,16 @@ CK_RV p11_client(sg_client **c)
     /* A forked child must not share the parent's socket (and login). */
     if (p11_g.client && p11_g.pid != getpid())
         p11_link_lost();
+    /* The token closes connections idle for its idle timeout: a module
+     * that was not logged in just reconnects; a login is gone with it. */
+    if (p11_g.client && !sg_alive(p11_g.client)) {
+        int was = p11_g.login != SG_LOGIN_NONE;
+        p11_link_lost();
+        if (was) {
+            p11_note("the token closed the idle connection: logged out, sessions closed (CKR_DEVICE_ERROR)");
+            return CKR_DEVICE_ERROR;
+        }
+    }
     if (!p11_g.client) {
         sg_client *nc = NULL;
         int rv = sg_connect(&nc, NULL);
@@ -161,6 +171,7 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
     p11_g.next_session = 1;
     p11_g.next_obj = 1;
     p11_init_pid = getpid();
+    p11_events_reset();
     atomic_store(&p11_initialized, 1);
 out:
     pthread_mutex_unlock(&p11_init_lock);

@@ -18,6 +18,9 @@ static int p11_user(void)
  * the user is logged in. */
 static int p11_visible(uint8_t cls, unsigned kind, uint32_t flags)
 {
+    /* Each half of a key pair is its own object, destroyed on its own. */
+    if (cls == SG_CLASS_KEY && (flags & (kind == P11_K_PRIV ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE)))
+        return 0;
     if (kind == P11_K_PRIV || (cls != SG_CLASS_KEY && (flags & SG_OBJ_PRIVATE)))
         return p11_user();
     return 1;
@@ -94,6 +97,21 @@ static CK_RV p11_obj_view(CK_OBJECT_HANDLE h, struct p11_view *v)
     return rv;
 }
 
+CK_RV p11_object_class(CK_OBJECT_HANDLE h, CK_OBJECT_CLASS *cls)
+{
+    struct p11_view *v = malloc(sizeof(*v));
+    if (!v)
+        return CKR_HOST_MEMORY;
+    CK_RV rv = p11_obj_view(h, v);
+    const struct p11_attr *a = rv == CKR_OK ? p11_view_find(v, CKA_CLASS) : NULL;
+    if (rv == CKR_OK && (!a || a->len != sizeof(*cls)))
+        rv = CKR_GENERAL_ERROR;
+    else if (rv == CKR_OK)
+        memcpy(cls, v->buf + a->off, sizeof(*cls));
+    free(v);
+    return rv;
+}
+
 static CK_RV p11_attr_copy(CK_ATTRIBUTE *t, const struct p11_view *v)
 {
     const struct p11_attr *a = p11_view_find(v, t->type);
@@ -142,20 +160,206 @@ CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
     return rv;
 }
 
+/* The attributes C_SetAttributeValue and C_CopyObject may change on a
+ * module session object (spec 4.4-4.6: label, ID, application, a data
+ * object's value); 0 if it may not. Class, token, private, the CA flag and
+ * every derived attribute are read-only, so a session object never becomes
+ * a CA object. */
+static size_t p11_modifiable_max(uint8_t cls, CK_ATTRIBUTE_TYPE t)
+{
+    switch (t) {
+    case CKA_LABEL: return SG_MAX_LABEL;
+    case CKA_ID: return cls == SG_CLASS_CERT || cls == SG_CLASS_DATA ? SG_MAX_ID : 0;
+    case CKA_APPLICATION: return cls == SG_CLASS_DATA ? SG_MAX_APPLICATION : 0;
+    case CKA_VALUE: return cls == SG_CLASS_DATA ? SG_MAX_VALUE : 0;
+    default: return 0;
+    }
+}
+
+/* Checks the whole template before anything changes (all or nothing). */
+static CK_RV p11_mod_check(const struct p11_sobj *so, const struct p11_view *v, const CK_ATTRIBUTE *t,
+                           CK_ULONG n, int copy)
+{
+    for (CK_ULONG i = 0; i < n; i++) {
+        const CK_ATTRIBUTE *a = &t[i];
+        if (!a->pValue && a->ulValueLen)
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+        /* Spec: a copy may restate CKA_TOKEN/CKA_PRIVATE; a session object
+         * stays one and cannot become a CA object. */
+        if (copy && (a->type == CKA_TOKEN || a->type == CKA_SBRGUARD_CA)) {
+            if (a->ulValueLen != sizeof(CK_BBOOL))
+                return CKR_ATTRIBUTE_VALUE_INVALID;
+            if (*(const CK_BBOOL *)a->pValue)
+                return CKR_TEMPLATE_INCONSISTENT;
+            continue;
+        }
+        if (copy && a->type == CKA_PRIVATE) {
+            if (a->ulValueLen != sizeof(CK_BBOOL))
+                return CKR_ATTRIBUTE_VALUE_INVALID;
+            if ((*(const CK_BBOOL *)a->pValue != 0) != ((so->rec.flags & SG_OBJ_PRIVATE) != 0))
+                return CKR_TEMPLATE_INCONSISTENT;
+            continue;
+        }
+        size_t max = p11_modifiable_max(so->rec.cls, a->type);
+        if (!max)
+            return p11_view_find(v, a->type) ? CKR_ATTRIBUTE_READ_ONLY : CKR_ATTRIBUTE_TYPE_INVALID;
+        if (a->ulValueLen > max || (a->type == CKA_LABEL && memchr(a->pValue, 0, a->ulValueLen)))
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    return CKR_OK;
+}
+
+/* The value of field type in the new object: the template's, else rec's. */
+static const CK_ATTRIBUTE *p11_mod_get(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRIBUTE_TYPE type)
+{
+    const CK_ATTRIBUTE *last = NULL;
+    for (CK_ULONG i = 0; i < n; i++)
+        if (t[i].type == type)
+            last = &t[i];
+    return last;
+}
+
+/* Builds into dst (a fresh buffer) the record of so with the template's
+ * values applied. */
+static CK_RV p11_mod_build(const struct p11_sobj *so, const CK_ATTRIBUTE *t, CK_ULONG n, struct p11_rec *r,
+                           uint8_t **buf)
+{
+    struct {
+        CK_ATTRIBUTE_TYPE type;
+        const uint8_t **ptr;
+        size_t *len;
+    } f[] = {
+        {CKA_ID, &r->id, &r->id_len},
+        {CKA_VALUE, &r->value, &r->value_len},
+        {CKA_APPLICATION, &r->application, &r->application_len},
+        {CKA_LABEL, &r->label, &r->label_len},
+    };
+    *r = so->rec;
+    size_t total = r->host_attrs_len;
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        const CK_ATTRIBUTE *a = p11_mod_get(t, n, f[i].type);
+        if (a) {
+            *f[i].ptr = a->pValue;
+            *f[i].len = a->ulValueLen;
+        }
+        total += *f[i].len;
+    }
+    uint8_t *b = malloc(total ? total : 1), *p = b;
+    if (!b)
+        return CKR_HOST_MEMORY;
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        if (*f[i].len)
+            memcpy(p, *f[i].ptr, *f[i].len);
+        *f[i].ptr = p;
+        p += *f[i].len;
+    }
+    if (r->host_attrs_len)
+        memcpy(p, r->host_attrs, r->host_attrs_len);
+    r->host_attrs = p;
+    *buf = b;
+    return CKR_OK;
+}
+
+/* A token object: not modifiable (CKA_MODIFIABLE = FALSE). A request that
+ * would move a CA binding (CKA_ID, CKA_SBRGUARD_CA of a CA key or
+ * certificate) is also told on stderr/syslog. */
+static CK_RV p11_mod_token(CK_OBJECT_HANDLE h, const CK_ATTRIBUTE *t, CK_ULONG n, const char *what)
+{
+    struct p11_view *v = malloc(sizeof(*v));
+    if (!v)
+        return CKR_HOST_MEMORY;
+    CK_RV rv = p11_obj_view(h, v);
+    if (rv == CKR_OK) {
+        const struct p11_attr *ca = p11_view_find(v, CKA_SBRGUARD_CA);
+        int is_ca = ca && ca->len == 1 && v->buf[ca->off];
+        for (CK_ULONG i = 0; is_ca && i < n; i++)
+            if (t[i].type == CKA_ID || t[i].type == CKA_SBRGUARD_CA) {
+                p11_note("%s: refused: it would move the CA binding of object 0x%lx (CKR_ACTION_PROHIBITED)", what,
+                         (unsigned long)h);
+                break;
+            }
+        rv = CKR_ACTION_PROHIBITED;
+    }
+    free(v);
+    return rv;
+}
+
 CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-    (void)hObject;
-    (void)pTemplate;
-    (void)ulCount;
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
     struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
+    struct p11_view *v = NULL;
+    struct p11_sobj *so;
+    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
+        goto out;
+    if (!pTemplate && ulCount) {
+        rv = CKR_ARGUMENTS_BAD;
+    } else if (!(hObject & P11_H_SESSION)) {
+        rv = p11_mod_token(hObject, pTemplate, ulCount, "C_SetAttributeValue");
+    } else if (!(so = p11_sobj_find(hObject))) {
+        rv = CKR_OBJECT_HANDLE_INVALID;
+    } else if (so->rec.flags & P11_F_FIXED) {
+        rv = CKR_ACTION_PROHIBITED;
+    } else if (!(v = malloc(sizeof(*v)))) {
+        rv = CKR_HOST_MEMORY;
+    } else if ((rv = p11_view_build(v, &so->rec, P11_K_OTHER, 0, 0)) == CKR_OK &&
+               (rv = p11_mod_check(so, v, pTemplate, ulCount, 0)) == CKR_OK) {
+        struct p11_rec r;
+        uint8_t *buf;
+        if ((rv = p11_mod_build(so, pTemplate, ulCount, &r, &buf)) == CKR_OK) {
+            free(so->buf);
+            so->buf = buf;
+            so->rec = r;
+        }
+    }
+out:
+    free(v);
     p11_leave();
-    /* Every object is CKA_MODIFIABLE = FALSE. */
-    return rv == CKR_OK ? CKR_ACTION_PROHIBITED : rv;
+    return rv;
+}
+
+CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
+                   CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phNewObject)
+{
+    CK_RV rv = p11_enter();
+    if (rv != CKR_OK)
+        return rv;
+    struct p11_session *s;
+    struct p11_view *v = NULL;
+    struct p11_sobj *so, *n = NULL;
+    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
+        goto out;
+    if ((!pTemplate && ulCount) || !phNewObject) {
+        rv = CKR_ARGUMENTS_BAD;
+    } else if (!(hObject & P11_H_SESSION)) {
+        rv = p11_mod_token(hObject, pTemplate, ulCount, "C_CopyObject"); /* CKA_COPYABLE = FALSE */
+    } else if (!(so = p11_sobj_find(hObject))) {
+        rv = CKR_OBJECT_HANDLE_INVALID;
+    } else if (so->rec.flags & P11_F_NOCOPY) {
+        rv = CKR_ACTION_PROHIBITED;
+    } else if (!(v = malloc(sizeof(*v))) || !(n = calloc(1, sizeof(*n)))) {
+        rv = CKR_HOST_MEMORY;
+    } else if ((rv = p11_view_build(v, &so->rec, P11_K_OTHER, 0, 0)) == CKR_OK &&
+               (rv = p11_mod_check(so, v, pTemplate, ulCount, 1)) == CKR_OK &&
+               (rv = p11_mod_build(so, pTemplate, ulCount, &n->rec, &n->buf)) == CKR_OK) {
+        n->owner = s->handle;
+        n->handle = P11_H_SESSION | (p11_g.next_obj & 0x7FFFFFFFUL);
+        p11_g.next_obj = (p11_g.next_obj + 1) & 0x7FFFFFFFUL;
+        if (p11_g.next_obj == 0)
+            p11_g.next_obj = 1;
+        n->next = p11_g.objs;
+        p11_g.objs = n;
+        *phNewObject = n->handle;
+        n = NULL;
+    }
+out:
+    free(n);
+    free(v);
+    p11_leave();
+    return rv;
 }
 
 /* Matches the attributes that need no fetch; others are checked later. */
@@ -381,12 +585,13 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
     }
     if ((rv = p11_fetch(th, kind, o)) != CKR_OK)
         goto out;
-    if (kind == P11_K_PUB)
-        rv = CKR_ACTION_PROHIBITED; /* destroy the private key instead */
-    else if (!(s->flags & CKF_RW_SESSION))
+    if (!(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
     else if ((rv = p11_client(&c)) == CKR_OK)
-        rv = p11_check(sg_destroy_object(c, th), "destroy");
+        rv = p11_check(o->cls == SG_CLASS_KEY
+                           ? sg_destroy_key_part(c, th, kind == P11_K_PRIV ? SG_PART_PRIVATE : SG_PART_PUBLIC)
+                           : sg_destroy_object(c, th),
+                       "destroy");
 out:
     free(o);
     p11_leave();

@@ -22,6 +22,9 @@
 #define P11_K_OTHER 3u /* certificate or data object */
 #define P11_CLS_EVIDENCE 0xE5u /* module-only record class: CKO_SBRGUARD_EVIDENCE */
 #define P11_H_SESSION 0x80000000UL
+/* Module-only bits in a session object's p11_rec.flags (never sent). */
+#define P11_F_FIXED 0x10000000u  /* created with CKA_MODIFIABLE = FALSE */
+#define P11_F_NOCOPY 0x20000000u /* created with CKA_COPYABLE = FALSE */
 #define P11_HANDLE(h, kind) ((((CK_OBJECT_HANDLE)(h)) << 2) | (kind))
 
 /* ---- module state (module.c) ------------------------------------------- */
@@ -47,6 +50,7 @@ struct p11_session {
     size_t nfound, pos;
     struct p11_sign sign;
     struct p11_digest *digest; /* C_DigestInit..C_Digest(Final), host-side (digest.c) */
+    struct p11_verify *verify; /* C_VerifyInit..C_Verify(Final), host-side (verify.c) */
 };
 
 /* An object's fields, from the token (sg_object) or a module session object. */
@@ -80,6 +84,10 @@ struct p11_global {
     CK_SESSION_HANDLE next_session;
     struct p11_sobj *objs;
     CK_ULONG next_obj;
+    char refusal[512];      /* last policy refusal: "code [SBR s], ..." */
+    unsigned refusal_seq;   /* counts refusals (p11_check) */
+    uint16_t refusal_key;   /* token handle of the key refused (sign.c), if refusal_key_set */
+    int refusal_key_set;
 };
 extern struct p11_global p11_g;
 
@@ -105,6 +113,8 @@ void p11_find_reset(struct p11_session *s);
 void p11_sign_reset(struct p11_sign *op);
 struct p11_digest;
 void p11_digest_reset(struct p11_session *s);
+struct p11_verify;
+void p11_verify_reset(struct p11_session *s);
 
 /* ---- mechanisms (slot.c) ----------------------------------------------- */
 enum p11_family { P11_EC = 1, P11_RSA = 2 };
@@ -117,6 +127,8 @@ struct p11_mech {
     CK_MECHANISM_TYPE hash; /* hash-and-sign: its hash, else 0 */
 };
 const struct p11_mech *p11_mech_find(CK_MECHANISM_TYPE type);
+/* A mechanism's parameters (PSS) as the token takes them (sign.c). */
+CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out);
 /* Mechanisms of a key family with a capability flag (CKA_ALLOWED_MECHANISMS). */
 size_t p11_mechs_for(int family, CK_FLAGS flag, CK_MECHANISM_TYPE *out, size_t cap);
 int p11_key_family(int key_type);
@@ -141,6 +153,8 @@ CK_RV p11_view_build(struct p11_view *v, const struct p11_rec *r, unsigned kind,
 /* 1 if every template attribute is present, readable and equal. */
 int p11_view_match(const struct p11_view *v, const CK_ATTRIBUTE *t, CK_ULONG n);
 void p11_rec_from_sg(struct p11_rec *r, const sg_object *o);
+/* CKA_CLASS of any handle the application may see (object.c). */
+CK_RV p11_object_class(CK_OBJECT_HANDLE h, CK_OBJECT_CLASS *cls);
 
 /* ---- templates (tmpl.c) ------------------------------------------------ */
 enum p11_ctx { P11_C_CERT = 1, P11_C_DATA = 2, P11_C_PUB = 4, P11_C_PRIV = 8, P11_C_EVIDENCE = 16 };
@@ -190,5 +204,9 @@ size_t p11_der_hdr(uint8_t tag, size_t len, uint8_t out[4]);
 /* Copies s into a blank-padded fixed-size PKCS#11 field. */
 void p11_pad(unsigned char *dst, size_t cap, const char *s, size_t len);
 int p11_debug(void);
+/* Forgets the slot-event baseline (events.c), at C_Initialize. */
+void p11_events_reset(void);
+/* One line to stderr or syslog (config `p11-log`, default stderr). */
+void p11_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -63,6 +63,7 @@ void p11_session_close(struct p11_session *s)
     p11_find_reset(s);
     p11_sign_reset(&s->sign);
     p11_digest_reset(s);
+    p11_verify_reset(s);
     p11_sobjs_free_owned(s->handle);
 }
 

@@ -59,7 +59,7 @@ static void p11_authz_mech(size_t t, const sg_mech *given, sg_mech *out)
     }
 }
 
-static CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out)
+CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out)
 {
     memset(out, 0, sizeof(*out));
     out->mech = (uint32_t)m->type;
@@ -134,7 +134,7 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
         return CKR_HOST_MEMORY;
     if ((rv = p11_client(&c)) == CKR_OK)
         rv = p11_check(sg_get_object(c, (uint16_t)(key >> 2), o), "get-object");
-    if (rv == CKR_OBJECT_HANDLE_INVALID || (rv == CKR_OK && o->cls != SG_CLASS_KEY))
+    if (rv == CKR_OBJECT_HANDLE_INVALID || (rv == CKR_OK && (o->cls != SG_CLASS_KEY || (o->flags & SG_OBJ_PRIV_GONE))))
         rv = CKR_KEY_HANDLE_INVALID;
     else if (rv == CKR_OK && p11_key_family(o->key_type) != m->family)
         rv = CKR_KEY_TYPE_INCONSISTENT;
@@ -343,6 +343,11 @@ static CK_RV p11_sign_do(struct p11_sign *op, const uint8_t *data, size_t len, C
     if (rv == CKR_OK)
         *sig_len = n;
 end:
+    /* CKA_SBRGUARD_LAST_REFUSAL of this key: the reasons p11_check kept. */
+    if (rv == CKR_FUNCTION_REJECTED) {
+        p11_g.refusal_key = op->key;
+        p11_g.refusal_key_set = 1;
+    }
     p11_sign_reset(op);
     return rv;
 }

@@ -33,6 +33,16 @@
 #define CKA_SBRGUARD_BOUND_KEY (SG_P11_VENDOR_BASE | 0x02UL)
 
 /**
+ * UTF-8 string, read-only, private keys: why the token's policy last refused
+ * a signature or authorization with this key in this process, as
+ * "CODE [SBR SECTION], CODE [SBR SECTION], ..." (the token's reason codes,
+ * docs/reasons.md); empty if it refused nothing yet. Every client sees a
+ * refusal only as CKR_FUNCTION_REJECTED; this attribute (and one line on
+ * stderr or syslog, config `p11-log`) says why.
+ */
+#define CKA_SBRGUARD_LAST_REFUSAL (SG_P11_VENDOR_BASE | 0x03UL)
+
+/**
  * Vendor object class (CKA_CLASS): signed validation evidence for the TBS
  * certificates this session submits (docs/evidence.md). A session object
  * only (CKA_TOKEN = FALSE) with CKA_VALUE = the DER evidence (at most

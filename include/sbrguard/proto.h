@@ -54,7 +54,7 @@ enum sg_cmd {
     SG_CMD_GET_OBJECT = 0x09,    /**< HANDLE -> object TLVs */
     SG_CMD_SIGN = 0x0A,          /**< HANDLE, MECH, DATA, [PSS_*, EVIDENCE] -> SIGNATURE */
     SG_CMD_CREATE_OBJECT = 0x0B, /**< CLASS, VALUE, [ID, LABEL, APPLICATION, FLAGS, HOST_ATTRS] -> HANDLE */
-    SG_CMD_DESTROY_OBJECT = 0x0C,/**< HANDLE */
+    SG_CMD_DESTROY_OBJECT = 0x0C,/**< HANDLE, [KEY_PART] */
     SG_CMD_RANDOM = 0x0D,        /**< COUNT -> VALUE */
     SG_CMD_BIND_CA = 0x0E,       /**< HANDLE (key), VALUE (CA cert DER), [LABEL, HOST_ATTRS] -> HANDLE (cert) */
     /* 0x0F stays unassigned. */
@@ -101,6 +101,7 @@ enum sg_status {
     /* 30..39: policy bundle and key escrow, SG_ST_* in sbrguard/bundle.h. */
     /* 40..43: the link and the board. */
     SG_ST_RESET = 40,           /**< unsolicited, sent at boot: the token reset; a request in flight and the login are gone */
+    SG_ST_BUSY = 41,            /**< unsolicited, then closed: every link connection is in use ([MESSAGE]) */
 };
 
 /* TLV tags. */
@@ -125,6 +126,7 @@ enum sg_tag {
     SG_T_APPLICATION = 0x12,
     SG_T_EVIDENCE = 0x13,    /**< signed validation evidence for the TBS (docs/evidence.md) */
     SG_T_COUNT = 0x14,       /**< u16 */
+    SG_T_KEY_PART = 0x15,    /**< u8 SG_PART_*: DESTROY_OBJECT of one half of a key pair */
     SG_T_FW_VERSION = 0x20,  /**< u8 major, u8 minor */
     SG_T_SERIAL = 0x21,      /**< SG_SERIAL_LEN printable characters */
     SG_T_TOKEN_FLAGS = 0x22, /**< u32: SG_TF_* */
@@ -178,6 +180,11 @@ enum sg_key_type {
 #define SG_OBJ_CA 0x0001u      /**< key: CA key, signs only what the policy accepts */
 #define SG_OBJ_PRIVATE 0x0002u /**< data object: readable only after user login */
 #define SG_OBJ_CA_CERT 0x0004u /**< certificate bound to a key as its CA certificate */
+#define SG_OBJ_PUB_GONE 0x0008u  /**< key: its public key object was destroyed; the private key stays */
+#define SG_OBJ_PRIV_GONE 0x0010u /**< key: its private key was destroyed (scrubbed); only the public key remains */
+/* The halves of a key pair (SG_T_KEY_PART): each is destroyed on its own;
+ * the record goes with the second. The CA binding is the private key's. */
+enum sg_key_part { SG_PART_PRIVATE = 1, SG_PART_PUBLIC = 2 };
 
 /* Token flags (SG_T_TOKEN_FLAGS). */
 #define SG_TF_INITIALIZED 0x0001u

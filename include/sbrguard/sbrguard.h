@@ -31,6 +31,7 @@ enum sg_error {
     SG_E_ARGS = -5,      /**< caller error: bad argument or too long */
     SG_E_BUFFER = -6,    /**< output buffer too small (needed length is returned) */
     SG_E_NOMEM = -7,
+    SG_E_BUSY = -8,      /**< the token serves its maximum of connections; sg_connect_detail() */
 };
 
 typedef struct sg_client sg_client;
@@ -106,8 +107,16 @@ typedef struct {
 } sg_board_status;
 int sg_board_info(sg_client *c, sg_board_status *b);
 
-/** Connects to the token at path (NULL: sg_socket_path()). */
+/** Connects to the token at path (NULL: sg_socket_path()). SG_E_BUSY when
+ * the token serves as many connections as it can (it drops idle ones after
+ * its idle timeout), with the token's detail in sg_connect_detail(). */
 int sg_connect(sg_client **out, const char *path);
+/** Detail of this thread's last failed sg_connect() ("" if none). */
+const char *sg_connect_detail(void);
+/** Between requests: 0 if the token has closed the connection (its idle
+ * timeout) or said something unasked (a reset), so login and authorizations
+ * are gone; 1 if it looks usable. */
+int sg_alive(sg_client *c);
 void sg_free(sg_client *c);
 
 /** Token status of the last SG_E_TOKEN result, detail message (may be ""). */
@@ -152,6 +161,10 @@ int sg_create_object(sg_client *c, int cls, const uint8_t *value, size_t value_l
                      const uint8_t *application, size_t application_len, uint32_t flags,
                      const uint8_t *host_attrs, size_t host_attrs_len, uint16_t *handle);
 int sg_destroy_object(sg_client *c, uint16_t handle);
+/** Destroys one half (SG_PART_PRIVATE or SG_PART_PUBLIC) of a key pair; the
+ * other stays (its flags say SG_OBJ_PRIV_GONE / SG_OBJ_PUB_GONE), and the
+ * second half destroyed takes the record. */
+int sg_destroy_key_part(sg_client *c, uint16_t handle, int part);
 
 /** Binds CA certificate cert (DER) to key; the key becomes a CA key. */
 int sg_bind_ca(sg_client *c, uint16_t key, const uint8_t *cert, size_t cert_len,

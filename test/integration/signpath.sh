@@ -188,6 +188,13 @@ refused "SBRGUARD_P11_DEBUG=1 shows the reason codes of a PKCS#11 refusal" \
     'reason sbr\.7\.1\.2\.3\.eku\.prohibited \[SBR 7\.1\.2\.3\(f\)\]' \
     env SBRGUARD_P11_DEBUG=1 LD_PRELOAD="$PRELOAD" pkcs11-tool --module "$MOD" --login --pin $PIN \
     --sign -m ECDSA-SHA256 --id c1 -i "$TMP/bad-eku.der" -o "$TMP/b6.sig"
+refused "without a debug variable: one stderr line per refusal with the codes and sections (p11-log)" \
+    "sbrguard-pkcs11: sign: refused by the token's policy: .*sbr\.7\.1\.2\.3\.eku\.prohibited \[SBR 7\.1\.2\.3\(f\)\]" \
+    p11 --login --pin $PIN --sign -m ECDSA-SHA256 --id c1 -i "$TMP/bad-eku.der" -o "$TMP/b7.sig"
+echo "p11-log = off" >"$TMP/quiet.conf"
+SBRGUARD_CONF=$TMP/quiet.conf p11 --login --pin $PIN --sign -m ECDSA-SHA256 --id c1 -i "$TMP/bad-eku.der" \
+    -o "$TMP/b8.sig" >"$TMP/out" 2>&1
+check "p11-log = off: no refusal line" bash -c "! grep -q 'sbrguard-pkcs11:' '$TMP/out'"
 check "no signature file was left by a refusal" test ! -s "$TMP/b1.sig" -a ! -s "$TMP/b2.sig"
 
 # --- (c) pre-authorized: the TBS first, then one raw-digest signature --------------------------

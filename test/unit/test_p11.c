@@ -161,6 +161,15 @@ static void digests(void)
     CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestKey(s, priv) == CKR_KEY_INDIGESTIBLE &&
               f->C_DigestFinal(s, out, &n) == CKR_OPERATION_NOT_INITIALIZED,
           "digest: C_DigestKey of a token key -> CKR_KEY_INDIGESTIBLE, operation ended");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestKey(s, (priv & ~3UL) | 2) == CKR_KEY_INDIGESTIBLE,
+          "digest: C_DigestKey of a public key -> CKR_KEY_INDIGESTIBLE");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestKey(s, 0x3FFF1) == CKR_KEY_HANDLE_INVALID &&
+              f->C_DigestFinal(s, out, &n) == CKR_OPERATION_NOT_INITIALIZED,
+          "digest: C_DigestKey of no object -> CKR_KEY_HANDLE_INVALID, operation ended");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestKey(s, 0x80000123UL) == CKR_KEY_HANDLE_INVALID,
+          "digest: C_DigestKey of an unknown session handle -> CKR_KEY_HANDLE_INVALID");
+    CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestKey(s, CK_INVALID_HANDLE) == CKR_KEY_HANDLE_INVALID,
+          "digest: C_DigestKey of CK_INVALID_HANDLE -> CKR_KEY_HANDLE_INVALID");
     CHECK(f->C_DigestInit(s, &m) == CKR_OK && f->C_DigestFinal(s, out, NULL) == CKR_ARGUMENTS_BAD &&
               f->C_DigestFinal(s, out, &n) == CKR_OPERATION_NOT_INITIALIZED,
           "digest: C_DigestFinal with NULL length -> CKR_ARGUMENTS_BAD, operation ended");

@@ -205,6 +205,124 @@ static void ca_binding(void)
               SG_ST_POLICY_REJECTED, "key generated as CA refuses before any binding");
 }
 
+
+/* The two halves of a key pair are destroyed on their own (KEY_PART): the
+ * private key leaves the flash at once, the CA binding is the private key's. */
+static th_resp destroy_part(unsigned h, unsigned part, size_t width)
+{
+    th_begin();
+    th_put_u(SG_T_HANDLE, h, 2);
+    th_put_u(SG_T_KEY_PART, part, width);
+    return th_send(0, SG_CMD_DESTROY_OBJECT);
+}
+
+static uint32_t obj_flags(unsigned h, uint8_t *status)
+{
+    th_begin();
+    th_put_u(SG_T_HANDLE, h, 2);
+    th_resp r = th_send(0, SG_CMD_GET_OBJECT);
+    *status = r.status;
+    return (uint32_t)th_get_u(r, SG_T_FLAGS);
+}
+
+static void key_halves(void)
+{
+    static const uint8_t msg[] = "m";
+    static uint8_t priv[200], cert[1024], pub[200];
+    uint8_t st;
+    th_resp r = th_keygen(0, SG_KEY_EC_P256, "halves", 0);
+    unsigned k1 = (unsigned)th_get_u(r, SG_T_HANDLE);
+    CHECK(r.status == SG_ST_OK, "halves: generate a key");
+    CHECK(destroy_part(k1, 3, 1).status == SG_ST_ARGS, "halves: KEY_PART 3: ARGS");
+    CHECK(destroy_part(k1, 0, 1).status == SG_ST_ARGS, "halves: KEY_PART 0: ARGS");
+    CHECK(destroy_part(k1, SG_PART_PUBLIC, 2).status == SG_ST_ARGS, "halves: KEY_PART of 2 bytes: ARGS");
+    CHECK(destroy_part(k1, SG_PART_PUBLIC, 1).status == SG_ST_OK, "halves: destroy the public key");
+    CHECK(obj_flags(k1, &st) & SG_OBJ_PUB_GONE && st == SG_ST_OK, "halves: the record says PUB_GONE");
+    CHECK(th_sign(0, k1, SG_MECH_ECDSA_SHA256, msg, sizeof msg).status == SG_ST_OK, "halves: the private key still signs");
+    CHECK(destroy_part(k1, SG_PART_PUBLIC, 1).status == SG_ST_NO_OBJECT, "halves: the public key again: NO_OBJECT");
+    CHECK(destroy_part(k1, SG_PART_PRIVATE, 1).status == SG_ST_OK, "halves: then the private key");
+    obj_flags(k1, &st);
+    CHECK(st == SG_ST_NO_OBJECT, "halves: the second half takes the record");
+
+    r = th_keygen(0, SG_KEY_EC_P256, "halves 2", 0);
+    unsigned k2 = (unsigned)th_get_u(r, SG_T_HANDLE);
+    const uint8_t *b, *v;
+    size_t len, off = 0, vl, pl = 0;
+    uint8_t t;
+    size_t privlen = 0;
+    if (r.status == SG_ST_OK && fw_store_read(k2, &b, &len) == FW_OK)
+        while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1)
+            if (t == FW_T_PRIVKEY && vl <= sizeof priv) {
+                memcpy(priv, v, vl);
+                privlen = vl;
+            }
+    CHECK(privlen > 16 && memmem(th_flash, sizeof th_flash, priv, privlen), "halves: the private key is in the flash");
+    CHECK(destroy_part(k2, SG_PART_PRIVATE, 1).status == SG_ST_OK, "halves: destroy only the private key");
+    CHECK(!memmem(th_flash, sizeof th_flash, priv, privlen), "halves: no copy of the private key is left in the flash");
+    uint32_t fl = obj_flags(k2, &st);
+    CHECK(st == SG_ST_OK && (fl & SG_OBJ_PRIV_GONE), "halves: the public key stays, flagged PRIV_GONE");
+    CHECK(th_sign(0, k2, SG_MECH_ECDSA_SHA256, msg, sizeof msg).status == SG_ST_NO_OBJECT,
+          "halves: without its private key the key cannot sign: NO_OBJECT");
+    CHECK(th_boot() == FW_OK && th_login(0, SG_USER_USER, PIN) == SG_ST_OK, "halves: reboot");
+    fl = obj_flags(k2, &st);
+    CHECK(st == SG_ST_OK && (fl & SG_OBJ_PRIV_GONE) && th_sign(0, k2, SG_MECH_ECDSA_SHA256, msg, sizeof msg).status == SG_ST_NO_OBJECT,
+          "halves: the state survives a reboot");
+    CHECK(destroy_part(k2, SG_PART_PRIVATE, 1).status == SG_ST_NO_OBJECT, "halves: the private key again: NO_OBJECT");
+    CHECK(destroy_part(k2, SG_PART_PUBLIC, 1).status == SG_ST_OK, "halves: then the public key");
+
+    /* A bound CA key: the binding goes with the private key. */
+    r = th_keygen(0, SG_KEY_EC_P256, "halves CA", 0);
+    unsigned k3 = (unsigned)th_get_u(r, SG_T_HANDLE);
+    const uint8_t *p = th_get(r, SG_T_PUBKEY, &pl);
+    if (!p || pl > sizeof pub) {
+        CHECK(0, "halves: CA key");
+        return;
+    }
+    memcpy(pub, p, pl);
+    size_t cl = fake_cert(pub, pl, cert);
+    th_begin();
+    th_put_u(SG_T_HANDLE, k3, 2);
+    th_put(SG_T_VALUE, cert, cl);
+    r = th_send(0, SG_CMD_BIND_CA);
+    unsigned crt = (unsigned)th_get_u(r, SG_T_HANDLE);
+    CHECK(r.status == SG_ST_OK, "halves: bind a CA certificate");
+    CHECK(destroy_part(k3, SG_PART_PUBLIC, 1).status == SG_ST_OK, "halves: destroy the CA key's public key");
+    CHECK(th_sign(0, k3, SG_MECH_ECDSA_SHA256, msg, sizeof msg).status == SG_ST_POLICY_REJECTED,
+          "halves: the private key stays a CA key (signs only what the policy accepts)");
+    th_begin();
+    th_put_u(SG_T_HANDLE, crt, 2);
+    CHECK(th_send(0, SG_CMD_DESTROY_OBJECT).status == SG_ST_PROHIBITED, "halves: its CA certificate still cannot be deleted");
+    r = th_keygen(0, SG_KEY_EC_P256, "halves CA 2", 0);
+    unsigned k4 = (unsigned)th_get_u(r, SG_T_HANDLE);
+    p = th_get(r, SG_T_PUBKEY, &pl);
+    if (!p || pl > sizeof pub) {
+        CHECK(0, "halves: CA key 2");
+        return;
+    }
+    memcpy(pub, p, pl);
+    cl = fake_cert(pub, pl, cert);
+    th_begin();
+    th_put_u(SG_T_HANDLE, k4, 2);
+    th_put(SG_T_VALUE, cert, cl);
+    r = th_send(0, SG_CMD_BIND_CA);
+    unsigned crt4 = (unsigned)th_get_u(r, SG_T_HANDLE);
+    CHECK(r.status == SG_ST_OK && destroy_part(k4, SG_PART_PRIVATE, 1).status == SG_ST_OK,
+          "halves: bind a second CA key, destroy its private key");
+    fl = obj_flags(k4, &st);
+    CHECK(st == SG_ST_OK && !(fl & SG_OBJ_CA), "halves: its public key is no CA key");
+    th_begin();
+    th_put_u(SG_T_HANDLE, k4, 2);
+    th_put(SG_T_VALUE, cert, cl);
+    CHECK(th_send(0, SG_CMD_BIND_CA).status == SG_ST_NO_OBJECT, "halves: a public key alone cannot be bound");
+    th_begin();
+    th_put_u(SG_T_HANDLE, crt4, 2);
+    CHECK(th_send(0, SG_CMD_DESTROY_OBJECT).status == SG_ST_OK, "halves: its certificate can now be deleted");
+    th_begin();
+    th_put_u(SG_T_HANDLE, crt, 2);
+    th_put_u(SG_T_KEY_PART, SG_PART_PUBLIC, 1);
+    CHECK(th_send(0, SG_CMD_DESTROY_OBJECT).status == SG_ST_ARGS, "halves: KEY_PART on a certificate: ARGS");
+}
+
 static void objects(void)
 {
     th_begin();
@@ -289,6 +407,7 @@ int main(void)
     lockout();
     keys();
     ca_binding();
+    key_halves();
     objects();
     random_bytes();
     return CHECK_DONE();

@@ -52,4 +52,6 @@ else:
          .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False)
          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ee), critical=False)
          .add_extension(x509.SubjectAlternativeName([x509.RFC822Name("alice@example.com")]), critical=False))
-    open(sys.argv[3], "wb").write(b.sign(throwaway, hashes.SHA256()).tbs_certificate_bytes)
+    # MKCA_HASH=sha384: the TBS announces ecdsa-with-SHA384 (a P-384 CA key).
+    h = hashes.SHA384() if os.environ.get("MKCA_HASH") == "sha384" else hashes.SHA256()
+    open(sys.argv[3], "wb").write(b.sign(throwaway, h).tbs_certificate_bytes)
