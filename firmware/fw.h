@@ -134,7 +134,24 @@ const char *fw_token_serial(void);
 int fw_token_initialized(void);
 int fw_login_state(unsigned chan);
 void fw_logout_channel(unsigned chan);
-int fw_require_user(const fw_req *r);
+/** Who may call a command (fw_core.c's table, enforced before the handler). */
+enum fw_role {
+    FW_ROLE_PUBLIC = 0, /**< anyone, any state */
+    FW_ROLE_INIT = 1,   /**< an initialized token, no login needed */
+    FW_ROLE_LOGIN = 2,  /**< either user logged in on this channel */
+    FW_ROLE_USER = 3,   /**< the user logged in on this channel */
+    FW_ROLE_SO = 4,     /**< the security officer logged in on this channel */
+};
+typedef struct {
+    uint8_t cmd;     /**< SG_CMD_* */
+    uint8_t role;    /**< enum fw_role */
+    uint8_t changes; /**< may change flash or the token's state */
+    uint8_t logged;  /**< may write log entries */
+    int (*fn)(fw_req *r);
+} fw_cmd;
+/** The command table and its length (tests walk it). */
+const fw_cmd *fw_cmd_table(size_t *n);
+
 int fw_cmd_info(fw_req *r);
 int fw_cmd_init_token(fw_req *r);
 int fw_cmd_login(fw_req *r);

@@ -205,10 +205,6 @@ int fw_cmd_blocklist_load(fw_req *r)
     size_t len;
     uint32_t off;
     int rc;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
-    if (fw_login_state(r->chan) != SG_LOGIN_SO)
-        return FW_E_NOT_LOGGED_IN;
     if (fw_arg_u(r, SG_T_BL_OFFSET, 4, &off) || fw_arg(r, SG_T_DATA, &data, &len))
         return FW_E_ARGS;
     if (capacity() == 0)

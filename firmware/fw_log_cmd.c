@@ -136,8 +136,6 @@ int fw_log_checkpoint_sign(void)
 
 static int need_log(fw_req *r)
 {
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
     if (!fw_lg.present) {
         r->msg = "no enforcement log on this token";
         return FW_E_LOG_CORRUPT;
@@ -158,8 +156,6 @@ static int arg_u64(const fw_req *r, uint8_t tag, uint64_t *v)
 int fw_cmd_log_info(fw_req *r)
 {
     uint32_t st = 0;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
     if (!fw_lg.present)
         st |= SG_LOG_ST_NO_LOG;
     if (fw_lg.corrupt)
@@ -381,8 +377,6 @@ int fw_cmd_log_ack(fw_req *r)
     int rc;
     if ((rc = need_log(r)))
         return rc;
-    if (fw_login_state(r->chan) != SG_LOGIN_SO)
-        return FW_E_NOT_LOGGED_IN;
     if (fw_lg.corrupt)
         return FW_E_LOG_CORRUPT;
     if (fw_arg(r, SG_T_LOG_NOTE, &v, &vl) || vl > SG_LOG_MAX_NOTE * 4)

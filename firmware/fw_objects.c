@@ -119,8 +119,6 @@ int fw_object_load(unsigned handle, uint8_t want_type, const uint8_t **body, siz
 
 int fw_cmd_list(fw_req *r)
 {
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
     for (unsigned s = 1; s < FW_STORE_SLOTS; s++) {
         if (!live(s) || !visible(r, s))
             continue;
@@ -150,8 +148,6 @@ int fw_cmd_get_object(fw_req *r)
     size_t len, off = 0, vl;
     uint8_t t;
     int rc;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
     if ((rc = handle_arg(r, &h)) || (rc = fw_store_read(h, &b, &len)))
         return rc;
     if (fw_put_u(r, SG_T_CLASS, idx[h].type, 1))
@@ -204,8 +200,6 @@ int fw_cmd_create_object(fw_req *r)
     uint8_t *w;
     unsigned slot;
     int rc;
-    if ((rc = fw_require_user(r)))
-        return rc;
     if (fw_arg_u(r, SG_T_CLASS, 1, &cls) || (cls != SG_CLASS_CERT && cls != SG_CLASS_DATA) ||
         fw_arg(r, SG_T_VALUE, &val, &vl) || vl > SG_MAX_VALUE || (cls == SG_CLASS_CERT && vl == 0))
         return FW_E_ARGS;
@@ -273,7 +267,7 @@ int fw_cmd_destroy_object(fw_req *r)
     const uint8_t *pv;
     size_t pl;
     int rc;
-    if ((rc = fw_require_user(r)) || (rc = handle_arg(r, &h)))
+    if ((rc = handle_arg(r, &h)))
         return rc;
     if (fw_arg_opt(r, SG_T_KEY_PART, &pv, &pl) == FW_OK &&
         (fw_arg_u(r, SG_T_KEY_PART, 1, &part) || (part != SG_PART_PRIVATE && part != SG_PART_PUBLIC) ||
@@ -349,7 +343,7 @@ int fw_cmd_bind_ca(fw_req *r)
     size_t cert_len, spki_len, len, pub_len = 0, off, cap;
     uint8_t *w, t;
     int rc;
-    if ((rc = fw_require_user(r)) || (rc = handle_arg(r, &key)))
+    if ((rc = handle_arg(r, &key)))
         return rc;
     if (idx[key].type != FW_REC_TYPE_KEY || (idx[key].flags & SG_OBJ_PRIV_GONE))
         return FW_E_NO_OBJECT;

@@ -87,10 +87,6 @@ int fw_cmd_policy_load(fw_req *r)
     pol_bundle b;
     uint8_t hash[32];
     int rc;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
-    if (fw_login_state(r->chan) != SG_LOGIN_SO)
-        return FW_E_NOT_LOGGED_IN;
     if (fw_arg(r, SG_T_BUNDLE, &der, &len))
         return FW_E_ARGS;
     if (len > SG_BUNDLE_MAX || len > (fw_store_compose(&cap), cap))
@@ -136,8 +132,6 @@ int fw_cmd_policy_info(fw_req *r)
     const uint8_t *key, *der;
     size_t key_len, len;
     pol_bundle b;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
     if (fw_token_policy_key(&key, &key_len) == FW_OK && fw_put(r, SG_T_POLICY_KEY, key, key_len))
         return FW_E_INTERNAL;
     if (!cur.present)

@@ -182,18 +182,9 @@ void fw_logout_channel(unsigned chan)
         login[chan] = SG_LOGIN_NONE;
 }
 
-int fw_require_user(const fw_req *r)
-{
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
-    return login[r->chan] == SG_LOGIN_USER ? FW_OK : FW_E_NOT_LOGGED_IN;
-}
-
-/* The user type of LOGIN and SET_PIN, on an initialized token. */
+/* The user type of LOGIN and SET_PIN. */
 static int user_type_arg(const fw_req *r, uint32_t *ut)
 {
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
     if (fw_arg_u(r, SG_T_USER_TYPE, 1, ut) || (*ut != SG_USER_SO && *ut != SG_USER_USER))
         return FW_E_ARGS;
     return FW_OK;
@@ -398,8 +389,6 @@ int fw_cmd_login(fw_req *r)
 
 int fw_cmd_logout(fw_req *r)
 {
-    if (login[r->chan] == SG_LOGIN_NONE)
-        return FW_E_NOT_LOGGED_IN;
     login[r->chan] = SG_LOGIN_NONE;
     return FW_OK;
 }
@@ -409,10 +398,6 @@ int fw_cmd_init_pin(fw_req *r)
     const uint8_t *pin;
     size_t len;
     int rc;
-    if (!fw_token_initialized())
-        return FW_E_NOT_INITIALIZED;
-    if (login[r->chan] != SG_LOGIN_SO)
-        return FW_E_NOT_LOGGED_IN;
     if ((rc = fw_log_room(SG_LOG_EV_PIN_INIT)) || (rc = pin_arg(r, SG_T_PIN, &pin, &len)) || (rc = pin_set(0, pin, len)))
         return rc;
     meta.flags |= SG_TF_USER_PIN_SET;
