@@ -8,24 +8,50 @@
  * the same rows also judge the directoryName entries of the SAN, which
  * 7.1.4.2.1 holds to 7.1.4.2.2-7.1.4.2.6 as well. This file holds what the
  * families share: views and SAN mailboxes. */
+#include <string.h>
 #include "pol_mailbox.h"
 #include "pol_rules_name.h"
 
-/* id-on-SmtpUTF8Mailbox 1.3.6.1.5.5.7.8.9 (RFC 9598). */
+/* id-on-SmtpUTF8Mailbox 1.3.6.1.5.5.7.8.9 (RFC 9598); pkcs-9 emailAddress. */
 static const uint8_t oid_smtputf8[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x08, 0x09 };
+static const uint8_t oid_email[] = { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 };
+
+int pol_attr_kind(pol_slice oid)
+{
+    if (oid.len == 3 && oid.p[0] == 0x55 && oid.p[1] == 0x04) { /* id-at (2.5.4) */
+        switch (oid.p[2]) {
+        case 3: return A_CN;
+        case 4: return A_SURNAME;
+        case 5: return A_SERIAL;
+        case 6: return A_C;
+        case 7: return A_L;
+        case 8: return A_ST;
+        case 9: return A_STREET;
+        case 10: return A_O;
+        case 11: return A_OU;
+        case 12: return A_TITLE;
+        case 17: return A_POSTAL;
+        case 42: return A_GIVEN;
+        case 65: return A_PSEUDONYM;
+        case 97: return A_ORGID;
+        default: return A_OTHER;
+        }
+    }
+    return oid.len == sizeof oid_email && !memcmp(oid.p, oid_email, sizeof oid_email) ? A_EMAIL : A_OTHER;
+}
 
 void pol_name_count(const nview *v, uint8_t cnt[A_COUNT])
 {
     for (int k = 0; k < A_COUNT; k++)
         cnt[k] = 0;
     for (uint8_t i = 0; i < v->n; i++)
-        cnt[attr_kind(v->a[i].oid)]++;
+        cnt[pol_attr_kind(v->a[i].oid)]++;
 }
 
 int pol_name_has(const nview *v, int kind)
 {
     for (uint8_t i = 0; i < v->n; i++)
-        if (attr_kind(v->a[i].oid) == kind)
+        if (pol_attr_kind(v->a[i].oid) == kind)
             return 1;
     return 0;
 }
@@ -34,7 +60,7 @@ int pol_name_has(const nview *v, int kind)
 int pol_name_equals_some(const nview *v, int kind, uint8_t tag, pol_slice val)
 {
     for (uint8_t i = 0; i < v->n; i++)
-        if (attr_kind(v->a[i].oid) == kind && pol_str_eq(v->a[i].tag, v->a[i].value, tag, val))
+        if (pol_attr_kind(v->a[i].oid) == kind && pol_str_eq(v->a[i].tag, v->a[i].value, tag, val))
             return 1;
     return 0;
 }

@@ -5,7 +5,6 @@
  * turns a family's list of rows into its rule table. */
 #ifndef POL_RULES_NAME_H
 #define POL_RULES_NAME_H
-#include <string.h>
 #include "pol_int.h"
 
 /* The attributes of the tables of 7.1.4.2.3-7.1.4.2.6, then "Other". */
@@ -14,31 +13,8 @@ enum attr_kind {
     A_L, A_ST, A_POSTAL, A_C, A_OTHER, A_COUNT
 };
 
-static inline int attr_kind(pol_slice oid)
-{
-    /* pkcs-9 emailAddress */
-    static const uint8_t oid_email[] = { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 };
-    if (oid.len == 3 && oid.p[0] == 0x55 && oid.p[1] == 0x04) { /* id-at (2.5.4) */
-        switch (oid.p[2]) {
-        case 3: return A_CN;
-        case 4: return A_SURNAME;
-        case 5: return A_SERIAL;
-        case 6: return A_C;
-        case 7: return A_L;
-        case 8: return A_ST;
-        case 9: return A_STREET;
-        case 10: return A_O;
-        case 11: return A_OU;
-        case 12: return A_TITLE;
-        case 17: return A_POSTAL;
-        case 42: return A_GIVEN;
-        case 65: return A_PSEUDONYM;
-        case 97: return A_ORGID;
-        default: return A_OTHER;
-        }
-    }
-    return oid.len == sizeof oid_email && !memcmp(oid.p, oid_email, sizeof oid_email) ? A_EMAIL : A_OTHER;
-}
+/* The kind of an attribute type (A_OTHER for any not in the tables). */
+int pol_attr_kind(pol_slice oid);
 
 /* The attributes of one Name: the subject, or a directoryName. */
 typedef struct {

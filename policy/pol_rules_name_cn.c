@@ -11,7 +11,7 @@ static int n_email_syntax(const pol_eval *e, const nview *v)
     pol_mbox mb;
     (void)e;
     for (uint8_t i = 0; i < v->n; i++)
-        if (attr_kind(v->a[i].oid) == A_EMAIL && pol_mailbox_parse(v->a[i].value.p, v->a[i].value.len, 0, &mb))
+        if (pol_attr_kind(v->a[i].oid) == A_EMAIL && pol_mailbox_parse(v->a[i].value.p, v->a[i].value.len, 0, &mb))
             return 1;
     return 0;
 }
@@ -39,7 +39,7 @@ static int n_cn_mailbox_type(const pol_eval *e, const nview *v)
     if (e->type != POL_MAILBOX)
         return 0;
     for (uint8_t i = 0; i < v->n; i++)
-        if (attr_kind(v->a[i].oid) == A_CN && !pol_san_has(e, v->a[i].tag, v->a[i].value))
+        if (pol_attr_kind(v->a[i].oid) == A_CN && !pol_san_has(e, v->a[i].tag, v->a[i].value))
             return 1;
     return 0;
 }
@@ -49,7 +49,7 @@ static int n_cn_organization_type(const pol_eval *e, const nview *v)
         return 0;
     for (uint8_t i = 0; i < v->n; i++) {
         const pol_attr *a = &v->a[i];
-        if (attr_kind(a->oid) == A_CN && !pol_san_has(e, a->tag, a->value) && !pol_name_equals_some(v, A_O, a->tag, a->value))
+        if (pol_attr_kind(a->oid) == A_CN && !pol_san_has(e, a->tag, a->value) && !pol_name_equals_some(v, A_O, a->tag, a->value))
             return 1;
     }
     return 0;
@@ -61,7 +61,7 @@ static int n_cn_mailbox_not_in_san(const pol_eval *e, const nview *v)
         return 0;
     for (uint8_t i = 0; i < v->n; i++) {
         const pol_attr *a = &v->a[i];
-        if (attr_kind(a->oid) == A_CN && pol_str_has(a->tag, a->value, '@') && !pol_san_has(e, a->tag, a->value) &&
+        if (pol_attr_kind(a->oid) == A_CN && pol_str_has(a->tag, a->value, '@') && !pol_san_has(e, a->tag, a->value) &&
             !pol_name_equals_some(v, A_PSEUDONYM, a->tag, a->value))
             return 1;
     }
@@ -73,7 +73,7 @@ static int n_cn_pseudonym(const pol_eval *e, const nview *v)
         return 0;
     for (uint8_t i = 0; i < v->n; i++) {
         const pol_attr *a = &v->a[i];
-        if (attr_kind(a->oid) == A_CN && !pol_str_has(a->tag, a->value, '@') &&
+        if (pol_attr_kind(a->oid) == A_CN && !pol_str_has(a->tag, a->value, '@') &&
             !pol_name_equals_some(v, A_PSEUDONYM, a->tag, a->value))
             return 1;
     }

@@ -12,7 +12,7 @@ static int n_country_code(const pol_eval *e, const nview *v)
 {
     (void)e;
     for (uint8_t i = 0; i < v->n; i++)
-        if (attr_kind(v->a[i].oid) == A_C && (v->a[i].value.len != 2 || !country_ok(v->a[i].value.p)))
+        if (pol_attr_kind(v->a[i].oid) == A_C && (v->a[i].value.len != 2 || !country_ok(v->a[i].value.p)))
             return 1;
     return 0;
 }

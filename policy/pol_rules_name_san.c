@@ -130,7 +130,7 @@ static int mailboxes_unrepeated(const pol_eval *e, const nview *v)
 {
     for (uint8_t i = 0; i < v->n; i++) {
         const pol_attr *a = &v->a[i];
-        if (attr_kind(a->oid) == A_EMAIL ? !pol_san_has(e, a->tag, a->value)
+        if (pol_attr_kind(a->oid) == A_EMAIL ? !pol_san_has(e, a->tag, a->value)
                                          : pol_mailbox_scan(a->tag, a->value, not_in_san, e))
             return 1;
     }

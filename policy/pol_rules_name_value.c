@@ -50,7 +50,7 @@ static int n_string_type(const pol_eval *e, const nview *v)
 {
     (void)e;
     for (uint8_t i = 0; i < v->n; i++) {
-        int k = attr_kind(v->a[i].oid);
+        int k = pol_attr_kind(v->a[i].oid);
         if (k != A_ORGID && !tag_allowed(attr_info[k].syntax, v->a[i].tag))
             return 1;
     }
@@ -65,7 +65,7 @@ static int n_dirstring_legacy(const pol_eval *e, const nview *v)
     (void)e;
     for (uint8_t i = 0; i < v->n; i++) {
         uint8_t t = v->a[i].tag;
-        int k = attr_kind(v->a[i].oid);
+        int k = pol_attr_kind(v->a[i].oid);
         if (k != A_ORGID && attr_info[k].syntax == SYN_DIRSTRING &&
             (t == DER_T61 || t == DER_BMP || t == DER_UNIVERSAL))
             return 1;
@@ -90,7 +90,7 @@ static int n_upper_bound(const pol_eval *e, const nview *v)
 {
     (void)e;
     for (uint8_t i = 0; i < v->n; i++) {
-        unsigned ub = attr_info[attr_kind(v->a[i].oid)].ub;
+        unsigned ub = attr_info[pol_attr_kind(v->a[i].oid)].ub;
         if (ub && pol_str_chars(v->a[i].tag, v->a[i].value) > (long)ub)
             return 1;
     }
