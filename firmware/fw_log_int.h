@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Shared between fw_log.c (storage, append, flood rule) and fw_log_cmd.c
+/* Shared between fw_log.c (records, space, append, flood rule),
+ * fw_log_mount.c (the key record, create, mount, truncate) and fw_log_cmd.c
  * (checkpoints, proofs, link commands). */
 #ifndef FW_LOG_INT_H
 #define FW_LOG_INT_H
@@ -11,6 +12,7 @@
 #define FW_LOG_ORIGIN_MAX 40u
 #define FW_LOG_CP_EVERY 256u   /* sign a checkpoint after this many entries (one tile) */
 #define FW_LOG_CP_SECONDS 300u /* ... or when the oldest unsigned entry is this old */
+#define FW_LOG_REC_MAX (FW_LOG_REC_HDR + SG_LOG_MAX_ENTRY)
 
 /* What the log key's store record keeps besides the key. */
 typedef struct {
@@ -41,6 +43,27 @@ typedef struct {
 } fw_log_state;
 
 extern fw_log_state fw_lg;
+
+/* Region offsets: the sector holding pos, the next one, pos + n. */
+static inline uint32_t fw_log_sector_start(uint32_t pos) { return pos - pos % fw_lg.ss; }
+static inline uint32_t fw_log_next_sector(uint32_t pos) { return (fw_log_sector_start(pos) + fw_lg.ss) % fw_lg.cap; }
+static inline uint32_t fw_log_advance(uint32_t pos, uint32_t n) { return (pos + n) % fw_lg.cap; }
+
+/* What a record read finds (fw_log.c). */
+enum { FW_LOG_R_NONE, FW_LOG_R_BAD, FW_LOG_R_OK, FW_LOG_R_CORRUPT };
+/** Entry seq at *pos, or at the start of the next sector when the record
+ * did not fit or an append was cut at *pos (*pos moved there): a
+ * FW_LOG_R_* with its footprint and leaf hash; with full, the entry is
+ * read and its hash checked. */
+int fw_log_walk(uint32_t *pos, uint64_t seq, int full, uint32_t *size, uint8_t leaf[32]);
+/** Position of record i (min <= i < size), read forward from a cursor. */
+int fw_log_locate(uint64_t i, uint32_t *pos);
+/** Forgets the RAM state of fw_log.c (read cursor, flood counters): mount. */
+void fw_log_ram_reset(void);
+/** After mount: a log-full episode recorded before this boot stays noted. */
+void fw_log_full_resume(void);
+/** After truncation: the read cursor is stale, the log-full episode over. */
+void fw_log_freed(void);
 
 /** Entry i (min <= i < size), verified against its leaf hash; *e stays
  * valid until the next log call. */

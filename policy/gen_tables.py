@@ -4,7 +4,7 @@
 typed in by hand): ISO 3166-1 alpha-2 and ISO 3166-2 subdivision codes from
 iso-codes, public suffixes from publicsuffix. Writes C to stdout.
 
-Formats (read by policy/pol_rules_name.c and policy/pol_mailbox.c; see
+Formats (read by policy/pol_rules_name_*.c, pol_domain.c and pol_iso3166.c; see
 policy/pol_tables.h):
 
 - ISO 3166-1: the alpha-2 codes, sorted, two bytes each.

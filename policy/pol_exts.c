@@ -51,7 +51,7 @@ static int ia5_name(pol_slice v)
 }
 
 /* One GeneralName (RFC 5280 4.2.1.6), its contents checked. rfc822Name is
- * left to the 7.1.4.2.1 rows (pol_rules_name.c), which name its faults. */
+ * left to the 7.1.4.2.1 rows (pol_rules_name_san.c), which name its faults. */
 int pol_general_name(pol_der *c, pol_gname *g)
 {
     uint8_t tag;

@@ -176,8 +176,18 @@ extern const pol_rule pol_rules_ext2[];
 extern const size_t pol_rules_ext2_n;
 extern const pol_rule pol_rules_cert[];
 extern const size_t pol_rules_cert_n;
-extern const pol_rule pol_rules_name[];
-extern const size_t pol_rules_name_n;
+/* SBR 7.1.4 names, by family (pol_rules_name.h): 7.1.4.2.1, attribute
+ * values, commonName and personal names, address and country, the tables. */
+extern const pol_rule pol_rules_name_san[];
+extern const size_t pol_rules_name_san_n;
+extern const pol_rule pol_rules_name_value[];
+extern const size_t pol_rules_name_value_n;
+extern const pol_rule pol_rules_name_cn[];
+extern const size_t pol_rules_name_cn_n;
+extern const pol_rule pol_rules_name_place[];
+extern const size_t pol_rules_name_place_n;
+extern const pol_rule pol_rules_name_table[];
+extern const size_t pol_rules_name_table_n;
 extern const pol_rule pol_rules_orgid[];
 extern const size_t pol_rules_orgid_n;
 extern const pol_rule pol_rules_key[];

@@ -1,47 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Mailbox syntax (RFC 5321 4.1.2 and 4.5.3.1, RFC 6531 3.3, RFC 9598 3),
- * A-labels (RFC 5890 2.3.2.1, RFC 3492 6.2), domain reality against the
- * ICANN public suffix list, the other lookups over the generated tables
- * (ISO 3166), and ASN.1 string characters. */
+/* Mailbox syntax (RFC 5321 4.1.2 and 4.5.3.1, RFC 6531 3.3, RFC 9598 3):
+ * local part and domain, A-labels (RFC 5890 2.3.2.1, RFC 3492 6.2), and
+ * whether two mailboxes are the same. Domain reality is pol_domain.c's,
+ * the SAN rules that use these pol_rules_name_san.c's. */
 #include "pol_mailbox.h"
-#include "pol_tables.h"
-
-static uint8_t lower(uint8_t c) { return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c; }
-
-/* One UTF-8 character (RFC 3629 4): shortest form, no surrogates, at most
- * U+10FFFF. *p < end on entry. */
-static int utf8_next(const uint8_t **pp, const uint8_t *end, uint32_t *cp)
-{
-    const uint8_t *p = *pp;
-    uint32_t c = p[0], min;
-    size_t n;
-    if (c < 0x80) {
-        *cp = c;
-        *pp = p + 1;
-        return 0;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 1, c &= 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 2, c &= 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 3, c &= 0x07, min = 0x10000;
-    } else {
-        return -1;
-    }
-    if ((size_t)(end - p) <= n)
-        return -1;
-    for (size_t i = 1; i <= n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return -1;
-        c = c << 6 | (p[i] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return -1;
-    *cp = c;
-    *pp = p + n + 1;
-    return 0;
-}
 
 /* --- Mailbox ---------------------------------------------------------------
  * RFC 5321 4.1.2:
@@ -73,7 +35,7 @@ static int non_ascii(const uint8_t *p, const uint8_t *end, unsigned flags)
     uint32_t cp;
     if (!(flags & POL_MB_UTF8_LOCAL))
         return POL_MB_NON_ASCII;
-    if (utf8_next(&q, end, &cp))
+    if (pol_utf8_next(&q, end, &cp))
         return POL_MB_UTF8;
     return (int)(q - p);
 }
@@ -113,7 +75,7 @@ int pol_punycode_valid(const uint8_t *p, size_t n)
             uint8_t c;
             if (in >= n)
                 return 0;
-            c = lower(p[in++]);
+            c = pol_lower(p[in++]);
             if (c >= 'a' && c <= 'z')
                 digit = (uint32_t)(c - 'a');
             else if (c >= '0' && c <= '9')
@@ -161,7 +123,7 @@ static int domain_syntax(const uint8_t *p, size_t n)
         if (len > 63)
             return POL_MB_LABEL_LEN;
         if (len >= 4 && p[s + 2] == '-' && p[s + 3] == '-' &&
-            (lower(p[s]) != 'x' || lower(p[s + 1]) != 'n' || !pol_punycode_valid(p + s + 4, len - 4)))
+            (pol_lower(p[s]) != 'x' || pol_lower(p[s + 1]) != 'n' || !pol_punycode_valid(p + s + 4, len - 4)))
             return POL_MB_ALABEL;
         if (i == n)
             return 0;
@@ -278,356 +240,6 @@ int pol_has_non_ascii(pol_slice s)
     return 0;
 }
 
-/* --- Public suffixes -------------------------------------------------------
- * The main list is sorted and front-coded (policy/gen_tables.py). Scanning
- * a block from its restart point, m is the length the key shares with the
- * previous entry, which sorts below the key; an entry that shares fewer
- * than m bytes with it sorts above the key, one that shares more sorts
- * below, and only one that shares exactly m needs its bytes compared. */
-
-static inline const uint8_t *entry_head(const uint8_t *q, const uint8_t *end, size_t *shared, size_t *ntok)
-{
-    if (q >= end)
-        return NULL;
-    *shared = *q & 31u;
-    *ntok = *q++ >> 5;
-    if (*shared == 31) {
-        if (q >= end)
-            return NULL;
-        *shared = *q++;
-    }
-    if (*ntok == 0) {
-        if (q >= end)
-            return NULL;
-        *ntok = *q++;
-    }
-    return (size_t)(end - q) >= *ntok ? q : NULL;
-}
-
-/* Compares the entry whose first *m bytes equal the key's, continued by the
- * tokens tok[0..ntok), with the key: <0, 0, >0 as the entry sorts below,
- * equal to, above the key; *m becomes their common length. */
-static inline int entry_cmp(const uint8_t *tok, size_t ntok, const uint8_t *key, size_t len, size_t *m)
-{
-    size_t j = *m;
-    for (size_t t = 0; t < ntok; t++) {
-        const char *c = pol_psl_tok + pol_psl_tok_off[tok[t]], *e = pol_psl_tok + pol_psl_tok_off[tok[t] + 1];
-        for (; c < e; c++, j++) {
-            if (j == len || (uint8_t)*c != key[j]) {
-                *m = j;
-                return j == len || (uint8_t)*c > key[j] ? 1 : -1;
-            }
-        }
-    }
-    *m = j;
-    return j == len ? 0 : -1;
-}
-
-static const uint8_t *block_end(size_t r)
-{
-    return pol_psl_blob + (r + 1 < pol_psl_restart_n ? pol_psl_restart[r + 1] : pol_psl_blob_n);
-}
-
-/* Block r's first key against the key: by the head bytes, and only on a tie
- * by the key itself. */
-static int block_cmp(size_t r, unsigned head, const uint8_t *key, size_t len)
-{
-    size_t shared, ntok, m = 0;
-    const uint8_t *q;
-    if (pol_psl_head[r] != head)
-        return pol_psl_head[r] < head ? -1 : 1;
-    q = entry_head(pol_psl_blob + pol_psl_restart[r], block_end(r), &shared, &ntok);
-    return q && shared == 0 ? entry_cmp(q, ntok, key, len, &m) : 1;
-}
-
-int pol_psl_has(const uint8_t *key, size_t len)
-{
-    size_t lo, hi, shared, ntok, m;
-    const uint8_t *q, *end;
-    unsigned head = 0;
-    int c;
-    if (len == 0 || key[0] < 'a' || key[0] > 'z')
-        return 0; /* every key starts with a letter */
-    for (size_t i = 1; i < 3; i++)
-        head = head << 8 | (i < len ? key[i] : 0u);
-    /* Blocks before lo start below the key's letter, blocks from hi above
-     * it: the key is in the last block of [lo - 1, hi) whose first key is
-     * not above it. */
-    lo = pol_psl_first[key[0] - 'a'];
-    hi = pol_psl_first[key[0] - 'a' + 1];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (block_cmp(mid, head, key, len) <= 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
-        return 0;
-    end = block_end(lo - 1);
-    q = pol_psl_blob + pol_psl_restart[lo - 1];
-    m = 0;
-    while ((q = entry_head(q, end, &shared, &ntok)) != NULL) {
-        if (shared < m)
-            return 0;
-        if (shared == m) {
-            c = entry_cmp(q, ntok, key, len, &m);
-            if (c >= 0)
-                return c == 0;
-        }
-        q += ntok;
-    }
-    return 0;
-}
-
-static int list_has(const char *const *list, const uint8_t *key, size_t len)
-{
-    for (; *list; list++) {
-        const char *k = *list;
-        size_t i = 0;
-        if ((uint8_t)k[0] > key[0])
-            return 0; /* sorted */
-        while (i < len && (uint8_t)k[i] == key[i])
-            i++;
-        if (i == len && !k[i])
-            return 1;
-    }
-    return 0;
-}
-
-/* key = the labels of d rightmost first, lowercase ("mail.example.co.uk"
- * -> "uk.co.example.mail"); *leftmost = where its last label's "." is (0
- * for one label). 0, or -1 if d does not fit. */
-static int psl_key(pol_slice d, uint8_t key[253], size_t *leftmost)
-{
-    size_t k = 0, e = d.len;
-    *leftmost = 0;
-    if (d.len == 0 || d.len > 253)
-        return -1;
-    while (e > 0) {
-        size_t s = e;
-        while (s > 0 && d.p[s - 1] != '.')
-            s--;
-        if (k) {
-            *leftmost = k;
-            key[k++] = '.';
-        }
-        for (size_t i = s; i < e && k < 253; i++)
-            key[k++] = lower(d.p[i]);
-        e = s ? s - 1 : 0;
-    }
-    return k == d.len ? 0 : -1;
-}
-
-int pol_domain_tld_known(pol_slice d)
-{
-    uint8_t tld[63];
-    size_t s = d.len, n = 0;
-    while (s > 0 && d.p[s - 1] != '.')
-        s--;
-    if (d.len - s == 0 || d.len - s > sizeof tld)
-        return 0;
-    for (size_t i = s; i < d.len; i++)
-        tld[n++] = lower(d.p[i]);
-    return pol_psl_has(tld, n);
-}
-
-int pol_domain_is_suffix(pol_slice d)
-{
-    uint8_t key[253];
-    size_t leftmost;
-    if (psl_key(d, key, &leftmost))
-        return 0;
-    /* One label: a TLD, or a public suffix by the list's implicit "*" rule. */
-    if (leftmost == 0 || pol_psl_has(key, d.len))
-        return 1;
-    return list_has(pol_psl_wild, key, leftmost) && !list_has(pol_psl_exc, key, d.len);
-}
-
-int pol_domain_public(pol_slice d)
-{
-    if (!pol_domain_tld_known(d))
-        return POL_DOM_TLD;
-    return pol_domain_is_suffix(d) ? POL_DOM_SUFFIX : POL_DOM_OK;
-}
-
-/* --- ISO 3166 ---------------------------------------------------------------- */
-
-int pol_iso3166_1_find(const uint8_t cc[2])
-{
-    size_t lo = 0, hi = pol_iso3166_1_n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *c = pol_iso3166_1[mid];
-        int d = (uint8_t)c[0] != cc[0] ? (uint8_t)c[0] - cc[0] : (uint8_t)c[1] - cc[1];
-        if (d == 0)
-            return (int)mid;
-        if (d < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-int pol_iso3166_2_has(const uint8_t cc[2], const uint8_t *sub, size_t len)
-{
-    static const uint16_t bucket[4] = { 0, 0, 36, 36 + 36 * 36 };
-    int c = pol_iso3166_1_find(cc);
-    uint32_t want = 0, v = 0;
-    int first = 1;
-    if (c < 0 || len < 1 || len > 3)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t ch = sub[i];
-        if (ch >= '0' && ch <= '9')
-            want = want * 36 + (uint32_t)(ch - '0');
-        else if (ch >= 'A' && ch <= 'Z')
-            want = want * 36 + (uint32_t)(ch - 'A') + 10;
-        else
-            return 0;
-    }
-    want += bucket[len];
-    for (unsigned i = pol_iso3166_2_off[c]; i < pol_iso3166_2_off[c + 1];) {
-        uint32_t d = 0;
-        unsigned shift = 0;
-        do {
-            d |= (uint32_t)(pol_iso3166_2[i] & 0x7F) << shift;
-            shift += 7;
-        } while (pol_iso3166_2[i++] & 0x80 && i < pol_iso3166_2_off[c + 1] && shift < 21);
-        v = first ? d : v + d + 1;
-        first = 0;
-        if (v >= want)
-            return v == want;
-    }
-    return 0;
-}
-
-/* --- ASN.1 strings --------------------------------------------------------- */
-
-int pol_str_next(pol_str *s, uint32_t *cp)
-{
-    size_t left = (size_t)(s->end - s->p);
-    const uint8_t *p = s->p;
-    if (left == 0)
-        return 0;
-    switch (s->tag) {
-    case DER_UTF8:
-        return utf8_next(&s->p, s->end, cp) ? -1 : 1;
-    case DER_BMP:
-        if (left < 2)
-            return -1;
-        *cp = (uint32_t)p[0] << 8 | p[1];
-        s->p += 2;
-        return *cp >= 0xD800 && *cp <= 0xDFFF ? -1 : 1;
-    case DER_UNIVERSAL:
-        if (left < 4)
-            return -1;
-        *cp = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-        s->p += 4;
-        return *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF) ? -1 : 1;
-    default:
-        *cp = *s->p++;
-        return 1;
-    }
-}
-
-/* PrintableString (X.680 41.4): A-Z a-z 0-9 space ' ( ) + , - . / : = ?,
- * as a bit map of the ASCII code points. */
-static const uint8_t printable_map[16] = {
-    0x00, 0x00, 0x00, 0x00, 0x81, 0xFB, 0xFF, 0xA7, 0xFE, 0xFF, 0xFF, 0x07, 0xFE, 0xFF, 0xFF, 0x07,
-};
-
-#define DER_NUMERIC 0x12
-#define DER_VIDEOTEX 0x15
-#define DER_GRAPHIC 0x19
-#define DER_GENERAL 0x1B
-
-int pol_str_valid(uint8_t tag, pol_slice v)
-{
-    pol_str s = pol_str_of(tag, v);
-    uint32_t cp;
-    int r;
-    switch (tag) {
-    case DER_UTF8: case DER_BMP: case DER_UNIVERSAL: case DER_PRINTABLE: case DER_IA5: case DER_VISIBLE:
-    case DER_NUMERIC: case DER_T61: case DER_VIDEOTEX: case DER_GRAPHIC: case DER_GENERAL:
-        break;
-    default:
-        return -1;
-    }
-    if (v.len == 0)
-        return 0;
-    switch (tag) {
-    case DER_UTF8:
-        while (s.p < s.end)
-            if (*s.p < 0x80)
-                s.p++;
-            else if (utf8_next(&s.p, s.end, &cp))
-                return 0;
-        return 1;
-    case DER_PRINTABLE:
-        for (size_t i = 0; i < v.len; i++)
-            if (v.p[i] >= 0x80 || !(printable_map[v.p[i] >> 3] >> (v.p[i] & 7) & 1))
-                return 0;
-        return 1;
-    case DER_IA5:
-        return !pol_has_non_ascii(v);
-    case DER_VISIBLE: case DER_NUMERIC:
-        for (size_t i = 0; i < v.len; i++)
-            if (v.p[i] < 0x20 || v.p[i] > 0x7E || (tag == DER_NUMERIC && v.p[i] != ' ' && (v.p[i] < '0' || v.p[i] > '9')))
-                return 0;
-        return 1;
-    default:
-        while ((r = pol_str_next(&s, &cp)) == 1)
-            ;
-        return r == 0;
-    }
-}
-
-long pol_str_chars(uint8_t tag, pol_slice v)
-{
-    long n = 0;
-    switch (tag) {
-    case DER_UTF8: /* lead octets; well-formedness is pol_str_valid's */
-        for (size_t i = 0; i < v.len; i++)
-            n += (v.p[i] & 0xC0) != 0x80;
-        return n;
-    case DER_BMP:
-        return (long)(v.len / 2);
-    case DER_UNIVERSAL:
-        return (long)(v.len / 4);
-    default:
-        return (long)v.len;
-    }
-}
-
-int pol_str_eq(uint8_t ta, pol_slice a, uint8_t tb, pol_slice b)
-{
-    pol_str x = pol_str_of(ta, a), y = pol_str_of(tb, b);
-    uint32_t ca, cb;
-    for (;;) {
-        int ra = pol_str_next(&x, &ca), rb = pol_str_next(&y, &cb);
-        if (ra < 0 || rb < 0 || ra != rb)
-            return 0;
-        if (ra == 0)
-            return 1;
-        if (ca != cb)
-            return 0;
-    }
-}
-
-int pol_str_has(uint8_t tag, pol_slice v, uint32_t c)
-{
-    pol_str s = pol_str_of(tag, v);
-    uint32_t cp;
-    if (c < 0x80 && (tag == DER_UTF8 || tag == DER_PRINTABLE || tag == DER_IA5 || tag == DER_VISIBLE))
-        return pol_has_byte(v, (uint8_t)c); /* an ASCII octet is that character */
-    while (pol_str_next(&s, &cp) == 1)
-        if (cp == c)
-            return 1;
-    return 0;
-}
-
 /* Index of the last "@" and the number of characters; -1 if none or malformed. */
 static long last_at(uint8_t tag, pol_slice v, long *count)
 {
@@ -661,7 +273,7 @@ int pol_mailbox_same(uint8_t ta, pol_slice a, uint8_t tb, pol_slice b)
         if (k == 0 || b.p[k - 1] != '@')
             return 0;
         for (size_t i = 0; i < a.len; i++)
-            if (a.p[i] != b.p[i] && (i < k || lower(a.p[i]) != lower(b.p[i])))
+            if (a.p[i] != b.p[i] && (i < k || pol_lower(a.p[i]) != pol_lower(b.p[i])))
                 return 0;
         return 1;
     }
@@ -675,8 +287,8 @@ int pol_mailbox_same(uint8_t ta, pol_slice a, uint8_t tb, pol_slice b)
         pol_str_next(&x, &ca);
         pol_str_next(&y, &cb);
         if (i > at) { /* the domain: ASCII case-insensitive (RFC 5321 2.4) */
-            ca = ca < 0x80 ? lower((uint8_t)ca) : ca;
-            cb = cb < 0x80 ? lower((uint8_t)cb) : cb;
+            ca = ca < 0x80 ? pol_lower((uint8_t)ca) : ca;
+            cb = cb < 0x80 ? pol_lower((uint8_t)cb) : cb;
         }
         if (ca != cb)
             return 0;

@@ -57,6 +57,12 @@ int pol_domain_tld_known(pol_slice domain);
 /** 1 if the domain is itself a public suffix (one label always is). */
 int pol_domain_is_suffix(pol_slice domain);
 
+/** ASCII lower case. */
+static inline uint8_t pol_lower(uint8_t c) { return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c; }
+/** One UTF-8 character of [*pp, end) (RFC 3629 4), *pp < end: 0 with *cp
+ * and *pp past it, -1 if malformed (pol_str.c). */
+int pol_utf8_next(const uint8_t **pp, const uint8_t *end, uint32_t *cp);
+
 /** Characters of an ASN.1 string by its tag. */
 typedef struct {
     const uint8_t *p, *end;

@@ -213,7 +213,7 @@ void au_summary_print(const au_summary *s, int json);
 /** Token time as YYYY-MM-DDTHH:MM:SSZ (decimal seconds if out of range). */
 const char *au_time_iso(uint64_t t, char *buf, size_t cap);
 
-/* --- An exported log directory (audit_verify.c) -------------------------------------- */
+/* --- An exported log directory (audit_load.c, audit_verify.c) ------------------------ */
 
 /** Where a failure is: entry index (or -1) and file (or ""). */
 typedef struct {
@@ -244,6 +244,11 @@ int au_log_leaves_from_tiles(au_log *l, au_failure *f);
 void au_log_free(au_log *l);
 /** Reads a file below dir (rel may be NULL: dir is the file). NULL if absent. */
 uint8_t *au_read(const char *dir, const char *rel, size_t *len, size_t max);
+/** Sets f (message, entry or -1, file or NULL) and returns 1 (audit_load.c). */
+int au_failf(au_failure *f, int64_t entry, const char *file, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/** One hash tile of l, read and length-checked (a full tile of which the
+ * caller reads t->width hashes is accepted); the path read in path. */
+uint8_t *au_read_tile(const au_log *l, const au_tile *t, char *path, size_t pcap, au_failure *f);
 
 /**
  * SHA-256 of a DER Certificate and of its tbsCertificate (the first element);

@@ -76,6 +76,7 @@ typedef struct {
     int64_t generated;
 } ar_report;
 
+/* audit_report_words.c */
 /** 1 if entry i of token t is inside the report's scope (--since, --period). */
 int ar_in_scope(const ar_report *r, const ar_token *t, uint64_t i);
 /** Sentence for an entry ("Certificate signed by CA key 3 ..."). */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sbrguard audit verify: an exported log (C2SP tlog-tiles layout) checked
  * offline against the log's public key. Every failure names the first entry
- * (its index) or the file that does not match. */
+ * (its index) or the file that does not match. Reading the export is
+ * audit_load.c's; here are the checks and the report. */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,253 +13,6 @@
 #include "cli.h"
 #include "mbedtls/base64.h"
 #include "mbedtls/sha256.h"
-
-/* Trees larger than this are not a token's log (and would not fit in memory). */
-#define MAX_TREE (1ull << 26)
-#define MAX_BUNDLE (AU_TILE_WIDTH * (2u + 65535u))
-
-static int failf(au_failure *f, int64_t entry, const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int failf(au_failure *f, int64_t entry, const char *file, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(f->msg, sizeof f->msg, fmt, ap);
-    va_end(ap);
-    f->entry = entry;
-    snprintf(f->file, sizeof f->file, "%s", file ? file : "");
-    return 1;
-}
-
-uint8_t *au_read(const char *dir, const char *rel, size_t *len, size_t max)
-{
-    char path[4096 + 256];
-    if (snprintf(path, sizeof path, rel ? "%s/%s" : "%s", dir, rel) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return NULL;
-    }
-    FILE *fp = fopen(path, "rb");
-    struct stat st;
-    if (!fp)
-        return NULL;
-    if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-        fclose(fp);
-        errno = S_ISREG(st.st_mode) ? EFBIG : EISDIR;
-        return NULL;
-    }
-    uint8_t *b = malloc((size_t)st.st_size + 1);
-    size_t n = b ? fread(b, 1, (size_t)st.st_size, fp) : 0;
-    if (b && (n != (size_t)st.st_size || ferror(fp))) {
-        free(b);
-        b = NULL;
-        errno = EIO;
-    }
-    fclose(fp);
-    *len = n;
-    return b;
-}
-
-void au_log_free(au_log *l)
-{
-    for (size_t i = 0; i < l->nbufs; i++)
-        free(l->bufs[i]);
-    free(l->bufs);
-    free(l->entries);
-    free(l->leaves);
-    free(l->cp_raw);
-    memset(l, 0, sizeof *l);
-}
-
-int au_log_checkpoint(au_log *l, const char *dir, const au_vkey *k, au_failure *f)
-{
-    char err[512];
-    memset(l, 0, sizeof *l);
-    snprintf(l->dir, sizeof l->dir, "%s", dir);
-    l->cp_raw = au_read(dir, "checkpoint", &l->cp_len, 1u << 16);
-    if (!l->cp_raw)
-        return failf(f, -1, "checkpoint", "%s/checkpoint: %s", dir, strerror(errno));
-    if (au_checkpoint_verify(l->cp_raw, l->cp_len, k, &l->cp, err, sizeof err))
-        return failf(f, -1, "checkpoint", "%s", err);
-    if (l->cp.size > MAX_TREE)
-        return failf(f, -1, "checkpoint", "tree size %llu is beyond what this verifier reads (%llu)",
-                     (unsigned long long)l->cp.size, MAX_TREE);
-    return 0;
-}
-
-/* A missing partial tile: say which width is there instead (a checkpoint
- * older or newer than the tiles). */
-static void other_widths(const char *dir, const char *path, char *out, size_t cap)
-{
-    char base[4096 + 256];
-    const char *p = strstr(path, ".p/");
-    out[0] = 0;
-    if (!p)
-        return;
-    snprintf(base, sizeof base, "%s/%.*s.p", dir, (int)(p - path), path);
-    DIR *d = opendir(base);
-    if (!d)
-        return;
-    size_t off = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && off + 32 < cap)
-        if (e->d_name[0] != '.')
-            off += (size_t)snprintf(out + off, cap - off, "%s%.*s.p/%s",
-                                    off ? ", " : " (present instead: ", (int)(p - path), path, e->d_name);
-    closedir(d);
-    if (off && off + 2 < cap)
-        snprintf(out + off, cap - off, ")");
-}
-
-/* A partial tile or bundle that is gone may be read from the full one
- * (tlog-tiles: clients MAY fetch the full tile as a fallback). *full: the
- * width of the tile read instead, else 0. */
-static uint8_t *read_or_full(const au_log *l, const au_tile *t, const char *path, size_t *len, size_t max, int *full)
-{
-    uint8_t *b = au_read(l->dir, path, len, max);
-    *full = 0;
-    if (b || t->width == AU_TILE_WIDTH || errno != ENOENT)
-        return b;
-    au_tile ft = *t;
-    char fp[128];
-    /* The full tile, else a wider partial one (a later checkpoint's): their
-     * first hashes are the same, and all is checked against the root. */
-    for (ft.width = AU_TILE_WIDTH; ft.width > t->width; ft.width--) {
-        au_tile_path(&ft, fp, sizeof fp);
-        b = au_read(l->dir, fp, len, max);
-        if (b) {
-            *full = (int)ft.width;
-            return b;
-        }
-    }
-    errno = ENOENT;
-    return NULL;
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static int alloc_tree(au_log *l)
-{
-    l->n = l->cp.size;
-    l->leaves = malloc((size_t)(l->n ? l->n : 1) * AU_HASH_LEN);
-    l->entries = calloc((size_t)(l->n ? l->n : 1), sizeof *l->entries);
-    l->bufs = calloc((size_t)(l->n / AU_TILE_WIDTH + 1), sizeof *l->bufs);
-    return l->leaves && l->entries && l->bufs ? 0 : -1;
-}
-
-int au_log_entries(au_log *l, au_failure *f)
-{
-    if (alloc_tree(l))
-        return failf(f, -1, NULL, "out of memory");
-    for (uint64_t start = 0; start < l->n; start += AU_TILE_WIDTH) {
-        uint64_t w = l->n - start < AU_TILE_WIDTH ? l->n - start : AU_TILE_WIDTH;
-        au_tile t = { AU_LEVEL_ENTRIES, start / AU_TILE_WIDTH, (unsigned)w };
-        char path[128], hint[512];
-        size_t len, cnt = 0;
-        int full;
-        au_tile_path(&t, path, sizeof path);
-        uint8_t *b = read_or_full(l, &t, path, &len, MAX_BUNDLE, &full);
-        if (!b) {
-            other_widths(l->dir, path, hint, sizeof hint);
-            return failf(f, (int64_t)start, path,
-                         "entry bundle %s: %s%s; the checkpoint's tree of %llu entries needs it", path, strerror(errno),
-                         hint, (unsigned long long)l->n);
-        }
-        l->bufs[l->nbufs++] = b;
-        if (full) { /* the first w entries of a wider bundle */
-            t.width = (unsigned)full;
-            au_tile_path(&t, path, sizeof path);
-        }
-        int rc = au_bundle_parse(b, len, l->entries + start, (size_t)w, &cnt);
-        if (full && (rc == AU_OK || rc == AU_E_ARGS) && cnt >= w)
-            cnt = w;
-        if (rc == AU_E_FORMAT)
-            return failf(f, (int64_t)(start + cnt), path,
-                         "entry bundle %s ends inside entry %llu (its length prefix "
-                         "runs past the end of the file)",
-                         path, (unsigned long long)(start + cnt));
-        if (cnt != w) {
-            /* Name the first entry out of place by its sequence number (docs/log.md: entry i has seq i). */
-            for (uint64_t j = 0; j < cnt && j < w; j++)
-                if (l->entries[start + j].len >= 10 && be64(l->entries[start + j].p + 2) != start + j)
-                    return failf(f, (int64_t)(start + j), path,
-                                 "entry bundle %s holds %zu entries, the checkpoint's tree needs %llu; the entry at "
-                                 "index %llu carries sequence number %llu: entries dropped or inserted",
-                                 path, cnt, (unsigned long long)w, (unsigned long long)(start + j),
-                                 (unsigned long long)be64(l->entries[start + j].p + 2));
-            if (cnt < w)
-                return failf(f, (int64_t)(start + cnt), path,
-                             "entry bundle %s holds %zu entries, the checkpoint's tree needs %llu there (entries "
-                             "%llu..%llu): entry %llu is missing",
-                             path, cnt, (unsigned long long)w, (unsigned long long)start,
-                             (unsigned long long)(start + w - 1), (unsigned long long)(start + cnt));
-            return failf(f, (int64_t)(start + w), path,
-                         "entry bundle %s holds %zu entries, the checkpoint's tree has only %llu there (entries "
-                         "%llu..%llu): an entry was added after entry %llu",
-                         path, cnt, (unsigned long long)w, (unsigned long long)start,
-                         (unsigned long long)(start + w - 1), (unsigned long long)(start + w - 1));
-        }
-        for (uint64_t i = start; i < start + w; i++)
-            au_leaf_hash(l->entries[i].p, l->entries[i].len, l->leaves + i * AU_HASH_LEN);
-    }
-    return 0;
-}
-
-/* One hash tile, read and length-checked. */
-static uint8_t *read_tile(const au_log *l, const au_tile *t, char *path, size_t pcap, au_failure *f)
-{
-    size_t len;
-    char hint[512];
-    int full;
-    au_tile_path(t, path, pcap);
-    uint8_t *b = read_or_full(l, t, path, &len, AU_TILE_WIDTH * AU_HASH_LEN, &full);
-    if (b && full) {
-        au_tile ft = *t;
-        ft.width = (unsigned)full;
-        au_tile_path(&ft, path, pcap);
-        if (len == (size_t)full * AU_HASH_LEN)
-            return b; /* the caller reads the first width hashes */
-    }
-    if (!b) {
-        other_widths(l->dir, path, hint, sizeof hint);
-        failf(f, -1, path, "hash tile %s: %s%s; the checkpoint's tree of %llu entries needs it", path, strerror(errno),
-              hint, (unsigned long long)l->cp.size);
-        return NULL;
-    }
-    unsigned tw = full ? (unsigned)full : t->width;
-    if (len != (size_t)tw * AU_HASH_LEN) {
-        failf(f, -1, path, "hash tile %s is %zu bytes, a tile of width %u has %u", path, len, tw, tw * AU_HASH_LEN);
-        free(b);
-        return NULL;
-    }
-    return b;
-}
-
-int au_log_leaves_from_tiles(au_log *l, au_failure *f)
-{
-    if (alloc_tree(l))
-        return failf(f, -1, NULL, "out of memory");
-    for (uint64_t start = 0; start < l->n; start += AU_TILE_WIDTH) {
-        uint64_t w = l->n - start < AU_TILE_WIDTH ? l->n - start : AU_TILE_WIDTH;
-        au_tile t = { 0, start / AU_TILE_WIDTH, (unsigned)w };
-        char path[128];
-        uint8_t *b = read_tile(l, &t, path, sizeof path, f);
-        if (!b)
-            return 1;
-        memcpy(l->leaves + start * AU_HASH_LEN, b, (size_t)w * AU_HASH_LEN);
-        free(b);
-    }
-    return 0;
-}
-
-/* --- the verifier -------------------------------------------------------------------- */
-
-
 
 static void hexs(const uint8_t *p, size_t n, char *out)
 {
@@ -281,7 +34,7 @@ static int check_entries(au_vres *v)
     char err[512], path[128];
     v->parsed = calloc((size_t)(l->n ? l->n : 1), sizeof *v->parsed);
     if (!v->parsed)
-        return failf(&v->f, -1, NULL, "out of memory");
+        return au_failf(&v->f, -1, NULL, "out of memory");
     for (uint64_t i = 0; i < l->n; i++) {
         au_entry *e = &v->parsed[i];
         if (au_entry_parse(l->entries[i].p, l->entries[i].len, i, e, err, sizeof err)) {
@@ -289,11 +42,11 @@ static int check_entries(au_vres *v)
             t.width = l->n - t.index * AU_TILE_WIDTH < AU_TILE_WIDTH ? (unsigned)(l->n - t.index * AU_TILE_WIDTH)
                                                                      : AU_TILE_WIDTH;
             au_tile_path(&t, path, sizeof path);
-            return failf(&v->f, (int64_t)i, path, "entry %llu (%s, position %llu): %s", (unsigned long long)i, path,
+            return au_failf(&v->f, (int64_t)i, path, "entry %llu (%s, position %llu): %s", (unsigned long long)i, path,
                          (unsigned long long)(i % AU_TILE_WIDTH), err);
         }
         if (au_summary_add(&v->sum, e))
-            return failf(&v->f, -1, NULL, "out of memory");
+            return au_failf(&v->f, -1, NULL, "out of memory");
     }
     /* An acknowledgement names the root of the tree it acknowledged. */
     for (uint64_t i = 0; i < l->n; i++) {
@@ -303,7 +56,7 @@ static int check_entries(au_vres *v)
             continue;
         au_mth(l->leaves, e->value, r);
         if (memcmp(r, e->cert_hash, 32))
-            return failf(&v->f, (int64_t)i, NULL,
+            return au_failf(&v->f, (int64_t)i, NULL,
                          "entry %llu (log-ack of the tree of %llu entries): the acknowledged "
                          "root is not the root of the first %llu entries",
                          (unsigned long long)i, (unsigned long long)e->value, (unsigned long long)e->value);
@@ -393,19 +146,19 @@ static int check_tiles(au_vres *v)
     uint8_t root[32], *want = malloc(AU_TILE_WIDTH * AU_HASH_LEN);
     char path[128], bpath[128], hr[65], hc[65];
     if (!want)
-        return failf(&v->f, -1, NULL, "out of memory");
+        return au_failf(&v->f, -1, NULL, "out of memory");
     au_mth(l->leaves, l->n, root);
     int root_ok = !memcmp(root, l->cp.root, 32);
     size_t nt = au_tiles_of(l->n, NULL, 0);
     au_tile *ts = calloc(nt ? nt : 1, sizeof *ts);
     if (!ts) {
         free(want);
-        return failf(&v->f, -1, NULL, "out of memory");
+        return au_failf(&v->f, -1, NULL, "out of memory");
     }
     au_tiles_of(l->n, ts, nt);
     int rc = 0;
     for (size_t i = 0; i < nt && !rc; i++) {
-        uint8_t *got = read_tile(l, &ts[i], path, sizeof path, &v->f);
+        uint8_t *got = au_read_tile(l, &ts[i], path, sizeof path, &v->f);
         if (!got) {
             rc = 1;
             break;
@@ -426,12 +179,12 @@ static int check_tiles(au_vres *v)
         uint64_t first = (ts[i].index * AU_TILE_WIDTH + j) * span, last = first + span - 1;
         if (root_ok) {
             if (span == 1)
-                failf(&v->f, -1, path,
+                au_failf(&v->f, -1, path,
                       "hash tile %s: hash %u is not the leaf hash of entry %llu, and the entries "
                       "match the signed checkpoint: the tile was altered",
                       path, j, (unsigned long long)first);
             else
-                failf(&v->f, -1, path,
+                au_failf(&v->f, -1, path,
                       "hash tile %s: hash %u (entries %llu..%llu) does not match the tree of the "
                       "entries, which matches the signed checkpoint: the tile was altered",
                       path, j, (unsigned long long)first, (unsigned long long)last);
@@ -444,12 +197,12 @@ static int check_tiles(au_vres *v)
                                                                    : AU_TILE_WIDTH;
         au_tile_path(&bt, bpath, sizeof bpath);
         if (ts[i].level == 0 && tiles_match)
-            failf(&v->f, (int64_t)first, bpath,
+            au_failf(&v->f, (int64_t)first, bpath,
                   "entry %llu (%s, position %llu) does not hash to %s hash %u, and the "
                   "hash tiles match the signed checkpoint: the entry was altered",
                   (unsigned long long)first, bpath, (unsigned long long)(first % AU_TILE_WIDTH), path, j);
         else
-            failf(&v->f, (int64_t)first, ts[i].level == 0 ? bpath : path,
+            au_failf(&v->f, (int64_t)first, ts[i].level == 0 ? bpath : path,
                   "entries %llu..%llu do not match hash %u of %s, and neither the entries nor the tiles give the "
                   "signed checkpoint's root",
                   (unsigned long long)first, (unsigned long long)last, j, path);
@@ -457,7 +210,7 @@ static int check_tiles(au_vres *v)
     if (!rc && !root_ok) {
         hexs(root, 32, hr);
         hexs(l->cp.root, 32, hc);
-        rc = failf(&v->f, -1, "checkpoint",
+        rc = au_failf(&v->f, -1, "checkpoint",
                    "the %llu entries and the hash tiles agree, but their root %s is not the "
                    "signed checkpoint's root %s",
                    (unsigned long long)l->n, hr, hc);
@@ -477,17 +230,17 @@ static int since_pre(au_vres *v, const au_verify_opts *o)
     char err[512];
     uint8_t *raw = au_read(file, NULL, &len, 1u << 16);
     if (!raw)
-        return failf(&v->f, -1, file, "--since %s: %s", file, strerror(errno));
+        return au_failf(&v->f, -1, file, "--since %s: %s", file, strerror(errno));
     int rc = au_checkpoint_verify(raw, len, &o->key, &v->old, err, sizeof err);
     free(raw);
     if (rc)
-        return failf(&v->f, -1, file, "--since %s: %s", file, err);
+        return au_failf(&v->f, -1, file, "--since %s: %s", file, err);
     v->since_size = v->old.size;
     if (strcmp(v->old.origin, l->cp.origin))
-        return failf(&v->f, -1, file, "--since %s is a checkpoint of another log (origin %s, not %s)", file,
+        return au_failf(&v->f, -1, file, "--since %s is a checkpoint of another log (origin %s, not %s)", file,
                      v->old.origin, l->cp.origin);
     if (v->old.size > l->cp.size)
-        return failf(&v->f, -1, file,
+        return au_failf(&v->f, -1, file,
                      "--since %s has tree size %llu, larger than the exported checkpoint's %llu: the "
                      "checkpoint presented as newer is older (or the log was truncated)",
                      file, (unsigned long long)v->old.size, (unsigned long long)l->cp.size);
@@ -503,7 +256,7 @@ static int since_post(au_vres *v, const au_verify_opts *o)
     uint8_t r[32];
     au_mth(l->leaves, v->old.size, r);
     if (memcmp(r, v->old.root, 32))
-        return failf(&v->f, -1, file,
+        return au_failf(&v->f, -1, file,
                      "--since %s: the first %llu entries of the export do not give its root: the log "
                      "is not an extension of the older checkpoint (rewritten or forked)",
                      file, (unsigned long long)v->old.size);
@@ -511,7 +264,7 @@ static int since_post(au_vres *v, const au_verify_opts *o)
         uint8_t proof[AU_MAX_PROOF * AU_HASH_LEN];
         if (au_consistency_proof(l->leaves, l->n, v->old.size, proof, AU_MAX_PROOF, &v->since_proof) ||
             au_consistency_verify(v->old.size, l->n, v->old.root, l->cp.root, proof, v->since_proof))
-            return failf(&v->f, -1, file, "--since %s: the consistency proof from %llu to %llu entries does not verify",
+            return au_failf(&v->f, -1, file, "--since %s: the consistency proof from %llu to %llu entries does not verify",
                          file, (unsigned long long)v->old.size, (unsigned long long)l->n);
     }
     v->since_done = 1;
@@ -572,9 +325,9 @@ static int check_certs(au_vres *v, const au_verify_opts *o)
     struct dirent **names;
     int n = scandir(o->certs, &names, NULL, by_name);
     if (n < 0)
-        return failf(&v->f, -1, o->certs, "--certs %s: %s", o->certs, strerror(errno));
+        return au_failf(&v->f, -1, o->certs, "--certs %s: %s", o->certs, strerror(errno));
     v->certs = calloc((size_t)n + 1, sizeof *v->certs);
-    int rc = v->certs ? 0 : failf(&v->f, -1, NULL, "out of memory");
+    int rc = v->certs ? 0 : au_failf(&v->f, -1, NULL, "out of memory");
     for (int i = 0; i < n; i++) {
         char path[4096 + 256];
         struct stat st;
@@ -591,7 +344,7 @@ static int check_certs(au_vres *v, const au_verify_opts *o)
         uint8_t *der = cli_read_der(path, &len), th[32];
         if (!der || au_cert_hashes(der, len, m->hash, th)) {
             free(der);
-            rc = failf(&v->f, -1, path, "--certs: %s is not a DER or PEM certificate", path);
+            rc = au_failf(&v->f, -1, path, "--certs: %s is not a DER or PEM certificate", path);
             continue;
         }
         free(der);
@@ -599,7 +352,7 @@ static int check_certs(au_vres *v, const au_verify_opts *o)
         if (m->entry < 0) {
             char hx[65];
             hexs(m->hash, 32, hx);
-            rc = failf(&v->f, -1, path,
+            rc = au_failf(&v->f, -1, path,
                        "--certs: certificate %s (SHA-256 %s) is in no accepted-issuance entry: the "
                        "token never signed it",
                        path, hx);

@@ -36,6 +36,8 @@ void cli_hex_print(const uint8_t *p, size_t len);
 /** A time: seconds since 1970, YYYY-MM-DDTHH:MM:SSZ, or relative to base
  * as a sum of [+-]N[smhd] terms (e.g. "-398d-1s"); 0 on success. */
 int cli_parse_time(const char *s, int64_t base, int64_t *out);
+/** Short name of an attribute type OID ("CN", "O", "emailAddress", ...), or NULL. */
+const char *cli_attr_name(const uint8_t *oid, size_t len);
 /** The SubjectPublicKeyInfo DER of a key file (public or private, PEM or DER). */
 int cli_va_spki(const char *path, uint8_t *out, size_t cap, size_t *len);
 /** Writes s to stdout as a JSON string (quoted, escaped). */
@@ -73,5 +75,7 @@ int cmd_escrow(cli_args *a);
 /** Logs in as the security officer with --so-pin or $SBRGUARD_SO_PIN. */
 int cli_login_so(sg_client *c, const cli_args *a);
 int cmd_evidence(cli_args *a);
+/** evidence show (cmd_evidence_show.c). */
+int cmd_evidence_show(cli_args *a);
 
 #endif

@@ -273,3 +273,24 @@ int cli_parse_time(const char *s, int64_t base, int64_t *out)
     *out = (int64_t)timegm(&tm);
     return 0;
 }
+
+/* Attribute short names (evidence make --drop, evidence show). */
+static const struct {
+    const char *name;
+    uint8_t oid[9], len;
+} attr_names[] = {
+    { "CN", { 0x55, 4, 3 }, 3 },        { "SN", { 0x55, 4, 4 }, 3 },       { "serialNumber", { 0x55, 4, 5 }, 3 },
+    { "C", { 0x55, 4, 6 }, 3 },         { "L", { 0x55, 4, 7 }, 3 },        { "ST", { 0x55, 4, 8 }, 3 },
+    { "street", { 0x55, 4, 9 }, 3 },    { "O", { 0x55, 4, 10 }, 3 },       { "OU", { 0x55, 4, 11 }, 3 },
+    { "title", { 0x55, 4, 12 }, 3 },    { "postalCode", { 0x55, 4, 17 }, 3 }, { "GN", { 0x55, 4, 42 }, 3 },
+    { "pseudonym", { 0x55, 4, 65 }, 3 }, { "organizationIdentifier", { 0x55, 4, 97 }, 3 },
+    { "emailAddress", { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 }, 9 },
+};
+
+const char *cli_attr_name(const uint8_t *oid, size_t len)
+{
+    for (size_t i = 0; i < sizeof attr_names / sizeof *attr_names; i++)
+        if (len == attr_names[i].len && !memcmp(oid, attr_names[i].oid, len))
+            return attr_names[i].name;
+    return NULL;
+}
