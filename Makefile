@@ -15,11 +15,11 @@ MBEDTLS_STAMP := $(MBEDTLS)/.extracted
 APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl \
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
-	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev \
+	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev softhsm2 \
 	clang libclang-rt-14-dev
 # Commands whose absence triggers `make deps`.
 DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2
-DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) \
+DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) /usr/lib/softhsm/libsofthsm2.so \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
@@ -172,6 +172,16 @@ else
 	@$(BENCH_POLICY) test/vectors/der test/vectors/smime
 	@$(BENCH_ISSUE)
 endif
+
+# PKCS#11 signatures/s of our module against SoftHSM2, one run (test/bench/bench_p11.sh).
+BENCH_P11 := $(OUT)/bench/bench_p11
+$(BENCH_P11): test/bench/bench_p11.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< -ldl -lpthread
+.PHONY: bench-p11
+bench-p11: deps-check
+	@$(MAKE) --no-print-directory build $(BENCH_P11)
+	@BIN=$(OUT) bash test/bench/bench_p11.sh
 
 # --- firmware for a Cortex-M board -------------------------------------------
 ARM_CC := arm-none-eabi-gcc
