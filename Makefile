@@ -55,6 +55,10 @@ CLI_SRCS := $(wildcard host/cli/*.c)
 MBED_SRCS = $(wildcard $(MBEDTLS)/library/*.c)
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+# The sim board's crypto engine (docs/crypto.md): OpenSSL's libcrypto behind
+# hal_crypto, for the token and for every host tool that runs policy/.
+HAL_CRYPTO_OBJ = $(call obj,boards/sim/hal_crypto_ossl.c)
+CRYPTO_LIBS := -lcrypto
 
 TOKEN := $(OUT)/sbrguard-token
 CLI := $(OUT)/sbrguard
@@ -124,10 +128,10 @@ $(LIBSG): $(call obj,$(LIB_SRCS))
 $(LIBSG_SO): $(call obj,$(LIB_SRCS)) $(LIBMBED)
 	$(CC) -shared $(HOST_LDFLAGS) -o $@ $(call obj,$(LIB_SRCS)) $(LIBMBED)
 $(TOKEN): $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED)
-	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED)
-POL_OBJS = $(call obj,$(POL_SRCS))
+	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED) $(CRYPTO_LIBS)
+POL_OBJS = $(call obj,$(POL_SRCS)) $(HAL_CRYPTO_OBJ)
 $(CLI): $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED)
-	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED)
+	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED) $(CRYPTO_LIBS)
 $(P11): $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED)
 	$(CC) -shared $(HOST_LDFLAGS) -Wl,--version-script=host/pkcs11/exports.map -o $@ \
 	  $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED) -lpthread
@@ -136,7 +140,7 @@ $(P11): $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED)
 FW_CORE_OBJS = $(call obj,$(FW_SRCS) $(filter-out boards/sim/main.c,$(SIM_SRCS)))
 $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 	@mkdir -p $(dir $@) $(OUT)/dep
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -MMD -MP -MF $(OUT)/dep/$(notdir $@).d -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -MMD -MP -MF $(OUT)/dep/$(notdir $@).d -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl $(CRYPTO_LIBS)
 
 -include $(shell find $(OUT)/obj $(OUT)/dep -name '*.d' 2>/dev/null)
 
@@ -149,17 +153,17 @@ fuzzers: $(FUZZERS)
 POL_FUZZERS := $(patsubst %,$(OUT)/fuzz/fuzz_%,policy bundle evidence exts mailbox_scan weakkey blocklist)
 $(POL_FUZZERS): $(OUT)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
+	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED) $(CRYPTO_LIBS)
 $(OUT)/fuzz/fuzz_frame: test/fuzz/fuzz_frame.c $(FW_CORE_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -fsanitize=fuzzer -o $@ $< $(FW_CORE_OBJS) $(LIBMBED)
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -fsanitize=fuzzer -o $@ $< $(FW_CORE_OBJS) $(LIBMBED) $(CRYPTO_LIBS)
 
 # --- benchmarks (measurements, not tests) ------------------------------------
 BENCH_POLICY := $(OUT)/bench/bench_policy
 BENCH_ISSUE := $(OUT)/bench/bench_issue
 $(BENCH_ISSUE): test/bench/bench_issue.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) $(CRYPTO_LIBS)
 $(BENCH_POLICY): test/bench/bench_policy.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< $(POL_OBJS) $(LIBMBED) -lcrypto

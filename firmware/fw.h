@@ -212,8 +212,8 @@ typedef struct {
     uint8_t key_id[32];      /**< SHA-256 of the key's SubjectPublicKeyInfo */
     uint32_t mech;           /**< SG_MECH_* */
     uint8_t scheme;          /**< FW_SIG_* */
-    int md;                  /**< mbedtls_md_type_t of a hash-and-sign mechanism, else MBEDTLS_MD_NONE */
-    int pss_md;              /**< PSS: hash of the parameters (message and MGF1), else MBEDTLS_MD_NONE */
+    int md;                  /**< HAL_MD_* of a hash-and-sign mechanism, else HAL_MD_NONE */
+    int pss_md;              /**< PSS: HAL_MD_* of the parameters (message and MGF1), else HAL_MD_NONE */
     size_t pss_slen;
     const uint8_t *data;     /**< TBSCertificate (hash-and-sign) or digest / DigestInfo (raw) */
     size_t data_len;
@@ -224,6 +224,23 @@ typedef struct {
     uint8_t batch_root[32];  /**< batched evidence: the root hash of the VA's tree holding the record; zeros
                                   otherwise (for the log entry's batch_root, docs/evidence.md) */
 } fw_sign_req;
+
+/* fw_keycache.c: loaded keys kept in the board's crypto engine, FW_KEY_CACHE
+ * of them (a board define; 0: a key is loaded and freed per signature). */
+#ifndef FW_KEY_CACHE
+#define FW_KEY_CACHE 8
+#endif
+struct hal_key;
+/** The loaded key of handle (record fields pub, priv); give it back with fw_keycache_put. */
+int fw_keycache_get(unsigned handle, uint32_t key_type, const uint8_t *pub, size_t pub_len, const uint8_t *priv,
+                    size_t priv_len, struct hal_key **k);
+void fw_keycache_put(struct hal_key *k);
+/** Frees the entry of handle (its slot changed). */
+void fw_keycache_drop(unsigned handle);
+/** Frees every entry (logout, INIT_TOKEN, boot). */
+void fw_keycache_clear(void);
+/** Entries loaded now; *hits and *loads since boot. */
+unsigned fw_keycache_stats(uint32_t *hits, uint32_t *loads);
 
 /* fw_evcache.c: the batch roots whose VA signature the token verified
  * (docs/evidence.md "Batched evidence"), in RAM only, FW_EV_ROOTS of them

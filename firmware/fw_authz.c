@@ -11,6 +11,7 @@
 #include "mbedtls/platform.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 /* SBR 7.1.3.2.2: ecdsa-with-SHA256/384/512, no parameters. */
@@ -43,7 +44,7 @@ static const uint32_t raw_mech[] = { SG_MECH_ECDSA, SG_MECH_RSA_PKCS, SG_MECH_RS
 /* SHA-256/384/512 -> 0/1/2, else -1. */
 static int md_index(int md)
 {
-    return md == MBEDTLS_MD_SHA256 ? 0 : md == MBEDTLS_MD_SHA384 ? 1 : md == MBEDTLS_MD_SHA512 ? 2 : -1;
+    return md == HAL_MD_SHA256 ? 0 : md == HAL_MD_SHA384 ? 1 : md == HAL_MD_SHA512 ? 2 : -1;
 }
 
 /* The curve's own hash (SBR 7.1.3.2.2): P-256 -> 0 ... P-521 -> 2, RSA -1. */
@@ -315,7 +316,7 @@ int fw_authz_grant(fw_req *r, const fw_sign_req *q, const uint8_t *digest, size_
     memcpy(a->digest, digest, hlen);
     a->granted = hal_clock_now();
     a->expires = a->granted + window;
-    if (mbedtls_sha256(q->data, q->data_len, a->tbs_hash, 0)) {
+    if (hal_hash(HAL_MD_SHA256, q->data, q->data_len, a->tbs_hash)) {
         fw_authz_drop(r->chan);
         return FW_E_CRYPTO;
     }

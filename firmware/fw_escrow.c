@@ -17,6 +17,7 @@
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
+#include "sbrguard/hal_crypto.h"
 
 #define DAY 86400u
 #define PUB_MAX 600
@@ -144,7 +145,7 @@ int fw_cmd_escrow_generate(fw_req *r)
         return FW_E_NO_OBJECT;
     while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1 && t != SG_T_PUBKEY)
         ;
-    if (t != SG_T_PUBKEY || mbedtls_sha256(v, vl, ca_id, 0))
+    if (t != SG_T_PUBKEY || hal_hash(HAL_MD_SHA256, v, vl, ca_id))
         return FW_E_CORRUPT;
     if (fw_policy_ca(ca_id, &ca))
         return refuse(r, SG_CMD_ESCROW_GENERATE, ca_h, ca_id, "sbrguard.escrow.no-bundle", "4.12.1");
@@ -182,7 +183,7 @@ int fw_cmd_escrow_generate(fw_req *r)
     }
     if ((rc = fw_keys_generate(kt, &pk)) || (n8 = (size_t)mbedtls_pk_write_key_der(&pk, scratch, kcap)) == 0 ||
         n8 > kcap || (m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub)) <= 0 ||
-        !(p8 = pkcs8(scratch, kcap, n8, kt, &n8)) || mbedtls_sha256(pub + sizeof pub - m, (size_t)m, key_id, 0)) {
+        !(p8 = pkcs8(scratch, kcap, n8, kt, &n8)) || hal_hash(HAL_MD_SHA256, pub + sizeof pub - m, (size_t)m, key_id)) {
         rc = rc ? rc : FW_E_CRYPTO;
         goto out;
     }
@@ -239,7 +240,7 @@ static int load_rec(unsigned h, esc_rec *e)
     while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_KEY_TYPE && vl == 1)
             e->key_type = v[0], seen |= 1;
-        else if (t == SG_T_PUBKEY && !mbedtls_sha256(v, vl, e->key_id, 0))
+        else if (t == SG_T_PUBKEY && !hal_hash(HAL_MD_SHA256, v, vl, e->key_id))
             seen |= 2;
         else if (t == SG_T_PROFILE && vl == 2)
             e->type = v[0], e->gen = v[1], seen |= 4;
@@ -292,7 +293,7 @@ static int transport(fw_req *r, mbedtls_pk_context *pk, uint8_t th[32])
     size_t vl;
     if (fw_arg(r, SG_T_TRANSPORT_KEY, &v, &vl) || vl > PUB_MAX)
         return FW_E_ARGS;
-    if (rsa_key(pk, v, vl) || mbedtls_sha256(v, vl, th, 0))
+    if (rsa_key(pk, v, vl) || hal_hash(HAL_MD_SHA256, v, vl, th))
         return FW_E_KEY_TYPE;
     return FW_OK;
 }
@@ -367,7 +368,7 @@ int fw_cmd_escrow_recover(fw_req *r)
             r->msg = "an agent-wrapped key is recovered to its escrow agent: no TRANSPORT_KEY";
             return FW_E_ARGS;
         }
-        if ((rc = load_rec(h, &e)) || !out || e.wrapped_len > cap || mbedtls_sha256(e.wrapped, e.wrapped_len, th, 0))
+        if ((rc = load_rec(h, &e)) || !out || e.wrapped_len > cap || hal_hash(HAL_MD_SHA256, e.wrapped, e.wrapped_len, th))
             return rc ? rc : FW_E_INTERNAL;
         memcpy(out, e.wrapped, e.wrapped_len);
         fw_store_wipe();

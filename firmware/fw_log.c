@@ -14,6 +14,7 @@
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
+#include "sbrguard/hal_crypto.h"
 
 #define REC_MAGIC 0x53474C31u /* "SGL1" */
 #define REC_MAX (FW_LOG_REC_HDR + SG_LOG_MAX_ENTRY)
@@ -552,7 +553,7 @@ static void identity(void)
     memcpy(fw_lg.origin + sizeof pre - 1, serial, SG_SERIAL_LEN);
     fw_lg.origin_len = sizeof pre - 1 + SG_SERIAL_LEN;
     /* signed-note type 0x02: key ID = SHA-256(SPKI DER)[:4] */
-    mbedtls_sha256(fw_lg.pub, fw_lg.pub_len, h, 0);
+    hal_hash(HAL_MD_SHA256, fw_lg.pub, fw_lg.pub_len, h);
     memcpy(fw_lg.key_id, h, 4);
 }
 

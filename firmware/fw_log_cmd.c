@@ -11,6 +11,7 @@
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
+#include "sbrguard/hal_crypto.h"
 
 #define EM_DASH "\xE2\x80\x94"
 #define TEXT_MAX (FW_LOG_ORIGIN_MAX + 24 + 48)
@@ -105,7 +106,7 @@ int fw_log_checkpoint_sign(void)
         if ((rc = root_at(fw_lg.p.cp_size, old)) || memcmp(old, fw_lg.p.cp_root, 32))
             return corrupt();
     }
-    mbedtls_sha256((const uint8_t *)text, note_text(n, root, text), h, 0);
+    hal_hash(HAL_MD_SHA256, (const uint8_t *)text, note_text(n, root, text), h);
     if ((rc = fw_log_privkey(priv, sizeof priv, &plen)))
         return rc == FW_E_NO_OBJECT ? corrupt() : rc;
     mbedtls_pk_context pk;
@@ -363,7 +364,7 @@ static int note_verify(const uint8_t *p, size_t len, uint64_t *size, uint8_t roo
     }
     if (!found)
         return FW_E_ARGS;
-    mbedtls_sha256(p, text_len, h, 0);
+    hal_hash(HAL_MD_SHA256, p, text_len, h);
     mbedtls_pk_context pk;
     mbedtls_pk_init(&pk);
     int ok = !mbedtls_pk_parse_public_key(&pk, fw_lg.pub, fw_lg.pub_len) &&

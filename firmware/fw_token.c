@@ -180,6 +180,7 @@ void fw_logout_channel(unsigned chan)
 {
     if (chan < FW_MAX_CHANNELS)
         login[chan] = SG_LOGIN_NONE;
+    fw_keycache_clear(); /* loaded keys go with any logout */
 }
 
 int fw_require_user(const fw_req *r)
@@ -372,6 +373,7 @@ int fw_cmd_init_token(fw_req *r)
     fw_evcache_clear();
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         login[c] = SG_LOGIN_NONE;
+    fw_keycache_clear();
     return wipe_stale();
 }
 
@@ -400,7 +402,7 @@ int fw_cmd_logout(fw_req *r)
 {
     if (login[r->chan] == SG_LOGIN_NONE)
         return FW_E_NOT_LOGGED_IN;
-    login[r->chan] = SG_LOGIN_NONE;
+    fw_logout_channel(r->chan);
     return FW_OK;
 }
 

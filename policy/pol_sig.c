@@ -2,10 +2,8 @@
 /* Signature AlgorithmIdentifiers of SBR 7.1.3.2 and the one signature check
  * that the evidence (VA keys) and the policy bundle (the SO's key) share. */
 #include <string.h>
-#include "mbedtls/md.h"
-#include "mbedtls/pk.h"
-#include "mbedtls/rsa.h"
 #include "pol.h"
+#include "sbrguard/hal_crypto.h"
 
 /* Indexed by POL_SIG_*. */
 static const struct {
@@ -52,42 +50,21 @@ const uint8_t *pol_sig_alg_der(int id, size_t *len)
 int pol_sig_verify_digest(const uint8_t *spki, size_t spki_len, int id, const uint8_t *hash, size_t hlen,
                           const uint8_t *sig, size_t sig_len)
 {
-    static const mbedtls_md_type_t mds[3] = { MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512 };
-    int rc = -1;
     if (id < 0 || id > POL_SIG_ECDSA_SHA512)
         return -1;
-    mbedtls_md_type_t md = mds[id % 3];
-    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
-    if (!info || hlen != mbedtls_md_get_size(info) || mbedtls_pk_parse_public_key(&pk, spki, spki_len))
-        goto out;
-    if (id >= POL_SIG_ECDSA_SHA256) {
-        if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_ECKEY)
-            rc = mbedtls_pk_verify(&pk, md, hash, hlen, sig, sig_len);
-    } else if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA && mbedtls_pk_get_bitlen(&pk) >= 2048 &&
-               sig_len == mbedtls_pk_get_len(&pk)) {
-        mbedtls_rsa_context *rsa = mbedtls_pk_rsa(pk);
-        if (id <= POL_SIG_RSA_SHA512)
-            rc = mbedtls_rsa_pkcs1_verify(rsa, md, (unsigned)hlen, hash, sig);
-        else
-            rc = mbedtls_rsa_rsassa_pss_verify_ext(rsa, md, (unsigned)hlen, hash, md, (int)hlen, sig);
-    }
-out:
-    mbedtls_pk_free(&pk);
-    return rc ? -1 : 0;
+    int scheme = id >= POL_SIG_ECDSA_SHA256 ? HAL_SIG_ECDSA : id <= POL_SIG_RSA_SHA512 ? HAL_SIG_PKCS1 : HAL_SIG_PSS;
+    return hal_crypto_verify(spki, spki_len, scheme, HAL_MD_SHA256 + id % 3, hash, hlen, sig, sig_len) ? -1 : 0;
 }
 
 int pol_sig_verify(const uint8_t *spki, size_t spki_len, const uint8_t *alg, size_t alg_len,
                    const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
 {
-    static const mbedtls_md_type_t mds[3] = { MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512 };
     int id = pol_sig_alg_id(alg, alg_len);
     uint8_t hash[64];
     if (id < 0 || id > POL_SIG_ECDSA_SHA512)
         return -1;
-    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(mds[id % 3]);
-    if (!info || mbedtls_md(info, msg, msg_len, hash))
+    int md = HAL_MD_SHA256 + id % 3;
+    if (hal_hash(md, msg, msg_len, hash))
         return -1;
-    return pol_sig_verify_digest(spki, spki_len, id, hash, mbedtls_md_get_size(info), sig, sig_len);
+    return pol_sig_verify_digest(spki, spki_len, id, hash, hal_md_size(md), sig, sig_len);
 }

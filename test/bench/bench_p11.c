@@ -13,7 +13,9 @@
  *
  * BETWEEN_CMD runs (sh) before each round of issuances on ours: the log is
  * exported and acknowledged there, as a CA would, so that it never fills.
- * BENCH_SECONDS (default 1) per measurement, BENCH_ROUNDS (default 5).
+ * BENCH_SECONDS (default 1) per measurement, BENCH_ROUNDS (default 5); an
+ * issuance round stops earlier, after BENCH_ISSUES (default 600) issuances,
+ * as many as the sim token's log holds between two exports.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -52,6 +54,9 @@ static const bench_case cases[] = {
 static const uint8_t *g_tbs, *g_ev;
 static size_t g_tbs_len, g_ev_len;
 static double g_seconds = 1.0;
+/* Issuances per round: what the sim token's log region holds between two
+ * acknowledged exports, with margin. */
+static unsigned long g_issues = 600;
 
 static double now_s(void)
 {
@@ -140,7 +145,7 @@ typedef struct {
     module *m;
     const bench_case *c;
     pthread_barrier_t *bar;
-    unsigned long ops;
+    unsigned long ops, limit; /* limit: at most this many (0: none) */
     CK_RV rv;
 } worker;
 
@@ -169,7 +174,7 @@ static void *work(void *arg)
     if (w->rv)
         return NULL;
     double end = now_s() + g_seconds;
-    while (now_s() < end) {
+    while (now_s() < end && (!w->limit || w->ops < w->limit)) {
         sl = sizeof sig;
         if ((w->rv = m->f->C_SignInit(s, &mech, key)) || (w->rv = m->f->C_Sign(s, (CK_BYTE_PTR)data, dlen, sig, &sl)))
             break;
@@ -187,7 +192,7 @@ static double measure(module *m, const bench_case *c, int n)
     pthread_barrier_t bar;
     pthread_barrier_init(&bar, NULL, (unsigned)n + 1);
     for (int i = 0; i < n; i++) {
-        w[i] = (worker){ .m = m, .c = c, .bar = &bar };
+        w[i] = (worker){ .m = m, .c = c, .bar = &bar, .limit = c->which == 2 ? g_issues / (unsigned long)n : 0 };
         pthread_create(&th[i], NULL, work, &w[i]);
     }
     pthread_barrier_wait(&bar);
@@ -229,6 +234,8 @@ int main(int argc, char **argv)
     module mods[2] = { { .name = "SoftHSM2", .pin = argv[2] }, { .name = "sbrguard", .pin = argv[4] } };
     const char *between = argc > 8 ? argv[8] : NULL;
     int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 5;
+    if (getenv("BENCH_ISSUES"))
+        g_issues = strtoul(getenv("BENCH_ISSUES"), NULL, 10);
     if (getenv("BENCH_SECONDS"))
         g_seconds = atof(getenv("BENCH_SECONDS"));
     if (rounds < 1 || rounds > MAX_ROUNDS || g_seconds <= 0) {
