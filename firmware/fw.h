@@ -187,9 +187,6 @@ int fw_cert_spki(const uint8_t *cert, size_t len, const uint8_t **spki, size_t *
 /* fw_keys.c: key generation and signing. */
 int fw_cmd_generate_key(fw_req *r);
 int fw_cmd_sign(fw_req *r);
-struct mbedtls_pk_context;
-/** A key pair of type SG_KEY_* into pk (initialized by the caller). */
-int fw_keys_generate(uint32_t key_type, struct mbedtls_pk_context *pk);
 /** The one buffer a private key is written to in clear, from mbedTLS's
  * arena (NULL if it is full); fw_keys_scratch_free wipes and frees it. */
 uint8_t *fw_keys_scratch(size_t *cap);
@@ -231,14 +228,28 @@ typedef struct {
 #define FW_KEY_CACHE 8
 #endif
 struct hal_key;
+#if FW_KEY_CACHE > 0
 /** The loaded key of handle (record fields pub, priv); give it back with fw_keycache_put. */
 int fw_keycache_get(unsigned handle, uint32_t key_type, const uint8_t *pub, size_t pub_len, const uint8_t *priv,
                     size_t priv_len, struct hal_key **k);
-void fw_keycache_put(struct hal_key *k);
+static inline void fw_keycache_put(struct hal_key *k) { (void)k; /* stays loaded */ }
 /** Frees the entry of handle (its slot changed). */
 void fw_keycache_drop(unsigned handle);
 /** Frees every entry (logout, INIT_TOKEN, boot). */
 void fw_keycache_clear(void);
+#else /* no cache: a key is loaded for its signature and freed right after */
+int hal_crypto_key_load(uint32_t kt, const uint8_t *priv, size_t len, struct hal_key **k);
+void hal_crypto_key_free(struct hal_key *k);
+static inline int fw_keycache_get(unsigned handle, uint32_t key_type, const uint8_t *pub, size_t pub_len,
+                                  const uint8_t *priv, size_t priv_len, struct hal_key **k)
+{
+    (void)handle, (void)pub, (void)pub_len;
+    return hal_crypto_key_load(key_type, priv, priv_len, k) ? FW_E_CRYPTO : FW_OK;
+}
+static inline void fw_keycache_put(struct hal_key *k) { hal_crypto_key_free(k); }
+static inline void fw_keycache_drop(unsigned handle) { (void)handle; }
+static inline void fw_keycache_clear(void) {}
+#endif
 /** Entries loaded now; *hits and *loads since boot. */
 unsigned fw_keycache_stats(uint32_t *hits, uint32_t *loads);
 

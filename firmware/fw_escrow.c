@@ -129,7 +129,7 @@ int fw_cmd_escrow_generate(fw_req *r)
     uint8_t t = 0, ca_id[32], pub[PUB_MAX], zero = 0, key_id[32];
     pol_bundle_ca ca;
     pol_escrow_rule rule;
-    mbedtls_pk_context pk, agent;
+    mbedtls_pk_context agent;
     unsigned slot;
     int rc;
     if ((rc = fw_require_user(r)))
@@ -168,7 +168,6 @@ int fw_cmd_escrow_generate(fw_req *r)
     uint8_t wrap = rule.wrap, kek[32];
     uint8_t *scratch = fw_keys_scratch(&kcap), *w;
     const uint8_t *p8 = NULL;
-    mbedtls_pk_init(&pk);
     mbedtls_pk_init(&agent);
     /* The agent key is parsed now: the entry lives in the store's buffer. */
     if (wrap == POL_WRAP_AGENT_RSA_OAEP ? rsa_key(&agent, rule.agent_spki.p, rule.agent_spki.len)
@@ -176,15 +175,10 @@ int fw_cmd_escrow_generate(fw_req *r)
         rc = FW_E_CRYPTO;
         goto out;
     }
-    int m;
-    if (!scratch) {
+    size_t m;
+    if (!scratch || hal_crypto_keygen(kt, scratch, kcap, &n8, pub, sizeof pub, &m) ||
+        !(p8 = pkcs8(scratch, kcap, n8, kt, &n8)) || hal_hash(HAL_MD_SHA256, pub + sizeof pub - m, m, key_id)) {
         rc = FW_E_CRYPTO;
-        goto out;
-    }
-    if ((rc = fw_keys_generate(kt, &pk)) || (n8 = (size_t)mbedtls_pk_write_key_der(&pk, scratch, kcap)) == 0 ||
-        n8 > kcap || (m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub)) <= 0 ||
-        !(p8 = pkcs8(scratch, kcap, n8, kt, &n8)) || hal_hash(HAL_MD_SHA256, pub + sizeof pub - m, (size_t)m, key_id)) {
-        rc = rc ? rc : FW_E_CRYPTO;
         goto out;
     }
     const uint8_t *spki = pub + sizeof pub - m;
@@ -218,7 +212,6 @@ int fw_cmd_escrow_generate(fw_req *r)
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, spki, (size_t)m) |
          fw_put_u(r, SG_T_ESCROW_UNTIL, until, 8) | fw_put_u(r, SG_T_WRAP, wrap, 1);
 out:
-    mbedtls_pk_free(&pk);
     mbedtls_pk_free(&agent);
     fw_keys_scratch_free(scratch);
     fw_zeroize(kek, sizeof kek);

@@ -19,20 +19,17 @@ static struct {
     uint8_t fp[32];
     uint32_t used; /* last use, for eviction */
 } ent[FW_KEY_CACHE];
-static uint32_t tick;
-static uint32_t hits, loads;
+static uint32_t tick, hits, loads;
 
 static void drop(unsigned i)
 {
     hal_crypto_key_free(ent[i].k);
     fw_zeroize(&ent[i], sizeof ent[i]);
 }
-#endif
 
 int fw_keycache_get(unsigned handle, uint32_t kt, const uint8_t *pub, size_t pub_len, const uint8_t *priv,
                     size_t priv_len, hal_key **k)
 {
-#if FW_KEY_CACHE > 0
     uint8_t fp[32];
     unsigned i, victim;
     if (hal_hash(HAL_MD_SHA256, pub, pub_len, fp))
@@ -68,53 +65,29 @@ int fw_keycache_get(unsigned handle, uint32_t kt, const uint8_t *pub, size_t pub
     ent[victim].used = ++tick;
     *k = ent[victim].k;
     return FW_OK;
-#else
-    (void)handle;
-    (void)pub;
-    (void)pub_len;
-    return hal_crypto_key_load(kt, priv, priv_len, k) ? FW_E_CRYPTO : FW_OK;
-#endif
-}
-
-void fw_keycache_put(hal_key *k)
-{
-#if FW_KEY_CACHE > 0
-    (void)k; /* stays loaded */
-#else
-    hal_crypto_key_free(k);
-#endif
 }
 
 void fw_keycache_drop(unsigned handle)
 {
-#if FW_KEY_CACHE > 0
     for (unsigned i = 0; i < FW_KEY_CACHE; i++)
         if (ent[i].k && ent[i].handle == handle)
             drop(i);
-#else
-    (void)handle;
-#endif
 }
 
 void fw_keycache_clear(void)
 {
-#if FW_KEY_CACHE > 0
     for (unsigned i = 0; i < FW_KEY_CACHE; i++)
         if (ent[i].k)
             drop(i);
-#endif
 }
 
 unsigned fw_keycache_stats(uint32_t *hit, uint32_t *load)
 {
     unsigned n = 0;
-#if FW_KEY_CACHE > 0
     for (unsigned i = 0; i < FW_KEY_CACHE; i++)
         n += ent[i].k != NULL;
     *hit = hits;
     *load = loads;
-#else
-    *hit = *load = 0;
-#endif
     return n;
 }
+#endif

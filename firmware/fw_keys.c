@@ -6,13 +6,9 @@
 #include "../policy/pol.h"
 #include "../policy/pol_evidence.h"
 #include "fw.h"
-#include "mbedtls/asn1.h"
-#include "mbedtls/ecp.h"
-#include "mbedtls/md.h"
-#include "mbedtls/pk.h"
-#include "mbedtls/platform.h"
-#include "mbedtls/rsa.h"
-#include "mbedtls/sha256.h"
+#include "mbedtls/asn1.h"     /* DER reading only */
+#include "mbedtls/ecdsa.h"    /* MBEDTLS_ECDSA_MAX_LEN */
+#include "mbedtls/platform.h" /* the arena */
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
@@ -23,14 +19,9 @@
 static const struct {
     uint8_t type, rsa;
     uint16_t bits;
-    mbedtls_ecp_group_id grp;
 } key_types[] = {
-    { SG_KEY_EC_P256, 0, 256, MBEDTLS_ECP_DP_SECP256R1 },
-    { SG_KEY_EC_P384, 0, 384, MBEDTLS_ECP_DP_SECP384R1 },
-    { SG_KEY_EC_P521, 0, 521, MBEDTLS_ECP_DP_SECP521R1 },
-    { SG_KEY_RSA_2048, 1, 2048, MBEDTLS_ECP_DP_NONE },
-    { SG_KEY_RSA_3072, 1, 3072, MBEDTLS_ECP_DP_NONE },
-    { SG_KEY_RSA_4096, 1, 4096, MBEDTLS_ECP_DP_NONE },
+    { SG_KEY_EC_P256, 0, 256 }, { SG_KEY_EC_P384, 0, 384 }, { SG_KEY_EC_P521, 0, 521 },
+    { SG_KEY_RSA_2048, 1, 2048 }, { SG_KEY_RSA_3072, 1, 3072 }, { SG_KEY_RSA_4096, 1, 4096 },
 };
 
 static const struct {
@@ -76,22 +67,6 @@ void fw_keys_scratch_free(uint8_t *p)
     }
 }
 
-int fw_keys_generate(uint32_t kt, mbedtls_pk_context *pk)
-{
-    int k = key_type_index(kt);
-    if (k < 0)
-        return FW_E_KEY_TYPE;
-    if (key_types[k].rsa)
-        return mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) ||
-                       mbedtls_rsa_gen_key(mbedtls_pk_rsa(*pk), fw_rng, NULL, key_types[k].bits, 65537)
-                   ? FW_E_CRYPTO
-                   : FW_OK;
-    return mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
-                   mbedtls_ecp_gen_key(key_types[k].grp, mbedtls_pk_ec(*pk), fw_rng, NULL)
-               ? FW_E_CRYPTO
-               : FW_OK;
-}
-
 int fw_cmd_generate_key(fw_req *r)
 {
     uint32_t kt, flags = 0;
@@ -125,20 +100,21 @@ int fw_cmd_generate_key(fw_req *r)
     if (sg_tlv_append(w, cap, &off, SG_T_KEY_TYPE, &kt8, 1) ||
         sg_tlv_append(w, cap, &off, SG_T_KEY_BITS, bits, 2) ||
         sg_tlv_append(w, cap, &off, SG_T_FLAGS, num, 4) ||
-        sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub, m) || sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der, n))
+        sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, m) ||
+        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + pcap - n, n))
         goto out;
     /* Logged before the key exists: a cut leaves at most an entry for a key
      * that never was, never a key without its entry. */
     uint8_t key_id[32];
     fw_log_ev ev = { .event = SG_LOG_EV_KEY_GEN, .handle = slot, .key_type = kt8, .value = flags, .key_id = key_id };
-    if (hal_hash(HAL_MD_SHA256, pub, m, key_id)) {
+    if (hal_hash(HAL_MD_SHA256, pub + sizeof pub - m, m, key_id)) {
         rc = FW_E_CRYPTO;
         goto out;
     }
     if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
         goto out;
     fw_objects_reindex(slot);
-    rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub, m);
+    rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, m);
 out:
     fw_keys_scratch_free(priv_der);
     return rc;

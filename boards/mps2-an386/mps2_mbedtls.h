@@ -12,4 +12,8 @@ void mps2_fatal(int code);
 #define MBEDTLS_PLATFORM_FPRINTF_MACRO mps2_no_fprintf
 #define mps2_no_fprintf(...) 0
 
+/* No SHA-224 user on the token (SHA-256/384/512 only): its md entry and
+ * wrappers are flash this board cannot spare. */
+#undef MBEDTLS_SHA224_C
+
 #endif

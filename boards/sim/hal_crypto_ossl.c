@@ -61,7 +61,7 @@ int hal_crypto_keygen(uint32_t kt, uint8_t *priv, size_t priv_cap, size_t *priv_
     n = i2d_PrivateKey(pk, NULL);
     m = i2d_PUBKEY(pk, NULL);
     if (n > 0 && m > 0 && (size_t)n <= priv_cap && (size_t)m <= pub_cap) {
-        unsigned char *p = priv, *q = pub;
+        unsigned char *p = priv + priv_cap - n, *q = pub + pub_cap - m;
         if (i2d_PrivateKey(pk, &p) == n && i2d_PUBKEY(pk, &q) == m) {
             *priv_len = (size_t)n;
             *pub_len = (size_t)m;

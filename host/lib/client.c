@@ -245,3 +245,10 @@ int sg_call(sg_client *c, uint8_t cmd, size_t req_len)
     }
     return SG_E_TOKEN;
 }
+
+int sg_link_idle_ok(const sg_client *c)
+{
+    struct pollfd p = { .fd = c ? c->fd : -1, .events = POLLIN };
+    /* Between calls the token never sends: readable means EOF or garbage. */
+    return c && c->fd >= 0 && poll(&p, 1, 0) == 0;
+}

@@ -29,8 +29,10 @@ size_t hal_md_size(int md);
 int hal_hash(int md, const uint8_t *in, size_t len, uint8_t *out);
 
 /**
- * A new key pair of SG_KEY_* type kt: the private key DER at priv[0..*priv_len),
- * the SubjectPublicKeyInfo DER at pub[0..*pub_len). The caller wipes priv.
+ * A new key pair of SG_KEY_* type kt: the private key DER in the last
+ * *priv_len bytes of priv[0..priv_cap), the SubjectPublicKeyInfo DER in the
+ * last *pub_len bytes of pub[0..pub_cap) (DER written backwards, as mbedTLS
+ * does, leaves room for a wrapper in front). The caller wipes priv.
  */
 int hal_crypto_keygen(uint32_t kt, uint8_t *priv, size_t priv_cap, size_t *priv_len, uint8_t *pub, size_t pub_cap,
                       size_t *pub_len);

@@ -108,6 +108,12 @@ int sg_board_info(sg_client *c, sg_board_status *b);
 
 /** Connects to the token at path (NULL: sg_socket_path()). */
 int sg_connect(sg_client **out, const char *path);
+/**
+ * 1 if the connection looks usable without a round trip: no hang-up and no
+ * unsolicited bytes pending (a token that restarted or went away shows one
+ * of them); 0 otherwise. A cheap check before skipping a query.
+ */
+int sg_link_idle_ok(const sg_client *c);
 void sg_free(sg_client *c);
 
 /** Token status of the last SG_E_TOKEN result, detail message (may be ""). */
