@@ -145,20 +145,50 @@ int hal_crypto_sign(hal_key *k, int scheme, int md, int pss_md, size_t salt, con
     return HAL_CRYPTO_OK;
 }
 
+/* Public keys parsed before (VA keys, the SO's policy key): OpenSSL 3's
+ * decoder costs more than the verification itself, so a few parsed keys
+ * are kept, found by their exact SPKI bytes. Public data only. */
+#define VKEYS 8
+#define VKEY_SPKI_MAX 1100 /* RSA-8192 SubjectPublicKeyInfo */
+static struct {
+    uint8_t spki[VKEY_SPKI_MAX];
+    size_t len;
+    EVP_PKEY *pk;
+} vkeys[VKEYS];
+static unsigned vkeys_next;
+
+static EVP_PKEY *pubkey(const uint8_t *spki, size_t len)
+{
+    const unsigned char *p = spki;
+    EVP_PKEY *pk;
+    for (unsigned i = 0; i < VKEYS; i++)
+        if (vkeys[i].pk && vkeys[i].len == len && !memcmp(vkeys[i].spki, spki, len))
+            return EVP_PKEY_up_ref(vkeys[i].pk) ? vkeys[i].pk : NULL;
+    if (!(pk = d2i_PUBKEY(NULL, &p, (long)len)) || p != spki + len) {
+        EVP_PKEY_free(pk);
+        return NULL;
+    }
+    if (len <= VKEY_SPKI_MAX && EVP_PKEY_up_ref(pk)) {
+        unsigned i = vkeys_next++ % VKEYS;
+        EVP_PKEY_free(vkeys[i].pk);
+        memcpy(vkeys[i].spki, spki, len);
+        vkeys[i].len = len;
+        vkeys[i].pk = pk;
+    }
+    return pk;
+}
+
 int hal_crypto_verify(const uint8_t *spki, size_t spki_len, int scheme, int md, const uint8_t *h, size_t hlen,
                       const uint8_t *sig, size_t sig_len)
 {
-    const unsigned char *p = spki;
     const EVP_MD *m = ossl_md(md);
     EVP_PKEY *pk;
     EVP_PKEY_CTX *c = NULL;
     int ok = 0;
     if (!m || hlen != hal_md_size(md) || spki_len > 65536)
         return HAL_CRYPTO_E_ARGS;
-    if (!(pk = d2i_PUBKEY(NULL, &p, (long)spki_len)))
+    if (!(pk = pubkey(spki, spki_len)))
         return HAL_CRYPTO_E_FAIL;
-    if (p != spki + spki_len)
-        goto out;
     if (scheme == HAL_SIG_ECDSA) {
         /* The curves the mbedTLS boards know, so that both boards decide alike. */
         char g[32];

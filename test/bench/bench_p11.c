@@ -15,7 +15,8 @@
  * exported and acknowledged there, as a CA would, so that it never fills.
  * BENCH_SECONDS (default 1) per measurement, BENCH_ROUNDS (default 5); an
  * issuance round stops earlier, after BENCH_ISSUES (default 600) issuances,
- * as many as the sim token's log holds between two exports.
+ * as many as the sim token's log holds between two exports. BENCH_CASES
+ * (e.g. "02") runs only those cases: 0 raw ECDSA, 1 RSA, 2 issuance.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
         return 2;
     }
     module mods[2] = { { .name = "SoftHSM2", .pin = argv[2] }, { .name = "sbrguard", .pin = argv[4] } };
-    const char *between = argc > 8 ? argv[8] : NULL;
+    const char *between = argc > 8 ? argv[8] : NULL, *only = getenv("BENCH_CASES");
     int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 5;
     if (getenv("BENCH_ISSUES"))
         g_issues = strtoul(getenv("BENCH_ISSUES"), NULL, 10);
@@ -256,6 +257,8 @@ int main(int argc, char **argv)
         for (size_t c = 0; c < NCASES; c++)
             for (int n = 1; n <= MAX_THREADS; n++)
                 for (int mi = 0; mi < 2; mi++) {
+                    if (only && !strchr(only, (char)('0' + c)))
+                        continue;
                     if (cases[c].which == 2 && mi == 0)
                         continue; /* the reference has no policy to enforce */
                     if (cases[c].which == 2 && between && system(between) != 0) {
@@ -271,6 +274,8 @@ int main(int argc, char **argv)
     printf("%-36s %7s %12s %12s %7s\n", "case", "threads", "SoftHSM2/s", "sbrguard/s", "ratio");
     for (size_t c = 0; c < NCASES; c++)
         for (int n = 1; n <= MAX_THREADS; n++) {
+            if (only && !strchr(only, (char)('0' + c)))
+                continue;
             double ours = median(r[c][n - 1][1], rounds);
             double ref = median(r[cases[c].which == 2 ? 0 : c][n - 1][0], rounds);
             if (cases[c].which == 2)
