@@ -95,6 +95,11 @@ static void service(unsigned ch)
             return;
         }
         c->need = SG_FRAME_HDR_LEN + plen;
+        /* The payload usually follows its header at once: read it now, not
+         * after another poll (EOF or nothing yet: the next poll tells). */
+        ssize_t more = plen ? recv(c->fd, c->in + c->have, c->need - c->have, MSG_DONTWAIT) : 0;
+        if (more > 0)
+            c->have += (size_t)more;
     }
     if (c->need && c->have == c->need) {
         int reset;

@@ -25,7 +25,8 @@ sg_init --label bench --so-pin $SO_PIN --pin $PIN >"$TMP/out" 2>&1 || die "init"
 sg keygen --type ec-p256 --label bench-ca --id ca --pubout "$TMP/ca.pub" --pin $PIN >"$TMP/out" 2>&1 || die "keygen"
 CA=$(sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1)
 { $MK ca "$TMP/ca.pub" "$TMP/ca.pem" && sg cert import --key "$CA" --cert "$TMP/ca.pem" --pin $PIN &&
-    $MK tbs "$TMP/ca.pem" "$TMP/tbs.der" && policy_load_for "$TMP/ca.pem" && ev "$TMP/tbs.der"; } >"$TMP/out" 2>&1 ||
+    $MK tbs "$TMP/ca.pem" "$TMP/tbs.der" && policy_load_for "$TMP/ca.pem" && ev "$TMP/tbs.der" &&
+    mkdir -p "$TMP/evs" && sg evidence make --batch --va-key "$VA_KEY" --in "$TMP/tbs.der" --out-dir "$TMP/evs"; } >"$TMP/out" 2>&1 ||
     die "CA binding, bundle, TBS or evidence"
 sg lint --ca "$TMP/ca.pem" "$TMP/tbs.der" >"$TMP/out" 2>&1 || die "lint refuses the bench TBS"
 
@@ -38,5 +39,5 @@ prev=\$(cat "$TMP/prev" 2>/dev/null || true)
 "$SG" audit ack "\$d" --so-pin $SO_PIN >/dev/null 2>>"$TMP/between.log"
 echo "\$d" >"$TMP/prev"
 EOS
-LD_PRELOAD=$PRELOAD "$BENCH" "$SOFTHSM" $PIN "$MOD" $PIN "$TMP/tbs.der" "$TMP/tbs.der.ev" bench-ca "bash $TMP/between.sh" ||
+LD_PRELOAD=$PRELOAD "$BENCH" "$SOFTHSM" $PIN "$MOD" $PIN "$TMP/tbs.der" "$TMP/tbs.der.ev" "$TMP/evs/0.der" bench-ca "bash $TMP/between.sh" ||
     { cat "$TMP/between.log" "$TMP/token.log" >&2 2>/dev/null; exit 1; }
