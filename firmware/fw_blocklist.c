@@ -15,9 +15,9 @@
 #include "mbedtls/sha256.h"
 #include "sbrguard/blocklist.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/log.h"
 #include "sbrguard/tlv.h"
-#include "sbrguard/hal_crypto.h"
 
 #define HDR_MAGIC 0x53474248u /* "SGBH" */
 #define HDR_LEN 116u          /* magic gen epoch seq count | file hash | prefix hash | header hash */

@@ -16,8 +16,8 @@
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
-#include "sbrguard/tlv.h"
 #include "sbrguard/hal_crypto.h"
+#include "sbrguard/tlv.h"
 
 #define DAY 86400u
 #define PUB_MAX 600

@@ -9,12 +9,10 @@
 #include <string.h>
 #include "../policy/pol.h"
 #include "fw_log_int.h"
-#include "mbedtls/ecp.h"
-#include "mbedtls/pk.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
-#include "sbrguard/tlv.h"
 #include "sbrguard/hal_crypto.h"
+#include "sbrguard/tlv.h"
 
 #define REC_MAGIC 0x53474C31u /* "SGL1" */
 #define REC_MAX (FW_LOG_REC_HDR + SG_LOG_MAX_ENTRY)
@@ -572,25 +570,20 @@ static void geometry(void)
 int fw_log_create(void)
 {
     uint8_t pub[FW_LOG_PUB_MAX + 64];
-    int rc = FW_E_CRYPTO, n, m;
+    int rc = FW_E_CRYPTO;
+    size_t n, m;
     if (fw_lg.present)
         return FW_OK;
     geometry();
     if (fw_lg.cap == 0)
         return FW_E_LOG_FULL;
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
-    if (mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
-        mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(pk), fw_rng, NULL))
+    /* The log key, a P-256 key of the board's crypto engine (DER at the buffers' ends). */
+    if (hal_crypto_keygen(SG_KEY_EC_P256, priv_tmp, sizeof priv_tmp, &n, pub, sizeof pub, &m) || m > FW_LOG_PUB_MAX)
         goto out;
-    n = mbedtls_pk_write_key_der(&pk, priv_tmp, sizeof priv_tmp);
-    m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub);
-    if (n <= 0 || m <= 0 || (size_t)m > FW_LOG_PUB_MAX)
-        goto out;
-    memmove(priv_tmp, priv_tmp + sizeof priv_tmp - n, (size_t)n);
-    priv_tmp_len = (size_t)n;
-    memcpy(fw_lg.pub, pub + sizeof pub - m, (size_t)m);
-    fw_lg.pub_len = (size_t)m;
+    memmove(priv_tmp, priv_tmp + sizeof priv_tmp - n, n);
+    priv_tmp_len = n;
+    memcpy(fw_lg.pub, pub + sizeof pub - m, m);
+    fw_lg.pub_len = m;
     memset(&fw_lg.p, 0, sizeof fw_lg.p);
     if ((rc = record_write(&fw_lg.p)))
         goto out;
@@ -602,7 +595,6 @@ int fw_log_create(void)
     fw_lg.pending = 0;
     fw_lg.present = 1;
 out:
-    mbedtls_pk_free(&pk);
     fw_zeroize(priv_tmp, sizeof priv_tmp);
     return rc;
 }

@@ -4,8 +4,8 @@
 #include "fw.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls/asn1.h"
-#include "sbrguard/tlv.h"
 #include "sbrguard/hal_crypto.h"
+#include "sbrguard/tlv.h"
 
 /* In-RAM index of the live objects, rebuilt after every change. */
 typedef struct {
