@@ -3,12 +3,12 @@
  * for a token's crypto engine (docs/crypto.md). The keys stay in the token
  * process; its DRBG is the engine's, as a coprocessor's TRNG would be. A
  * loaded key keeps its signing context, so a signature re-initializes it
- * only when the scheme changes. */
+ * only when the scheme changes. Single-threaded, as the firmware is (the
+ * parsed-public-key cache is shared). */
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
-#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/proto.h"
@@ -32,14 +32,22 @@ size_t hal_md_size(int md)
 
 int hal_hash(int md, const uint8_t *in, size_t len, uint8_t *out)
 {
-    /* The one-shot functions: no provider fetch per call. */
-    if (md == HAL_MD_SHA256)
-        return SHA256(in, len, out) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
-    if (md == HAL_MD_SHA384)
-        return SHA384(in, len, out) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
-    if (md == HAL_MD_SHA512)
-        return SHA512(in, len, out) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
-    return HAL_CRYPTO_E_ARGS;
+    /* Fetched once, one context reused per thread: OpenSSL 3's one-shot
+     * SHA256() fetches the algorithm on every call. */
+    static _Thread_local EVP_MD *mds[3];
+    static _Thread_local EVP_MD_CTX *ctx;
+    static const char *const names[3] = { "SHA256", "SHA384", "SHA512" };
+    unsigned n;
+    if (md < HAL_MD_SHA256 || md > HAL_MD_SHA512)
+        return HAL_CRYPTO_E_ARGS;
+    if (!mds[md - 1] && !(mds[md - 1] = EVP_MD_fetch(NULL, names[md - 1], NULL)))
+        return HAL_CRYPTO_E_FAIL;
+    if (!ctx && !(ctx = EVP_MD_CTX_new()))
+        return HAL_CRYPTO_E_MEM;
+    return EVP_DigestInit_ex(ctx, mds[md - 1], NULL) && EVP_DigestUpdate(ctx, in, len) &&
+                   EVP_DigestFinal_ex(ctx, out, &n)
+               ? HAL_CRYPTO_OK
+               : HAL_CRYPTO_E_FAIL;
 }
 
 int hal_crypto_keygen(uint32_t kt, uint8_t *priv, size_t priv_cap, size_t *priv_len, uint8_t *pub, size_t pub_cap,
