@@ -78,10 +78,20 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return SG_OK;
 }
 
+/* The token answers a signature in tens of microseconds: the reply is
+ * awaited without sleeping for up to this many tries first (a wake-up
+ * costs more than the answer on an idle machine). */
+#define SPIN_TRIES 2000
+
 static int read_all(int fd, uint8_t *p, size_t n)
 {
+    int tries = SPIN_TRIES;
     while (n) {
-        ssize_t r = recv(fd, p, n, 0);
+        ssize_t r = recv(fd, p, n, tries > 0 ? MSG_DONTWAIT : 0);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && tries > 0) {
+            tries--; /* that recv did not wait: try again, then wait */
+            continue;
+        }
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
