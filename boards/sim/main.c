@@ -35,7 +35,7 @@ static conn conns[FW_MAX_CHANNELS];
 /* Right after a frame the next one usually follows within microseconds: the
  * token polls without sleeping for SPIN_US, as a token's firmware polls its
  * USB endpoint, instead of paying a wake-up per request. */
-#define SPIN_US 200
+#define SPIN_US 60
 static long long served_us;
 static uint8_t out[SG_MAX_FRAME];
 static volatile sig_atomic_t stop;

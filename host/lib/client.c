@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "client.h"
 #include "sbrguard/tlv.h"
@@ -78,18 +79,26 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return SG_OK;
 }
 
-/* The token answers a signature in tens of microseconds: the reply is
- * awaited without sleeping for up to this many tries first (a wake-up
- * costs more than the answer on an idle machine). */
-#define SPIN_TRIES 2000
+/* The token answers a P-256 signature in about 30 us: the reply is
+ * awaited without sleeping for SPIN_US first (a wake-up costs more than
+ * that answer on an idle machine); longer ones are waited for. */
+#define SPIN_US 60
+
+static long long mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static int read_all(int fd, uint8_t *p, size_t n)
 {
-    int tries = SPIN_TRIES;
+    long long until = mono_us() + SPIN_US;
+    int spin = 1;
     while (n) {
-        ssize_t r = recv(fd, p, n, tries > 0 ? MSG_DONTWAIT : 0);
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && tries > 0) {
-            tries--; /* that recv did not wait: try again, then wait */
+        ssize_t r = recv(fd, p, n, spin ? MSG_DONTWAIT : 0);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && spin) {
+            spin = mono_us() < until; /* that recv did not wait: again, or wait */
             continue;
         }
         if (r < 0 && errno == EINTR)
