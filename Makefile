@@ -15,13 +15,14 @@ MBEDTLS_STAMP := $(MBEDTLS)/.extracted
 APT_PKGS := gcc make libc6-dev libp11-kit-dev p11-kit opensc gnutls-bin openssl \
 	libengine-pkcs11-openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm python3 bzip2 ca-certificates debian-archive-keyring \
-	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev \
+	apt-utils iso-codes publicsuffix python3-cryptography libssl-dev softhsm2 \
 	clang libclang-rt-14-dev chromium fonts-dejavu-core \
 	python3-pykcs11 libnss3-tools openjdk-17-jdk-headless p11-kit-modules
 # Commands whose absence triggers `make deps`.
 DEP_CMDS := gcc clang pkcs11-tool p11tool certtool openssl arm-none-eabi-gcc qemu-system-arm python3 bzip2 chromium \
 	certutil modutil java keytool p11-kit
 DEP_FILES := /usr/include/p11-kit-1/p11-kit/pkcs11.h $(GEN_INPUTS) /usr/lib/python3/dist-packages/PyKCS11/__init__.py \
+	/usr/lib/softhsm/libsofthsm2.so \
 	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so $(MBEDTLS_STAMP)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
@@ -57,6 +58,10 @@ CLI_SRCS := $(wildcard host/cli/*.c)
 MBED_SRCS = $(wildcard $(MBEDTLS)/library/*.c)
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+# The sim board's crypto engine (docs/crypto.md): OpenSSL's libcrypto behind
+# hal_crypto, for the token and for every host tool that runs policy/.
+HAL_CRYPTO_OBJ = $(call obj,boards/sim/hal_crypto_ossl.c)
+CRYPTO_LIBS := -lcrypto
 
 TOKEN := $(OUT)/sbrguard-token
 CLI := $(OUT)/sbrguard
@@ -126,10 +131,10 @@ $(LIBSG): $(call obj,$(LIB_SRCS))
 $(LIBSG_SO): $(call obj,$(LIB_SRCS)) $(LIBMBED)
 	$(CC) -shared $(HOST_LDFLAGS) -o $@ $(call obj,$(LIB_SRCS)) $(LIBMBED)
 $(TOKEN): $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED)
-	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED)
-POL_OBJS = $(call obj,$(POL_SRCS))
+	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(FW_SRCS) $(SIM_SRCS)) $(LIBMBED) $(CRYPTO_LIBS)
+POL_OBJS = $(call obj,$(POL_SRCS)) $(HAL_CRYPTO_OBJ)
 $(CLI): $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED)
-	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED)
+	$(CC) $(HOST_LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(POL_OBJS) $(LIBSG) $(LIBMBED) $(CRYPTO_LIBS)
 $(P11): $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED)
 	$(CC) -shared $(HOST_LDFLAGS) -Wl,--version-script=host/pkcs11/exports.map -o $@ \
 	  $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED) -lpthread
@@ -138,7 +143,7 @@ $(P11): $(call obj,$(P11_SRCS)) $(LIBSG) $(LIBMBED)
 FW_CORE_OBJS = $(call obj,$(FW_SRCS) $(filter-out boards/sim/main.c,$(SIM_SRCS)))
 $(OUT)/test/%: test/unit/%.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 	@mkdir -p $(dir $@) $(OUT)/dep
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -MMD -MP -MF $(OUT)/dep/$(notdir $@).d -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -MMD -MP -MF $(OUT)/dep/$(notdir $@).d -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) -lpthread -ldl $(CRYPTO_LIBS)
 
 -include $(shell find $(OUT)/obj $(OUT)/dep -name '*.d' 2>/dev/null)
 
@@ -151,17 +156,17 @@ fuzzers: $(FUZZERS)
 POL_FUZZERS := $(patsubst %,$(OUT)/fuzz/fuzz_%,policy bundle evidence exts mailbox_scan weakkey blocklist)
 $(POL_FUZZERS): $(OUT)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED)
+	$(CC) $(HOST_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< $(POL_OBJS) $(LIBMBED) $(CRYPTO_LIBS)
 $(OUT)/fuzz/fuzz_frame: test/fuzz/fuzz_frame.c $(FW_CORE_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -fsanitize=fuzzer -o $@ $< $(FW_CORE_OBJS) $(LIBMBED)
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -fsanitize=fuzzer -o $@ $< $(FW_CORE_OBJS) $(LIBMBED) $(CRYPTO_LIBS)
 
 # --- benchmarks (measurements, not tests) ------------------------------------
 BENCH_POLICY := $(OUT)/bench/bench_policy
 BENCH_ISSUE := $(OUT)/bench/bench_issue
 $(BENCH_ISSUE): test/bench/bench_issue.c $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED)
+	$(CC) $(HOST_CFLAGS) $(WARN) -Iboards/sim -Ifirmware -o $@ $< $(FW_CORE_OBJS) $(LIBSG) $(LIBMBED) $(CRYPTO_LIBS)
 $(BENCH_POLICY): test/bench/bench_policy.c $(POL_OBJS) $(LIBMBED)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< $(POL_OBJS) $(LIBMBED) -lcrypto
@@ -174,6 +179,16 @@ else
 	@$(BENCH_POLICY) test/vectors/der test/vectors/smime
 	@$(BENCH_ISSUE)
 endif
+
+# PKCS#11 signatures/s of our module against SoftHSM2, one run (test/bench/bench_p11.sh).
+BENCH_P11 := $(OUT)/bench/bench_p11
+$(BENCH_P11): test/bench/bench_p11.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(WARN) -o $@ $< -ldl -lpthread
+.PHONY: bench-p11
+bench-p11: deps-check
+	@$(MAKE) --no-print-directory build $(BENCH_P11)
+	@BIN=$(OUT) bash test/bench/bench_p11.sh
 
 # --- firmware for a Cortex-M board -------------------------------------------
 ARM_CC := arm-none-eabi-gcc

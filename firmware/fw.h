@@ -204,9 +204,6 @@ int fw_cert_spki(const uint8_t *cert, size_t len, const uint8_t **spki, size_t *
 /* fw_keys.c: key generation and signing. */
 int fw_cmd_generate_key(fw_req *r);
 int fw_cmd_sign(fw_req *r);
-struct mbedtls_pk_context;
-/** A key pair of type SG_KEY_* into pk (initialized by the caller). */
-int fw_keys_generate(uint32_t key_type, struct mbedtls_pk_context *pk);
 /** The one buffer a private key is written to in clear, from mbedTLS's
  * arena (NULL if it is full); fw_keys_scratch_free wipes and frees it. */
 uint8_t *fw_keys_scratch(size_t *cap);
@@ -229,8 +226,8 @@ typedef struct {
     uint8_t key_id[32];      /**< SHA-256 of the key's SubjectPublicKeyInfo */
     uint32_t mech;           /**< SG_MECH_* */
     uint8_t scheme;          /**< FW_SIG_* */
-    int md;                  /**< mbedtls_md_type_t of a hash-and-sign mechanism, else MBEDTLS_MD_NONE */
-    int pss_md;              /**< PSS: hash of the parameters (message and MGF1), else MBEDTLS_MD_NONE */
+    int md;                  /**< HAL_MD_* of a hash-and-sign mechanism, else HAL_MD_NONE */
+    int pss_md;              /**< PSS: HAL_MD_* of the parameters (message and MGF1), else HAL_MD_NONE */
     size_t pss_slen;
     const uint8_t *data;     /**< TBSCertificate (hash-and-sign) or digest / DigestInfo (raw) */
     size_t data_len;
@@ -243,6 +240,37 @@ typedef struct {
     uint8_t tbs_hash[32];    /**< CA key, hash-and-sign: SHA-256 of data, taken once for the log entry, the
                                   authorization and (SHA-256 mechanisms) the signature */
 } fw_sign_req;
+
+/* fw_keycache.c: loaded keys kept in the board's crypto engine, FW_KEY_CACHE
+ * of them (a board define; 0: a key is loaded and freed per signature). */
+#ifndef FW_KEY_CACHE
+#define FW_KEY_CACHE 8
+#endif
+struct hal_key;
+#if FW_KEY_CACHE > 0
+/** The loaded key of handle (record fields pub, priv); give it back with fw_keycache_put. */
+int fw_keycache_get(unsigned handle, uint32_t key_type, const uint8_t *pub, size_t pub_len, const uint8_t *priv,
+                    size_t priv_len, struct hal_key **k);
+static inline void fw_keycache_put(struct hal_key *k) { (void)k; /* stays loaded */ }
+/** Frees the entry of handle (its slot changed). */
+void fw_keycache_drop(unsigned handle);
+/** Frees every entry (logout, INIT_TOKEN, boot). */
+void fw_keycache_clear(void);
+#else /* no cache: a key is loaded for its signature and freed right after */
+int hal_crypto_key_load(uint32_t kt, const uint8_t *priv, size_t len, struct hal_key **k);
+void hal_crypto_key_free(struct hal_key *k);
+static inline int fw_keycache_get(unsigned handle, uint32_t key_type, const uint8_t *pub, size_t pub_len,
+                                  const uint8_t *priv, size_t priv_len, struct hal_key **k)
+{
+    (void)handle, (void)pub, (void)pub_len;
+    return hal_crypto_key_load(key_type, priv, priv_len, k) ? FW_E_CRYPTO : FW_OK;
+}
+static inline void fw_keycache_put(struct hal_key *k) { hal_crypto_key_free(k); }
+static inline void fw_keycache_drop(unsigned handle) { (void)handle; }
+static inline void fw_keycache_clear(void) {}
+#endif
+/** Entries loaded now; *hits and *loads since boot. */
+unsigned fw_keycache_stats(uint32_t *hits, uint32_t *loads);
 
 /* fw_evcache.c: the batch roots whose VA signature the token verified
  * (docs/evidence.md "Batched evidence"), in RAM only, FW_EV_ROOTS of them

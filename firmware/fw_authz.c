@@ -10,6 +10,7 @@
 #include "mbedtls/md.h"
 #include "mbedtls/platform.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 /* SBR 7.1.3.2.2: ecdsa-with-SHA256/384/512, no parameters. */
@@ -42,7 +43,7 @@ static const uint32_t raw_mech[] = { SG_MECH_ECDSA, SG_MECH_RSA_PKCS, SG_MECH_RS
 /* SHA-256/384/512 -> 0/1/2, else -1. */
 static int md_index(int md)
 {
-    return md == MBEDTLS_MD_SHA256 ? 0 : md == MBEDTLS_MD_SHA384 ? 1 : md == MBEDTLS_MD_SHA512 ? 2 : -1;
+    return md == HAL_MD_SHA256 ? 0 : md == HAL_MD_SHA384 ? 1 : md == HAL_MD_SHA512 ? 2 : -1;
 }
 
 /* The curve's own hash (SBR 7.1.3.2.2): P-256 -> 0 ... P-521 -> 2, RSA -1. */

@@ -15,6 +15,7 @@
 #include "mbedtls/sha256.h"
 #include "sbrguard/blocklist.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/log.h"
 #include "sbrguard/tlv.h"
 
@@ -70,7 +71,7 @@ static int load_bank(unsigned b, bank_hdr *h)
     uint8_t r[HDR_LEN], want[32], buf[256];
     if (hal_flash_read(bank_off(b), r, HDR_LEN) || sg_be_get(r, 4) != HDR_MAGIC)
         return -1;
-    mbedtls_sha256(r, HDR_LEN - 32, want, 0);
+    hal_hash(HAL_MD_SHA256, r, HDR_LEN - 32, want);
     if (memcmp(want, r + HDR_LEN - 32, 32))
         return -1;
     h->gen = (uint32_t)sg_be_get(r + 4, 4);
@@ -181,7 +182,7 @@ static int commit(fw_req *r)
     sg_be_put(hdr + 16, count, 4);
     memcpy(hdr + 20, fh, 32);
     mbedtls_sha256_finish(&up.prefixes, hdr + 52);
-    mbedtls_sha256(hdr, HDR_LEN - 32, hdr + HDR_LEN - 32, 0);
+    hal_hash(HAL_MD_SHA256, hdr, HDR_LEN - 32, hdr + HDR_LEN - 32);
     /* Logged with the new hash before it takes effect (as POLICY_LOAD). */
     fw_log_ev ev = { .event = SG_LOG_EV_BLOCKLIST_LOAD, .value = (uint64_t)seq << 32 | count, .blocklist_hash = fh };
     if ((rc = fw_log_room(SG_LOG_EV_BLOCKLIST_LOAD)) || (rc = fw_log_append(&ev)))

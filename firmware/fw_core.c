@@ -129,6 +129,7 @@ int fw_init(void)
 {
     int rc;
     booted = 0;
+    fw_keycache_clear(); /* a reset: nothing loaded survives it */
     if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()) ||
         (rc = fw_policy_mount()) || (rc = fw_blocklist_mount()) || (rc = fw_log_mount()))
         return rc;

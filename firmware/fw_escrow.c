@@ -16,6 +16,7 @@
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 #define DAY 86400u
@@ -128,7 +129,7 @@ int fw_cmd_escrow_generate(fw_req *r)
     uint8_t t = 0, ca_id[32], pub[PUB_MAX], zero = 0, key_id[32];
     pol_bundle_ca ca;
     pol_escrow_rule rule;
-    mbedtls_pk_context pk, agent;
+    mbedtls_pk_context agent;
     unsigned slot;
     int rc;
     if (fw_arg_u(r, SG_T_HANDLE, 2, &ca_h) || fw_arg(r, SG_T_PROFILE, &prof, &pl) || pl != 2 || prof[0] > 3 ||
@@ -142,7 +143,7 @@ int fw_cmd_escrow_generate(fw_req *r)
         return FW_E_NO_OBJECT;
     while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1 && t != SG_T_PUBKEY)
         ;
-    if (t != SG_T_PUBKEY || mbedtls_sha256(v, vl, ca_id, 0))
+    if (t != SG_T_PUBKEY || hal_hash(HAL_MD_SHA256, v, vl, ca_id))
         return FW_E_CORRUPT;
     if (fw_policy_ca(ca_id, &ca))
         return refuse(r, SG_CMD_ESCROW_GENERATE, ca_h, ca_id, "sbrguard.escrow.no-bundle", "4.12.1");
@@ -165,7 +166,6 @@ int fw_cmd_escrow_generate(fw_req *r)
     uint8_t wrap = rule.wrap, kek[32];
     uint8_t *scratch = fw_keys_scratch(&kcap), *w;
     const uint8_t *p8 = NULL;
-    mbedtls_pk_init(&pk);
     mbedtls_pk_init(&agent);
     /* The agent key is parsed now: the entry lives in the store's buffer. */
     if (wrap == POL_WRAP_AGENT_RSA_OAEP ? rsa_key(&agent, rule.agent_spki.p, rule.agent_spki.len)
@@ -173,15 +173,10 @@ int fw_cmd_escrow_generate(fw_req *r)
         rc = FW_E_CRYPTO;
         goto out;
     }
-    int m;
-    if (!scratch) {
+    size_t m;
+    if (!scratch || hal_crypto_keygen(kt, scratch, kcap, &n8, pub, sizeof pub, &m) ||
+        !(p8 = pkcs8(scratch, kcap, n8, kt, &n8)) || hal_hash(HAL_MD_SHA256, pub + sizeof pub - m, m, key_id)) {
         rc = FW_E_CRYPTO;
-        goto out;
-    }
-    if ((rc = fw_keys_generate(kt, &pk)) || (n8 = (size_t)mbedtls_pk_write_key_der(&pk, scratch, kcap)) == 0 ||
-        n8 > kcap || (m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub)) <= 0 ||
-        !(p8 = pkcs8(scratch, kcap, n8, kt, &n8)) || mbedtls_sha256(pub + sizeof pub - m, (size_t)m, key_id, 0)) {
-        rc = rc ? rc : FW_E_CRYPTO;
         goto out;
     }
     const uint8_t *spki = pub + sizeof pub - m;
@@ -215,7 +210,6 @@ int fw_cmd_escrow_generate(fw_req *r)
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, spki, (size_t)m) |
          fw_put_u(r, SG_T_ESCROW_UNTIL, until, 8) | fw_put_u(r, SG_T_WRAP, wrap, 1);
 out:
-    mbedtls_pk_free(&pk);
     mbedtls_pk_free(&agent);
     fw_keys_scratch_free(scratch);
     fw_zeroize(kek, sizeof kek);
@@ -237,7 +231,7 @@ static int load_rec(unsigned h, esc_rec *e)
     while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_KEY_TYPE && vl == 1)
             e->key_type = v[0], seen |= 1;
-        else if (t == SG_T_PUBKEY && !mbedtls_sha256(v, vl, e->key_id, 0))
+        else if (t == SG_T_PUBKEY && !hal_hash(HAL_MD_SHA256, v, vl, e->key_id))
             seen |= 2;
         else if (t == SG_T_PROFILE && vl == 2)
             e->type = v[0], e->gen = v[1], seen |= 4;
@@ -290,7 +284,7 @@ static int transport(fw_req *r, mbedtls_pk_context *pk, uint8_t th[32])
     size_t vl;
     if (fw_arg(r, SG_T_TRANSPORT_KEY, &v, &vl) || vl > PUB_MAX)
         return FW_E_ARGS;
-    if (rsa_key(pk, v, vl) || mbedtls_sha256(v, vl, th, 0))
+    if (rsa_key(pk, v, vl) || hal_hash(HAL_MD_SHA256, v, vl, th))
         return FW_E_KEY_TYPE;
     return FW_OK;
 }
@@ -359,7 +353,7 @@ int fw_cmd_escrow_recover(fw_req *r)
             r->msg = "an agent-wrapped key is recovered to its escrow agent: no TRANSPORT_KEY";
             return FW_E_ARGS;
         }
-        if ((rc = load_rec(h, &e)) || !out || e.wrapped_len > cap || mbedtls_sha256(e.wrapped, e.wrapped_len, th, 0))
+        if ((rc = load_rec(h, &e)) || !out || e.wrapped_len > cap || hal_hash(HAL_MD_SHA256, e.wrapped, e.wrapped_len, th))
             return rc ? rc : FW_E_INTERNAL;
         memcpy(out, e.wrapped, e.wrapped_len);
         fw_store_wipe();

@@ -6,13 +6,10 @@
 #include "../policy/pol.h"
 #include "../policy/pol_evidence.h"
 #include "fw.h"
-#include "mbedtls/asn1.h"
-#include "mbedtls/ecp.h"
-#include "mbedtls/md.h"
-#include "mbedtls/pk.h"
-#include "mbedtls/platform.h"
-#include "mbedtls/rsa.h"
-#include "mbedtls/sha256.h"
+#include "mbedtls/asn1.h"     /* DER reading only */
+#include "mbedtls/ecdsa.h"    /* MBEDTLS_ECDSA_MAX_LEN */
+#include "mbedtls/platform.h" /* the arena */
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 #define PRIV_DER_MAX 2464 /* RSA-4096 PKCS#1 private key in a PKCS#8 wrapper, with margin */
@@ -22,33 +19,28 @@
 static const struct {
     uint8_t type, rsa;
     uint16_t bits;
-    mbedtls_ecp_group_id grp;
 } key_types[] = {
-    { SG_KEY_EC_P256, 0, 256, MBEDTLS_ECP_DP_SECP256R1 },
-    { SG_KEY_EC_P384, 0, 384, MBEDTLS_ECP_DP_SECP384R1 },
-    { SG_KEY_EC_P521, 0, 521, MBEDTLS_ECP_DP_SECP521R1 },
-    { SG_KEY_RSA_2048, 1, 2048, MBEDTLS_ECP_DP_NONE },
-    { SG_KEY_RSA_3072, 1, 3072, MBEDTLS_ECP_DP_NONE },
-    { SG_KEY_RSA_4096, 1, 4096, MBEDTLS_ECP_DP_NONE },
+    { SG_KEY_EC_P256, 0, 256 }, { SG_KEY_EC_P384, 0, 384 }, { SG_KEY_EC_P521, 0, 521 },
+    { SG_KEY_RSA_2048, 1, 2048 }, { SG_KEY_RSA_3072, 1, 3072 }, { SG_KEY_RSA_4096, 1, 4096 },
 };
 
 static const struct {
     uint32_t mech;
     uint8_t rsa, scheme;
-    mbedtls_md_type_t md;
+    uint8_t md; /* HAL_MD_* */
 } mechs[] = {
-    { SG_MECH_ECDSA, 0, FW_SIG_ECDSA, MBEDTLS_MD_NONE },
-    { SG_MECH_ECDSA_SHA256, 0, FW_SIG_ECDSA, MBEDTLS_MD_SHA256 },
-    { SG_MECH_ECDSA_SHA384, 0, FW_SIG_ECDSA, MBEDTLS_MD_SHA384 },
-    { SG_MECH_ECDSA_SHA512, 0, FW_SIG_ECDSA, MBEDTLS_MD_SHA512 },
-    { SG_MECH_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_NONE },
-    { SG_MECH_SHA256_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_SHA256 },
-    { SG_MECH_SHA384_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_SHA384 },
-    { SG_MECH_SHA512_RSA_PKCS, 1, FW_SIG_PKCS1, MBEDTLS_MD_SHA512 },
-    { SG_MECH_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_NONE },
-    { SG_MECH_SHA256_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_SHA256 },
-    { SG_MECH_SHA384_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_SHA384 },
-    { SG_MECH_SHA512_RSA_PKCS_PSS, 1, FW_SIG_PSS, MBEDTLS_MD_SHA512 },
+    { SG_MECH_ECDSA, 0, FW_SIG_ECDSA, HAL_MD_NONE },
+    { SG_MECH_ECDSA_SHA256, 0, FW_SIG_ECDSA, HAL_MD_SHA256 },
+    { SG_MECH_ECDSA_SHA384, 0, FW_SIG_ECDSA, HAL_MD_SHA384 },
+    { SG_MECH_ECDSA_SHA512, 0, FW_SIG_ECDSA, HAL_MD_SHA512 },
+    { SG_MECH_RSA_PKCS, 1, FW_SIG_PKCS1, HAL_MD_NONE },
+    { SG_MECH_SHA256_RSA_PKCS, 1, FW_SIG_PKCS1, HAL_MD_SHA256 },
+    { SG_MECH_SHA384_RSA_PKCS, 1, FW_SIG_PKCS1, HAL_MD_SHA384 },
+    { SG_MECH_SHA512_RSA_PKCS, 1, FW_SIG_PKCS1, HAL_MD_SHA512 },
+    { SG_MECH_RSA_PKCS_PSS, 1, FW_SIG_PSS, HAL_MD_NONE },
+    { SG_MECH_SHA256_RSA_PKCS_PSS, 1, FW_SIG_PSS, HAL_MD_SHA256 },
+    { SG_MECH_SHA384_RSA_PKCS_PSS, 1, FW_SIG_PSS, HAL_MD_SHA384 },
+    { SG_MECH_SHA512_RSA_PKCS_PSS, 1, FW_SIG_PSS, HAL_MD_SHA512 },
 };
 
 static int key_type_index(uint32_t t)
@@ -75,22 +67,6 @@ void fw_keys_scratch_free(uint8_t *p)
     }
 }
 
-int fw_keys_generate(uint32_t kt, mbedtls_pk_context *pk)
-{
-    int k = key_type_index(kt);
-    if (k < 0)
-        return FW_E_KEY_TYPE;
-    if (key_types[k].rsa)
-        return mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA)) ||
-                       mbedtls_rsa_gen_key(mbedtls_pk_rsa(*pk), fw_rng, NULL, key_types[k].bits, 65537)
-                   ? FW_E_CRYPTO
-                   : FW_OK;
-    return mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
-                   mbedtls_ecp_gen_key(key_types[k].grp, mbedtls_pk_ec(*pk), fw_rng, NULL)
-               ? FW_E_CRYPTO
-               : FW_OK;
-}
-
 int fw_cmd_generate_key(fw_req *r)
 {
     uint32_t kt, flags = 0;
@@ -98,7 +74,7 @@ int fw_cmd_generate_key(fw_req *r)
     size_t vl, cap, off;
     uint8_t *w, pub[PUB_DER_MAX], num[4];
     unsigned slot;
-    int rc, k, n, m;
+    int rc, k;
     if (fw_arg_u(r, SG_T_KEY_TYPE, 1, &kt))
         return FW_E_ARGS;
     if ((k = key_type_index(kt)) < 0)
@@ -107,17 +83,10 @@ int fw_cmd_generate_key(fw_req *r)
         return FW_E_ARGS;
     if ((rc = fw_objects_new_slot(&slot)) || (rc = fw_log_room(SG_LOG_EV_KEY_GEN)))
         return rc;
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
-    size_t pcap;
+    size_t pcap, n, m;
     uint8_t *priv_der = fw_keys_scratch(&pcap);
     rc = FW_E_CRYPTO;
-    if (!priv_der || (rc = fw_keys_generate(kt, &pk)))
-        goto out;
-    rc = FW_E_CRYPTO;
-    n = mbedtls_pk_write_key_der(&pk, priv_der, pcap);
-    m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub);
-    if (n <= 0 || m <= 0)
+    if (!priv_der || hal_crypto_keygen(kt, priv_der, pcap, &n, pub, sizeof pub, &m))
         goto out;
     rc = fw_object_begin(r, &w, &cap, &off);
     if (rc)
@@ -129,23 +98,22 @@ int fw_cmd_generate_key(fw_req *r)
     if (sg_tlv_append(w, cap, &off, SG_T_KEY_TYPE, &kt8, 1) ||
         sg_tlv_append(w, cap, &off, SG_T_KEY_BITS, bits, 2) ||
         sg_tlv_append(w, cap, &off, SG_T_FLAGS, num, 4) ||
-        sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m) ||
-        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + PRIV_DER_MAX - n, (size_t)n))
+        sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, m) ||
+        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + pcap - n, n))
         goto out;
     /* Logged before the key exists: a cut leaves at most an entry for a key
      * that never was, never a key without its entry. */
     uint8_t key_id[32];
     fw_log_ev ev = { .event = SG_LOG_EV_KEY_GEN, .handle = slot, .key_type = kt8, .value = flags, .key_id = key_id };
-    if (mbedtls_sha256(pub + sizeof pub - m, (size_t)m, key_id, 0)) {
+    if (hal_hash(HAL_MD_SHA256, pub + sizeof pub - m, m, key_id)) {
         rc = FW_E_CRYPTO;
         goto out;
     }
     if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
         goto out;
     fw_objects_reindex(slot);
-    rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, (size_t)m);
+    rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, m);
 out:
-    mbedtls_pk_free(&pk);
     fw_keys_scratch_free(priv_der);
     return rc;
 }
@@ -201,25 +169,25 @@ static int key_fields(const uint8_t *b, size_t len, sign_job *j)
     return j->priv && j->pub && key_type_index(j->key_type) >= 0 ? FW_OK : FW_E_CORRUPT;
 }
 
-/* PSS parameters of the request: returns the md of hash and MGF1 (mbedTLS
- * uses one hash for both) or a negative error; *hlen its length. */
-static int pss_params(const fw_req *r, mbedtls_md_type_t md, size_t *hlen, size_t *slen)
+/* PSS parameters of the request: returns the HAL_MD_* of hash and MGF1 (one
+ * hash for both, as mbedTLS has it) or a negative error; *hlen its length. */
+static int pss_params(const fw_req *r, int md, size_t *hlen, size_t *slen)
 {
     static const struct {
         uint32_t hash, mgf;
-        mbedtls_md_type_t md;
+        int md;
     } pss[] = {
-        { SG_MECH_SHA256, SG_MGF1_SHA256, MBEDTLS_MD_SHA256 },
-        { SG_MECH_SHA384, SG_MGF1_SHA384, MBEDTLS_MD_SHA384 },
-        { SG_MECH_SHA512, SG_MGF1_SHA512, MBEDTLS_MD_SHA512 },
+        { SG_MECH_SHA256, SG_MGF1_SHA256, HAL_MD_SHA256 },
+        { SG_MECH_SHA384, SG_MGF1_SHA384, HAL_MD_SHA384 },
+        { SG_MECH_SHA512, SG_MGF1_SHA512, HAL_MD_SHA512 },
     };
     uint32_t h, mgf, s;
     if (fw_arg_u(r, SG_T_PSS_HASH, 4, &h) || fw_arg_u(r, SG_T_PSS_MGF, 4, &mgf) ||
         fw_arg_u(r, SG_T_PSS_SLEN, 4, &s))
         return FW_E_MECH_PARAM;
     for (size_t i = 0; i < sizeof pss / sizeof *pss; i++)
-        if (pss[i].hash == h && pss[i].mgf == mgf && (md == MBEDTLS_MD_NONE || md == pss[i].md)) {
-            *hlen = mbedtls_md_get_size(mbedtls_md_info_from_type(pss[i].md));
+        if (pss[i].hash == h && pss[i].mgf == mgf && (md == HAL_MD_NONE || md == pss[i].md)) {
+            *hlen = hal_md_size(pss[i].md);
             *slen = s;
             return (int)pss[i].md;
         }
@@ -257,7 +225,7 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
         return FW_E_MECHANISM;
     q->scheme = mechs[m].scheme;
     q->md = mechs[m].md;
-    q->pss_md = MBEDTLS_MD_NONE;
+    q->pss_md = HAL_MD_NONE;
     if (q->scheme == FW_SIG_PSS) {
         int pmd = pss_params(r, mechs[m].md, &hlen, &q->pss_slen);
         if (pmd < 0)
@@ -266,15 +234,15 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
         if (q->pss_slen + hlen + 2 > (size_t)key_types[k].bits / 8)
             return FW_E_MECH_PARAM;
     }
-    if (q->md == MBEDTLS_MD_NONE) {
+    if (q->md == HAL_MD_NONE) {
         /* Raw: a digest (ECDSA, PSS) or an encoded DigestInfo (PKCS#1 v1.5). */
         if (q->data_len == 0 || (q->scheme == FW_SIG_ECDSA && q->data_len > 64) ||
             (q->scheme == FW_SIG_PSS && q->data_len != hlen) ||
             (q->scheme == FW_SIG_PKCS1 && q->data_len + 11 > (size_t)key_types[k].bits / 8))
             return FW_E_DATA_LEN;
     }
-    if (fw_key_is_ca(q->key) && (mbedtls_sha256(j->pub, j->pub_len, q->key_id, 0) ||
-                                 (q->md != MBEDTLS_MD_NONE && mbedtls_sha256(q->data, q->data_len, q->tbs_hash, 0))))
+    if (fw_key_is_ca(q->key) && (hal_hash(HAL_MD_SHA256, j->pub, j->pub_len, q->key_id) ||
+                                 (q->md != HAL_MD_NONE && hal_hash(HAL_MD_SHA256, q->data, q->data_len, q->tbs_hash))))
         return FW_E_CRYPTO;
     return FW_OK;
 }
@@ -287,56 +255,47 @@ typedef struct {
 } sig_out;
 
 /* Signs with the key in j into so. allow and verdict are checked once more
- * right before the private key is used. */
+ * right before the private key is used; the loaded key comes from the
+ * cache (parsed once), the decision never does. */
 static int do_sign(const sign_job *j, const fw_sign_req *q, const volatile uint32_t *allow,
                    const volatile uint32_t *verdict, sig_out *so)
 {
     uint8_t hash[64];
     const uint8_t *h = q->data;
-    size_t hlen = q->data_len, olen;
+    size_t hlen = q->data_len, slen = 0;
     int k = key_type_index(j->key_type), rc = FW_E_CRYPTO;
-    mbedtls_md_type_t md = (mbedtls_md_type_t)q->md;
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
+    struct hal_key *key = NULL;
     so->raw_len = so->der_len = 0;
-    if (md == MBEDTLS_MD_SHA256 && fw_key_is_ca(q->key)) {
-        h = q->tbs_hash; /* the TBS is hashed once per request (resolve) */
+    if (q->md == HAL_MD_SHA256 && fw_key_is_ca(q->key)) {
+        memcpy(hash, q->tbs_hash, 32); /* the TBS is hashed once per request (resolve) */
+        h = hash;
         hlen = 32;
-    } else if (md != MBEDTLS_MD_NONE) {
-        const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(md);
-        if (mbedtls_md(mi, q->data, q->data_len, hash))
+    } else if (q->md != HAL_MD_NONE) {
+        if (hal_hash(q->md, q->data, q->data_len, hash))
             goto out;
         h = hash;
-        hlen = mbedtls_md_get_size(mi);
+        hlen = hal_md_size(q->md);
     }
-    if (mbedtls_pk_parse_key(&pk, j->priv, j->priv_len, NULL, 0, fw_rng, NULL))
+    if (fw_keycache_get(q->key, j->key_type, j->pub, j->pub_len, j->priv, j->priv_len, &key))
         goto out;
     if (*allow != SIGN_ALLOWED || *verdict != POL_ACCEPT) /* re-checked right before the key is used */
         goto out;
     if (q->scheme == FW_SIG_ECDSA) {
         size_t n = (key_types[k].bits + 7u) / 8u;
-        if (mbedtls_pk_sign(&pk, MBEDTLS_MD_NONE, h, hlen, so->der, sizeof so->der, &so->der_len, fw_rng, NULL) ||
+        if (hal_crypto_sign(key, HAL_SIG_ECDSA, HAL_MD_NONE, HAL_MD_NONE, 0, h, hlen, so->der, sizeof so->der,
+                            &so->der_len) ||
             ecdsa_raw(so->der, so->der_len, n, so->raw))
             goto out;
-        olen = 2 * n;
-    } else {
-        mbedtls_rsa_context *rsa = mbedtls_pk_rsa(pk);
-        olen = mbedtls_rsa_get_len(rsa);
-        if (q->scheme == FW_SIG_PKCS1) {
-            if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE) ||
-                mbedtls_rsa_pkcs1_sign(rsa, fw_rng, NULL, md, (unsigned)hlen, h, so->raw))
-                goto out;
-        } else {
-            mbedtls_md_type_t pmd = (mbedtls_md_type_t)q->pss_md;
-            if (mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, pmd) ||
-                mbedtls_rsa_rsassa_pss_sign_ext(rsa, fw_rng, NULL, pmd, (unsigned)hlen, h, (int)q->pss_slen, so->raw))
-                goto out;
-        }
+        slen = 2 * n;
+    } else if (hal_crypto_sign(key, q->scheme == FW_SIG_PKCS1 ? HAL_SIG_PKCS1 : HAL_SIG_PSS, q->md, q->pss_md,
+                               q->pss_slen, h, hlen, so->raw, sizeof so->raw, &slen) ||
+               slen != (size_t)key_types[k].bits / 8u) {
+        goto out;
     }
-    so->raw_len = olen;
+    so->raw_len = slen;
     rc = FW_OK;
 out:
-    mbedtls_pk_free(&pk);
+    fw_keycache_put(key);
     fw_zeroize(hash, sizeof hash);
     return rc;
 }
@@ -350,7 +309,7 @@ static int log_issuance(fw_req *r, const fw_sign_req *q, const sig_out *so)
                      .key_type = (uint8_t)q->key_type, .key_id = q->key_id, .tbs_hash = q->tbs_hash,
                      .evidence_hash = q->evidence_len ? q->evidence_hash : NULL,
                      .batch_root = q->evidence_len ? q->batch_root : NULL };
-    if (q->md == MBEDTLS_MD_NONE) {
+    if (q->md == HAL_MD_NONE) {
         ev.flags = SG_LOG_F_PREAUTHORIZED;
         fw_authz_tbs_hash(r->chan, tbs_hash);
         ev.tbs_hash = tbs_hash;
@@ -378,7 +337,7 @@ static void log_refusal(fw_req *r, const fw_sign_req *q, uint8_t event)
     fw_log_ev ev = { .event = event, .mech = q->mech, .handle = q->key, .key_type = (uint8_t)q->key_type,
                      .key_id = q->key_id, .reasons = r, .evidence_hash = q->evidence_len ? q->evidence_hash : NULL,
                      .batch_root = q->evidence_len ? q->batch_root : NULL };
-    if (q->md != MBEDTLS_MD_NONE)
+    if (q->md != HAL_MD_NONE)
         ev.tbs_hash = q->tbs_hash;
     else
         ev.flags = SG_LOG_F_PREAUTHORIZED;
@@ -407,7 +366,7 @@ int fw_cmd_sign(fw_req *r)
         }
         /* A CA key signs a whole TBSCertificate the policy accepts, or the
          * one digest this channel was authorized for. */
-        rc = q.md != MBEDTLS_MD_NONE ? fw_ca_judge(r, &q, &verdict) : fw_authz_consume(r, &q, &verdict);
+        rc = q.md != HAL_MD_NONE ? fw_ca_judge(r, &q, &verdict) : fw_authz_consume(r, &q, &verdict);
         if (rc) {
             if (rc == FW_E_POLICY)
                 log_refusal(r, &q, SG_LOG_EV_ISSUE_REFUSED);
@@ -448,7 +407,7 @@ int fw_cmd_authorize(fw_req *r)
         r->msg = "not a CA key: nothing to authorize";
         return FW_E_PROHIBITED;
     }
-    if (q.md == MBEDTLS_MD_NONE) {
+    if (q.md == HAL_MD_NONE) {
         r->msg = "AUTHORIZE takes the hash-and-sign mechanism that names the hash";
         return FW_E_MECHANISM;
     }
@@ -465,10 +424,9 @@ int fw_cmd_authorize(fw_req *r)
     }
     if (verdict != POL_ACCEPT)
         return FW_E_POLICY;
-    const mbedtls_md_info_t *mi = mbedtls_md_info_from_type((mbedtls_md_type_t)q.md);
-    if (q.md == MBEDTLS_MD_SHA256)
+    if (q.md == HAL_MD_SHA256)
         memcpy(digest, q.tbs_hash, 32);
-    else if (mbedtls_md(mi, q.data, q.data_len, digest))
+    else if (hal_hash(q.md, q.data, q.data_len, digest))
         return FW_E_CRYPTO;
-    return fw_authz_grant(r, &q, digest, mbedtls_md_get_size(mi));
+    return fw_authz_grant(r, &q, digest, hal_md_size(q.md));
 }

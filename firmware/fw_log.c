@@ -11,6 +11,7 @@
 #include "fw_log_int.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 #define REC_MAGIC 0x53474C31u /* "SGL1" */

@@ -7,9 +7,9 @@
 #include <string.h>
 #include "fw_log_int.h"
 #include "mbedtls/base64.h"
-#include "mbedtls/pk.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 #define EM_DASH "\xE2\x80\x94"
@@ -85,7 +85,7 @@ static int root_at(uint64_t n, uint8_t out[32])
 int fw_log_checkpoint_sign(void)
 {
     fw_log_persist *np = &fw_log_scratch;
-    uint8_t root[32], old[32], h[32], sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+    uint8_t root[32], old[32], h[32], sig[FW_LOG_SIG_MAX];
     char text[TEXT_MAX];
     size_t plen = 0, slen = 0;
     int rc;
@@ -105,17 +105,16 @@ int fw_log_checkpoint_sign(void)
         if ((rc = root_at(fw_lg.p.cp_size, old)) || memcmp(old, fw_lg.p.cp_root, 32))
             return corrupt();
     }
-    mbedtls_sha256((const uint8_t *)text, note_text(n, root, text), h, 0);
+    hal_hash(HAL_MD_SHA256, (const uint8_t *)text, note_text(n, root, text), h);
     if ((rc = fw_log_privkey(priv, sizeof priv, &plen)))
         return rc == FW_E_NO_OBJECT ? corrupt() : rc;
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
+    struct hal_key *k = NULL;
     rc = FW_E_CRYPTO;
-    if (!mbedtls_pk_parse_key(&pk, priv, plen, NULL, 0, fw_rng, NULL) &&
-        !mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, h, 32, sig, sizeof sig, &slen, fw_rng, NULL) &&
+    if (!hal_crypto_key_load(SG_KEY_EC_P256, priv, plen, &k) &&
+        !hal_crypto_sign(k, HAL_SIG_ECDSA, HAL_MD_NONE, HAL_MD_NONE, 0, h, 32, sig, sizeof sig, &slen) &&
         slen <= FW_LOG_SIG_MAX)
         rc = FW_OK;
-    mbedtls_pk_free(&pk);
+    hal_crypto_key_free(k);
     fw_zeroize(priv, sizeof priv);
     if (rc)
         return rc;
@@ -359,13 +358,10 @@ static int note_verify(const uint8_t *p, size_t len, uint64_t *size, uint8_t roo
     }
     if (!found)
         return FW_E_ARGS;
-    mbedtls_sha256(p, text_len, h, 0);
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
-    int ok = !mbedtls_pk_parse_public_key(&pk, fw_lg.pub, fw_lg.pub_len) &&
-             !mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, h, 32, raw + 4, olen - 4);
-    mbedtls_pk_free(&pk);
-    return ok ? FW_OK : FW_E_ARGS;
+    hal_hash(HAL_MD_SHA256, p, text_len, h);
+    return hal_crypto_verify(fw_lg.pub, fw_lg.pub_len, HAL_SIG_ECDSA, HAL_MD_SHA256, h, 32, raw + 4, olen - 4)
+               ? FW_E_ARGS
+               : FW_OK;
 }
 
 int fw_cmd_log_ack(fw_req *r)

@@ -5,8 +5,7 @@
  * records, recovery from a cut append), and truncation after LOG_ACK. */
 #include <string.h>
 #include "fw_log_int.h"
-#include "mbedtls/ecp.h"
-#include "mbedtls/pk.h"
+#include "sbrguard/hal_crypto.h"
 #include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
@@ -126,7 +125,7 @@ static void identity(void)
     memcpy(fw_lg.origin + sizeof pre - 1, serial, SG_SERIAL_LEN);
     fw_lg.origin_len = sizeof pre - 1 + SG_SERIAL_LEN;
     /* signed-note type 0x02: key ID = SHA-256(SPKI DER)[:4] */
-    mbedtls_sha256(fw_lg.pub, fw_lg.pub_len, h, 0);
+    hal_hash(HAL_MD_SHA256, fw_lg.pub, fw_lg.pub_len, h);
     memcpy(fw_lg.key_id, h, 4);
 }
 
@@ -145,25 +144,20 @@ static void geometry(void)
 int fw_log_create(void)
 {
     uint8_t pub[FW_LOG_PUB_MAX + 64];
-    int rc = FW_E_CRYPTO, n, m;
+    int rc = FW_E_CRYPTO;
+    size_t n, m;
     if (fw_lg.present)
         return FW_OK;
     geometry();
     if (fw_lg.cap == 0)
         return FW_E_LOG_FULL;
-    mbedtls_pk_context pk;
-    mbedtls_pk_init(&pk);
-    if (mbedtls_pk_setup(&pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
-        mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(pk), fw_rng, NULL))
+    /* The log key, a P-256 key of the board's crypto engine (DER at the buffers' ends). */
+    if (hal_crypto_keygen(SG_KEY_EC_P256, priv_tmp, sizeof priv_tmp, &n, pub, sizeof pub, &m) || m > FW_LOG_PUB_MAX)
         goto out;
-    n = mbedtls_pk_write_key_der(&pk, priv_tmp, sizeof priv_tmp);
-    m = mbedtls_pk_write_pubkey_der(&pk, pub, sizeof pub);
-    if (n <= 0 || m <= 0 || (size_t)m > FW_LOG_PUB_MAX)
-        goto out;
-    memmove(priv_tmp, priv_tmp + sizeof priv_tmp - n, (size_t)n);
-    priv_tmp_len = (size_t)n;
-    memcpy(fw_lg.pub, pub + sizeof pub - m, (size_t)m);
-    fw_lg.pub_len = (size_t)m;
+    memmove(priv_tmp, priv_tmp + sizeof priv_tmp - n, n);
+    priv_tmp_len = n;
+    memcpy(fw_lg.pub, pub + sizeof pub - m, m);
+    fw_lg.pub_len = m;
     memset(&fw_lg.p, 0, sizeof fw_lg.p);
     if ((rc = record_write(&fw_lg.p)))
         goto out;
@@ -175,7 +169,6 @@ int fw_log_create(void)
     fw_lg.pending = 0;
     fw_lg.present = 1;
 out:
-    mbedtls_pk_free(&pk);
     fw_zeroize(priv_tmp, sizeof priv_tmp);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "fw.h"
 #include "mbedtls/sha256.h"
+#include "sbrguard/hal_crypto.h"
 
 /* frozen_node: [a, b) spans several subtrees of the frontier. */
 #define FW_E_NOT_FOUND_IN_FRONTIER 1
@@ -57,7 +58,7 @@ void fw_frontier_root(const fw_frontier *f, uint8_t out[32])
 {
     int have = 0;
     if (f->size == 0) {
-        mbedtls_sha256(NULL, 0, out, 0);
+        hal_hash(HAL_MD_SHA256, NULL, 0, out);
         return;
     }
     for (unsigned h = 0; h < FW_LOG_MAX_HEIGHT; h++) {
@@ -105,7 +106,7 @@ int fw_mth(const fw_tree *t, uint64_t a, uint64_t b, uint8_t out[32])
     int rc;
     if (b <= a) {
         if (a == b && a == 0) {
-            mbedtls_sha256(NULL, 0, out, 0);
+            hal_hash(HAL_MD_SHA256, NULL, 0, out);
             return FW_OK;
         }
         return FW_E_INTERNAL;

@@ -4,6 +4,7 @@
 #include "fw.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls/asn1.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 /* In-RAM index of the live objects, rebuilt after every change. */
@@ -29,6 +30,7 @@ static uint32_t tlv_u(const uint8_t *b, size_t len, uint8_t tag, size_t width)
 /* Rebuilds one slot's index entry from its record. */
 void fw_objects_reindex(unsigned s)
 {
+    fw_keycache_drop(s); /* the slot changed: a loaded key of it is stale */
     uint32_t ep = 0;
     uint8_t type = fw_store_type(s, &ep);
     const uint8_t *b;
@@ -395,7 +397,7 @@ int fw_cmd_bind_ca(fw_req *r)
     /* Logged before the binding exists (it makes the key a CA key). */
     uint8_t kid[32], ch[32];
     fw_log_ev ev = { .event = SG_LOG_EV_CA_BIND, .handle = key, .value = slot, .key_id = kid, .cert_hash = ch };
-    if (mbedtls_sha256(spki, spki_len, kid, 0) || mbedtls_sha256(cert, cert_len, ch, 0))
+    if (hal_hash(HAL_MD_SHA256, spki, spki_len, kid) || hal_hash(HAL_MD_SHA256, cert, cert_len, ch))
         return FW_E_CRYPTO;
     if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_CERT, fw_token_epoch(), off)))
         return rc;

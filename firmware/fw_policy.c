@@ -12,6 +12,7 @@
 #include "mbedtls/pk.h"
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
+#include "sbrguard/hal_crypto.h"
 
 static struct {
     uint8_t present;
@@ -39,7 +40,7 @@ int fw_policy_mount(void)
     cur.present = 1;
     /* A bundle of an older epoch (before INIT_TOKEN) or one that fails its
      * checks is no bundle: CA keys then refuse. */
-    if (read_bundle(&b, &der, &len) || mbedtls_sha256(der, len, cur.hash, 0)) {
+    if (read_bundle(&b, &der, &len) || hal_hash(HAL_MD_SHA256, der, len, cur.hash)) {
         memset(&cur, 0, sizeof cur);
         return FW_OK;
     }
@@ -110,7 +111,7 @@ int fw_cmd_policy_load(fw_req *r)
         r->msg = "bundle version is not above the loaded one (rollback)";
         return FW_E_BUNDLE_ROLLBACK;
     }
-    if (mbedtls_sha256(der, len, hash, 0))
+    if (hal_hash(HAL_MD_SHA256, der, len, hash))
         return FW_E_CRYPTO;
     /* Logged with the new hash before it takes effect: a cut leaves at most
      * an entry for a load that did not happen, never a policy unlogged. */

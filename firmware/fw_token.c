@@ -180,6 +180,7 @@ void fw_logout_channel(unsigned chan)
 {
     if (chan < FW_MAX_CHANNELS)
         login[chan] = SG_LOGIN_NONE;
+    fw_keycache_clear(); /* loaded keys go with any logout */
 }
 
 /* The user type of LOGIN and SET_PIN. */
@@ -363,6 +364,7 @@ int fw_cmd_init_token(fw_req *r)
     fw_evcache_clear();
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         login[c] = SG_LOGIN_NONE;
+    fw_keycache_clear();
     return wipe_stale();
 }
 
@@ -389,7 +391,7 @@ int fw_cmd_login(fw_req *r)
 
 int fw_cmd_logout(fw_req *r)
 {
-    login[r->chan] = SG_LOGIN_NONE;
+    fw_logout_channel(r->chan);
     return FW_OK;
 }
 

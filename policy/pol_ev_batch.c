@@ -9,6 +9,7 @@
 #include "mbedtls/sha256.h"
 #include "sbrguard/evidence.h"
 #include "pol_ev.h"
+#include "sbrguard/hal_crypto.h"
 
 /* SHA-256(prefix || a || b); out may alias a or b (read before written). */
 static int hash2(uint8_t prefix, const uint8_t *a, size_t al, const uint8_t *b, size_t bl, uint8_t out[32])
@@ -75,7 +76,7 @@ int pol_evb_check(const pol_evb *b, const pol_ev *rec, const pol_ev_trust *t, in
     if ((b->signed_at < now && (uint64_t)now - (uint64_t)b->signed_at > SG_EV_BATCH_MAX_AGE) ||
         rec->produced_at > b->signed_at)
         return EV_BATCH_STALE;
-    if (mbedtls_sha256(b->signed_root.p, b->signed_root.len, h, 0))
+    if (hal_hash(HAL_MD_SHA256, b->signed_root.p, b->signed_root.len, h))
         return EV_BATCH_SIGNATURE;
     if (info)
         memcpy(info->root_id, h, sizeof h);
@@ -96,10 +97,10 @@ int pol_ev_log_hashes(const uint8_t *ev, size_t len, uint8_t record_hash[32], ui
     /* The outer structure only: the check reads the record itself. */
     if (pol_evb_is(ev, len) && pol_evb_parse(ev, len, &b, NULL) == POL_EV_OK) {
         memcpy(batch_root, b.root.p, 32);
-        if (mbedtls_sha256(b.record.p, b.record.len, record_hash, 0) == 0)
+        if (hal_hash(HAL_MD_SHA256, b.record.p, b.record.len, record_hash) == 0)
             return 1;
     }
-    if (!ev || mbedtls_sha256(ev, len, record_hash, 0))
+    if (!ev || hal_hash(HAL_MD_SHA256, ev, len, record_hash))
         memset(record_hash, 0, 32);
     return 0;
 }

@@ -3,6 +3,7 @@
  * blocklist (docs/blocklist.md) reaches the rule through pol_ctx. */
 #include "pol_int.h"
 #include "pol_blocklist.h"
+#include "sbrguard/hal_crypto.h"
 
 static int key_compromised(const pol_eval *e)
 {
@@ -10,7 +11,7 @@ static int key_compromised(const pol_eval *e)
     uint8_t h[32];
     if (!bl || !bl->count)
         return 0;
-    if (e->spki.len == 0 || mbedtls_sha256(e->spki.p, e->spki.len, h, 0))
+    if (e->spki.len == 0 || hal_hash(HAL_MD_SHA256, e->spki.p, e->spki.len, h))
         return 1; /* refusal on any doubt */
     return pol_blocklist_find(bl, h) != 0; /* a read failure refuses too */
 }

@@ -11,7 +11,7 @@ MPS2_TEST_ELF := $(MPS2_OUT)/sbrguard-fw-test.elf
 MPS2_ARENA := 19456
 MPS2_STACK := 5120
 MPS2_SRCS := $(MPS2)/startup.c $(MPS2)/semihost.c $(MPS2)/hal_mps2.c $(MPS2)/uart.c \
-	$(MPS2)/main.c $(MPS2)/board_info.c
+	$(MPS2)/main.c $(MPS2)/board_info.c boards/common/hal_crypto_mbedtls.c
 QEMU := qemu-system-arm
 # The link: UART0 on a UNIX socket (QEMU serves one client at a time);
 # semihosting reaches the flash, seed and clock files in the working folder.
@@ -20,6 +20,7 @@ QEMU_ARGS = -M mps2-an386 -nographic -monitor none -semihosting-config enable=on
 
 ifeq ($(BOARD),mps2-an386)
 ARM_CFLAGS += -DFW_MAX_CHANNELS=1 -DFW_ARENA_SIZE=$(MPS2_ARENA) -DFW_EV_ROOTS=4 -I$(MPS2) \
+	-DFW_KEY_CACHE=0 \
 	-DMBEDTLS_USER_CONFIG_FILE='"mps2_mbedtls.h"'
 BOARD_IMAGES := $(MPS2_ELF) $(MPS2_TEST_ELF)
 endif

@@ -15,7 +15,7 @@ def module(path):
     m = re.search(r"libsbrguard-fw\.a\((\w+)\.o\)", path)
     if m:
         return "policy" if m.group(1).startswith("pol_") else "firmware"
-    if "boards/mps2-an386" in path:
+    if "boards/mps2-an386" in path or "boards/common" in path:
         return "board"
     if "*fill*" in path or not path:
         return "padding"

@@ -43,6 +43,11 @@ typedef struct {
 static long long idle_ms = IDLE_TIMEOUT_S * 1000LL;
 
 static conn conns[FW_MAX_CHANNELS];
+/* Right after a frame the next one usually follows within microseconds: the
+ * token polls without sleeping for SPIN_US, as a token's firmware polls its
+ * USB endpoint, instead of paying a wake-up per request. */
+#define SPIN_US 60
+static long long served_us;
 static uint8_t out[SG_MAX_FRAME];
 static volatile sig_atomic_t stop;
 
@@ -106,11 +111,19 @@ static void service(unsigned ch)
             return;
         }
         c->need = SG_FRAME_HDR_LEN + plen;
+        /* The payload usually follows its header at once: read it now, not
+         * after another poll (EOF or nothing yet: the next poll tells). */
+        ssize_t more = plen ? recv(c->fd, c->in + c->have, c->need - c->have, MSG_DONTWAIT) : 0;
+        if (more > 0)
+            c->have += (size_t)more;
     }
     if (c->need && c->have == c->need) {
         int reset;
         size_t n = fw_handle_frame(ch, c->in, c->have, out, sizeof out, &reset);
         int lost = send_all(c->fd, out, n);
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        served_us = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
         c->have = c->need = 0;
         c->talked = 1;
         c->last = now_ms();
@@ -277,7 +290,11 @@ int main(int argc, char **argv)
             if (next - now < timeout)
                 timeout = (int)(next - now);
         }
-        if (poll(pf, n, timeout) < 0)
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int spin = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - served_us < SPIN_US;
+        int got = poll(pf, n, spin ? 0 : timeout);
+        if (got < 0 || (got == 0 && spin))
             continue;
         for (unsigned k = 1; k < n; k++)
             if (pf[k].revents)

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "client.h"
 #include "sbrguard/tlv.h"
@@ -107,10 +108,28 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return SG_OK;
 }
 
+/* The token answers a P-256 signature in about 30 us: the reply is
+ * awaited without sleeping for SPIN_US first (a wake-up costs more than
+ * that answer on an idle machine); longer ones are waited for. */
+#define SPIN_US 60
+
+static long long mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int read_all(int fd, uint8_t *p, size_t n)
 {
+    long long until = mono_us() + SPIN_US;
+    int spin = 1;
     while (n) {
-        ssize_t r = recv(fd, p, n, 0);
+        ssize_t r = recv(fd, p, n, spin ? MSG_DONTWAIT : 0);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && spin) {
+            spin = mono_us() < until; /* that recv did not wait: again, or wait */
+            continue;
+        }
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -274,4 +293,11 @@ int sg_call(sg_client *c, uint8_t cmd, size_t req_len)
         return SG_OK;
     copy_msg(c->last_msg, sizeof c->last_msg, c->resp, c->resp_len);
     return SG_E_TOKEN;
+}
+
+int sg_link_idle_ok(const sg_client *c)
+{
+    struct pollfd p = { .fd = c ? c->fd : -1, .events = POLLIN };
+    /* Between calls the token never sends: readable means EOF or garbage. */
+    return c && c->fd >= 0 && poll(&p, 1, 0) == 0;
 }

@@ -551,6 +551,7 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
+    p11_sign_memo_drop();
     struct p11_session *s;
     sg_object *o = NULL;
     uint16_t th;

@@ -111,6 +111,8 @@ void p11_sessions_sweep(void);
 void p11_ops_cancel_all(void);
 void p11_find_reset(struct p11_session *s);
 void p11_sign_reset(struct p11_sign *op);
+/* Forgets the key C_SignInit last looked up (destroy, login, logout). */
+void p11_sign_memo_drop(void);
 struct p11_digest;
 void p11_digest_reset(struct p11_session *s);
 struct p11_verify;

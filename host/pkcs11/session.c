@@ -33,6 +33,7 @@ void p11_sign_reset(struct p11_sign *op)
 /* Logout or a lost login: running operations may refer to private keys. */
 void p11_ops_cancel_all(void)
 {
+    p11_sign_memo_drop();
     for (struct p11_session *s = p11_g.sessions; s; s = s->next) {
         p11_find_reset(s);
         p11_sign_reset(&s->sign);
@@ -242,6 +243,7 @@ CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF8CHAR_PTR
     rv = p11_check(sg_login(c, (int)userType, (const char *)pPin, ulPinLen), "login");
     if (rv == CKR_OK)
         p11_g.login = want;
+    p11_sign_memo_drop();
 out:
     p11_leave();
     return rv;

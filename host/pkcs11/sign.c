@@ -92,6 +92,18 @@ CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mec
     return CKR_OK;
 }
 
+/* The last private key C_SignInit looked up on this connection, so that
+ * signing again with it costs no GET_OBJECT round trip. The token checks
+ * the handle, the key's type against the mechanism and the login again on
+ * every SIGN; this only saves the early answer. Under the module lock. */
+static struct {
+    sg_client *c;
+    uint16_t key;
+    int key_type, valid;
+} p11_sign_memo;
+
+void p11_sign_memo_drop(void) { p11_sign_memo.valid = 0; }
+
 static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key)
 {
     struct p11_sign *op = &s->sign;
@@ -129,11 +141,26 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
     }
     if (p11_g.login != SG_LOGIN_USER)
         return CKR_USER_NOT_LOGGED_IN;
-    sg_object *o = malloc(sizeof(*o));
+    if ((rv = p11_client(&c)) != CKR_OK)
+        return rv;
+    sg_object *o = calloc(1, sizeof(*o)); /* the memo path fills only cls, handle, key_type */
     if (!o)
         return CKR_HOST_MEMORY;
-    if ((rv = p11_client(&c)) == CKR_OK)
+    if (p11_sign_memo.valid && p11_sign_memo.c == c && p11_sign_memo.key == (uint16_t)(key >> 2) &&
+        sg_link_idle_ok(c)) {
+        o->cls = SG_CLASS_KEY;
+        o->handle = p11_sign_memo.key;
+        o->key_type = p11_sign_memo.key_type;
+    } else {
+        p11_sign_memo.valid = 0;
         rv = p11_check(sg_get_object(c, (uint16_t)(key >> 2), o), "get-object");
+        if (rv == CKR_OK && o->cls == SG_CLASS_KEY && !(o->flags & SG_OBJ_PRIV_GONE) && o->handle == (uint16_t)(key >> 2)) {
+            p11_sign_memo.c = c;
+            p11_sign_memo.key = o->handle;
+            p11_sign_memo.key_type = o->key_type;
+            p11_sign_memo.valid = 1;
+        }
+    }
     if (rv == CKR_OBJECT_HANDLE_INVALID || (rv == CKR_OK && (o->cls != SG_CLASS_KEY || (o->flags & SG_OBJ_PRIV_GONE))))
         rv = CKR_KEY_HANDLE_INVALID;
     else if (rv == CKR_OK && p11_key_family(o->key_type) != m->family)
@@ -234,7 +261,7 @@ static CK_RV p11_env_authorize(sg_client *c, const struct p11_sign *op, size_t l
     CK_MECHANISM_TYPE raw = op->mech.mech, target = 0;
     if (done || !path || !*path || (raw != CKM_ECDSA && raw != CKM_RSA_PKCS && raw != CKM_RSA_PKCS_PSS))
         return CKR_OK;
-    sg_object *o = malloc(sizeof(*o));
+    sg_object *o = calloc(1, sizeof(*o));
     uint8_t *tbs = malloc(SG_MAX_SIGN_DATA + 1);
     size_t tl = 0;
     CK_RV rv = o && tbs ? CKR_OK : CKR_HOST_MEMORY;

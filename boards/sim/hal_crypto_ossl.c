@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* hal_crypto of the sim board with Debian's OpenSSL libcrypto: the stand-in
+ * for a token's crypto engine (docs/crypto.md). The keys stay in the token
+ * process; its DRBG is the engine's, as a coprocessor's TRNG would be. A
+ * loaded key keeps its signing context, so a signature re-initializes it
+ * only when the scheme changes. Single-threaded, as the firmware is (the
+ * parsed-public-key cache is shared). */
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include "sbrguard/hal_crypto.h"
+#include "sbrguard/proto.h"
+
+struct hal_key {
+    EVP_PKEY *pk;
+    EVP_PKEY_CTX *ctx;
+    int scheme, md, pss_md; /* what ctx is set up for; scheme -1: nothing */
+    size_t salt;
+};
+
+static const EVP_MD *ossl_md(int md)
+{
+    return md == HAL_MD_SHA256 ? EVP_sha256() : md == HAL_MD_SHA384 ? EVP_sha384() : md == HAL_MD_SHA512 ? EVP_sha512() : NULL;
+}
+
+size_t hal_md_size(int md)
+{
+    return md == HAL_MD_SHA256 ? 32 : md == HAL_MD_SHA384 ? 48 : md == HAL_MD_SHA512 ? 64 : 0;
+}
+
+int hal_hash(int md, const uint8_t *in, size_t len, uint8_t *out)
+{
+    /* Fetched once, one context reused per thread: OpenSSL 3's one-shot
+     * SHA256() fetches the algorithm on every call. */
+    static _Thread_local EVP_MD *mds[3];
+    static _Thread_local EVP_MD_CTX *ctx;
+    static const char *const names[3] = { "SHA256", "SHA384", "SHA512" };
+    unsigned n;
+    if (md < HAL_MD_SHA256 || md > HAL_MD_SHA512)
+        return HAL_CRYPTO_E_ARGS;
+    if (!mds[md - 1] && !(mds[md - 1] = EVP_MD_fetch(NULL, names[md - 1], NULL)))
+        return HAL_CRYPTO_E_FAIL;
+    if (!ctx && !(ctx = EVP_MD_CTX_new()))
+        return HAL_CRYPTO_E_MEM;
+    return EVP_DigestInit_ex(ctx, mds[md - 1], NULL) && EVP_DigestUpdate(ctx, in, len) &&
+                   EVP_DigestFinal_ex(ctx, out, &n)
+               ? HAL_CRYPTO_OK
+               : HAL_CRYPTO_E_FAIL;
+}
+
+int hal_crypto_keygen(uint32_t kt, uint8_t *priv, size_t priv_cap, size_t *priv_len, uint8_t *pub, size_t pub_cap,
+                      size_t *pub_len)
+{
+    static const char *const curves[] = { "P-256", "P-384", "P-521" };
+    static const size_t rsa_bits[] = { 2048, 3072, 4096 };
+    EVP_PKEY *pk = NULL;
+    int rc = HAL_CRYPTO_E_FAIL, n, m;
+    if (kt >= SG_KEY_EC_P256 && kt <= SG_KEY_EC_P521)
+        pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curves[kt - SG_KEY_EC_P256]);
+    else if (kt >= SG_KEY_RSA_2048 && kt <= SG_KEY_RSA_4096)
+        pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", rsa_bits[kt - SG_KEY_RSA_2048]);
+    else
+        return HAL_CRYPTO_E_ARGS;
+    if (!pk)
+        return HAL_CRYPTO_E_FAIL;
+    /* Sizes first: i2d writes past nothing it was not told about. */
+    n = i2d_PrivateKey(pk, NULL);
+    m = i2d_PUBKEY(pk, NULL);
+    if (n > 0 && m > 0 && (size_t)n <= priv_cap && (size_t)m <= pub_cap) {
+        unsigned char *p = priv + priv_cap - n, *q = pub + pub_cap - m;
+        if (i2d_PrivateKey(pk, &p) == n && i2d_PUBKEY(pk, &q) == m) {
+            *priv_len = (size_t)n;
+            *pub_len = (size_t)m;
+            rc = HAL_CRYPTO_OK;
+        }
+    }
+    EVP_PKEY_free(pk); /* clears the key's numbers */
+    return rc;
+}
+
+int hal_crypto_key_load(uint32_t kt, const uint8_t *priv, size_t len, hal_key **k)
+{
+    const unsigned char *p = priv;
+    hal_key *h;
+    int want = kt >= SG_KEY_RSA_2048 ? EVP_PKEY_RSA : EVP_PKEY_EC;
+    if (len > 65536 || !(h = OPENSSL_zalloc(sizeof *h)))
+        return HAL_CRYPTO_E_MEM;
+    h->scheme = -1;
+    if (!(h->pk = d2i_AutoPrivateKey(NULL, &p, (long)len)) || p != priv + len || EVP_PKEY_get_base_id(h->pk) != want ||
+        !(h->ctx = EVP_PKEY_CTX_new(h->pk, NULL))) {
+        hal_crypto_key_free(h);
+        return HAL_CRYPTO_E_FAIL;
+    }
+    *k = h;
+    return HAL_CRYPTO_OK;
+}
+
+void hal_crypto_key_free(hal_key *k)
+{
+    if (!k)
+        return;
+    EVP_PKEY_CTX_free(k->ctx);
+    EVP_PKEY_free(k->pk);
+    OPENSSL_clear_free(k, sizeof *k);
+}
+
+/* Sets ctx up for a scheme, once per change. */
+static int setup(EVP_PKEY_CTX *c, int scheme, int md, int pss_md, size_t salt)
+{
+    if (EVP_PKEY_sign_init(c) <= 0)
+        return -1;
+    if (scheme == HAL_SIG_ECDSA)
+        return 0;
+    if (scheme == HAL_SIG_PKCS1)
+        return EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) > 0 &&
+                       (md == HAL_MD_NONE || EVP_PKEY_CTX_set_signature_md(c, ossl_md(md)) > 0)
+                   ? 0
+                   : -1;
+    if (scheme == HAL_SIG_PSS && ossl_md(pss_md) && salt <= 1024)
+        return EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PSS_PADDING) > 0 &&
+                       EVP_PKEY_CTX_set_signature_md(c, ossl_md(pss_md)) > 0 &&
+                       EVP_PKEY_CTX_set_rsa_mgf1_md(c, ossl_md(pss_md)) > 0 &&
+                       EVP_PKEY_CTX_set_rsa_pss_saltlen(c, (int)salt) > 0
+                   ? 0
+                   : -1;
+    return -1;
+}
+
+int hal_crypto_sign(hal_key *k, int scheme, int md, int pss_md, size_t salt, const uint8_t *h, size_t hlen,
+                    uint8_t *sig, size_t cap, size_t *sig_len)
+{
+    if (!k || (scheme == HAL_SIG_ECDSA) != (EVP_PKEY_get_base_id(k->pk) == EVP_PKEY_EC))
+        return HAL_CRYPTO_E_ARGS;
+    if (scheme == HAL_SIG_PKCS1 && md != HAL_MD_NONE && hlen != hal_md_size(md))
+        return HAL_CRYPTO_E_ARGS;
+    if (k->scheme != scheme || k->md != md || k->pss_md != pss_md || k->salt != salt) {
+        k->scheme = -1;
+        if (setup(k->ctx, scheme, md, pss_md, salt))
+            return HAL_CRYPTO_E_FAIL;
+        k->scheme = scheme;
+        k->md = md;
+        k->pss_md = pss_md;
+        k->salt = salt;
+    }
+    size_t n = cap;
+    if ((size_t)EVP_PKEY_get_size(k->pk) > cap || EVP_PKEY_sign(k->ctx, sig, &n, h, hlen) <= 0) {
+        k->scheme = -1; /* set up again next time */
+        return HAL_CRYPTO_E_FAIL;
+    }
+    *sig_len = n;
+    return HAL_CRYPTO_OK;
+}
+
+/* Public keys parsed before (VA keys, the SO's policy key): OpenSSL 3's
+ * decoder costs more than the verification itself, so a few parsed keys
+ * are kept, found by their exact SPKI bytes. Public data only. */
+#define VKEYS 8
+#define VKEY_SPKI_MAX 1100 /* RSA-8192 SubjectPublicKeyInfo */
+static struct {
+    uint8_t spki[VKEY_SPKI_MAX];
+    size_t len;
+    EVP_PKEY *pk;
+} vkeys[VKEYS];
+static unsigned vkeys_next;
+
+static EVP_PKEY *pubkey(const uint8_t *spki, size_t len)
+{
+    const unsigned char *p = spki;
+    EVP_PKEY *pk;
+    for (unsigned i = 0; i < VKEYS; i++)
+        if (vkeys[i].pk && vkeys[i].len == len && !memcmp(vkeys[i].spki, spki, len))
+            return EVP_PKEY_up_ref(vkeys[i].pk) ? vkeys[i].pk : NULL;
+    if (!(pk = d2i_PUBKEY(NULL, &p, (long)len)) || p != spki + len) {
+        EVP_PKEY_free(pk);
+        return NULL;
+    }
+    if (len <= VKEY_SPKI_MAX && EVP_PKEY_up_ref(pk)) {
+        unsigned i = vkeys_next++ % VKEYS;
+        EVP_PKEY_free(vkeys[i].pk);
+        memcpy(vkeys[i].spki, spki, len);
+        vkeys[i].len = len;
+        vkeys[i].pk = pk;
+    }
+    return pk;
+}
+
+int hal_crypto_verify(const uint8_t *spki, size_t spki_len, int scheme, int md, const uint8_t *h, size_t hlen,
+                      const uint8_t *sig, size_t sig_len)
+{
+    const EVP_MD *m = ossl_md(md);
+    EVP_PKEY *pk;
+    EVP_PKEY_CTX *c = NULL;
+    int ok = 0;
+    if (!m || hlen != hal_md_size(md) || spki_len > 65536)
+        return HAL_CRYPTO_E_ARGS;
+    if (!(pk = pubkey(spki, spki_len)))
+        return HAL_CRYPTO_E_FAIL;
+    if (scheme == HAL_SIG_ECDSA) {
+        /* The curves the mbedTLS boards know, so that both boards decide alike. */
+        char g[32];
+        size_t gl;
+        if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_EC || !EVP_PKEY_get_group_name(pk, g, sizeof g, &gl) ||
+            (strcmp(g, "prime256v1") && strcmp(g, "secp384r1") && strcmp(g, "secp521r1")))
+            goto out;
+        ok = (c = EVP_PKEY_CTX_new(pk, NULL)) && EVP_PKEY_verify_init(c) > 0 && EVP_PKEY_CTX_set_signature_md(c, m) > 0 &&
+             EVP_PKEY_verify(c, sig, sig_len, h, hlen) == 1;
+    } else if (scheme == HAL_SIG_PKCS1 || scheme == HAL_SIG_PSS) {
+        if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA || EVP_PKEY_get_bits(pk) < 2048 ||
+            sig_len != (size_t)EVP_PKEY_get_size(pk))
+            goto out;
+        ok = (c = EVP_PKEY_CTX_new(pk, NULL)) && EVP_PKEY_verify_init(c) > 0 && EVP_PKEY_CTX_set_signature_md(c, m) > 0;
+        if (ok && scheme == HAL_SIG_PSS)
+            ok = EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PSS_PADDING) > 0 && EVP_PKEY_CTX_set_rsa_mgf1_md(c, m) > 0 &&
+                 EVP_PKEY_CTX_set_rsa_pss_saltlen(c, (int)hlen) > 0;
+        else if (ok)
+            ok = EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) > 0;
+        ok = ok && EVP_PKEY_verify(c, sig, sig_len, h, hlen) == 1;
+    }
+out:
+    EVP_PKEY_CTX_free(c);
+    EVP_PKEY_free(pk);
+    return ok ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+}
