@@ -6,7 +6,6 @@
 #include <string.h>
 #include "fw_log_int.h"
 #include "sbrguard/hal_crypto.h"
-#include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
 

@@ -116,6 +116,8 @@ uint32_t au_keyid_named(const char *name, const uint8_t *spki, size_t len);
  * err receives a message on failure.
  */
 int au_vkey_load(const uint8_t *buf, size_t len, au_vkey *k, char *err, size_t errcap);
+/** au_vkey_load of a file; 0, or -1 after cli_fail naming the file (audit_load.c). */
+int au_vkey_load_file(const char *path, au_vkey *k);
 /** `name+hexid+base64(0x02 || SPKI)` for key k (name and id must be set). */
 int au_vkey_format(const au_vkey *k, char *out, size_t cap);
 /**

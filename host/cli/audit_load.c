@@ -252,3 +252,15 @@ int au_log_leaves_from_tiles(au_log *l, au_failure *f)
     }
     return 0;
 }
+
+int au_vkey_load_file(const char *path, au_vkey *k)
+{
+    size_t len;
+    char err[512];
+    uint8_t *b = au_read(path, NULL, &len, 1u << 16);
+    if (!b)
+        return cli_fail("key %s: %s", path, strerror(errno));
+    int rc = au_vkey_load(b, len, k, err, sizeof err);
+    free(b);
+    return rc ? cli_fail("key %s: %s", path, err) : 0;
+}

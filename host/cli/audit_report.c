@@ -327,18 +327,6 @@ static int parse_period(const char *s, ar_report *r)
     return 0;
 }
 
-static int load_key_file(const char *path, au_vkey *k)
-{
-    size_t len;
-    char err[512];
-    uint8_t *b = au_read(path, NULL, &len, 1u << 16);
-    if (!b)
-        return cli_fail("key %s: %s", path, strerror(errno));
-    int rc = au_vkey_load(b, len, k, err, sizeof err);
-    free(b);
-    return rc ? cli_fail("key %s: %s", path, err) : 0;
-}
-
 /* The first line (the origin) of a checkpoint file. */
 static int origin_of(const char *dir, const char *rel, char *out, size_t cap)
 {
@@ -446,7 +434,7 @@ int audit_report(int argc, char **argv)
         char kp[4200];
         const char *kf = nk ? keys[k] : kp;
         snprintf(kp, sizeof kp, "%s/log.pub", t->dir);
-        if (load_key_file(kf, &t->vo.key))
+        if (au_vkey_load_file(kf, &t->vo.key))
             return EXIT_USAGE;
         snprintf(t->key_source, sizeof t->key_source,
                  nk ? "the log key given to the auditor (%s)"

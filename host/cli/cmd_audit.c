@@ -51,20 +51,6 @@ static int parse(const cli_args *a, aopt *o, size_t no, const char **pos, int ma
     return 0;
 }
 
-static int load_key(const char *path, au_vkey *k)
-{
-    size_t len;
-    char err[512];
-    uint8_t *b = au_read(path, NULL, &len, 1u << 16);
-    if (!b)
-        return cli_fail("key %s: %s", path, strerror(errno));
-    int rc = au_vkey_load(b, len, k, err, sizeof err);
-    free(b);
-    if (rc)
-        return cli_fail("key %s: %s", path, err);
-    return 0;
-}
-
 static void hex_line(const uint8_t *p, size_t n)
 {
     cli_hex_print(p, n);
@@ -99,7 +85,7 @@ static int audit_verify(const cli_args *a)
     v.json = o[3].value && !strcmp(o[3].value, "json");
     if (o[4].value && au_parse_gap(o[4].value, &v.max_gap))
         return cli_fail("--max-gap %s: seconds, or a number with s, m, h or d", o[4].value) ? EXIT_USAGE : 0;
-    if (load_key(o[0].value, &v.key))
+    if (au_vkey_load_file(o[0].value, &v.key))
         return EXIT_USAGE;
     return au_verify(&v);
 }
@@ -111,10 +97,10 @@ static int proof_key(const char *opt, const char *dir, au_vkey *k)
 {
     char path[4096];
     if (opt)
-        return load_key(opt, k);
+        return au_vkey_load_file(opt, k);
     snprintf(path, sizeof path, "%s/log.pub", dir);
     fprintf(stderr, "sbrguard: note: no --key: checking signatures with %s from the export itself\n", path);
-    return load_key(path, k);
+    return au_vkey_load_file(path, k);
 }
 
 static int fail_log(const au_failure *f)

@@ -82,7 +82,7 @@ void sg_free(sg_client *c)
     free(c);
 }
 
-int sg_alive(sg_client *c)
+int sg_alive(const sg_client *c)
 {
     struct pollfd pf = { .fd = c->fd, .events = POLLIN };
     if (c->fd < 0)
@@ -293,11 +293,4 @@ int sg_call(sg_client *c, uint8_t cmd, size_t req_len)
         return SG_OK;
     copy_msg(c->last_msg, sizeof c->last_msg, c->resp, c->resp_len);
     return SG_E_TOKEN;
-}
-
-int sg_link_idle_ok(const sg_client *c)
-{
-    struct pollfd p = { .fd = c ? c->fd : -1, .events = POLLIN };
-    /* Between calls the token never sends: readable means EOF or garbage. */
-    return c && c->fd >= 0 && poll(&p, 1, 0) == 0;
 }

@@ -90,12 +90,10 @@ static CK_RV p11_digest_out(struct p11_session *s, const CK_BYTE *in, CK_ULONG i
 CK_RV C_Digest(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
                CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
     if (!s->digest) {
         rv = CKR_OPERATION_NOT_INITIALIZED;
     } else if (s->digest->multipart) {
@@ -106,19 +104,16 @@ CK_RV C_Digest(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen
     } else {
         rv = p11_digest_out(s, pData, ulDataLen, pDigest, pulDigestLen);
     }
-out:
     p11_leave();
     return rv;
 }
 
 CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
     if (!s->digest) {
         rv = CKR_OPERATION_NOT_INITIALIZED;
     } else if (!pPart && ulPartLen) {
@@ -130,7 +125,6 @@ CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulP
     }
     if (rv != CKR_OK && rv != CKR_OPERATION_NOT_INITIALIZED)
         p11_digest_reset(s); /* an error in C_DigestUpdate ends the operation */
-out:
     p11_leave();
     return rv;
 }
@@ -141,12 +135,10 @@ out:
  * operation like any other. */
 CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
     if (!s->digest) {
         rv = CKR_OPERATION_NOT_INITIALIZED;
         goto out;
@@ -167,17 +159,14 @@ out:
 
 CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
     if (!s->digest)
         rv = CKR_OPERATION_NOT_INITIALIZED;
     else
         rv = p11_digest_out(s, NULL, 0, pDigest, pulDigestLen);
-out:
     p11_leave();
     return rv;
 }

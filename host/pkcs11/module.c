@@ -135,6 +135,7 @@ CK_RV p11_client(sg_client **c)
 
 void p11_link_lost(void)
 {
+    p11_sign_memo_drop(); /* it names a key of the connection that is gone */
     if (p11_g.client) {
         sg_free(p11_g.client);
         p11_g.client = NULL;

@@ -105,6 +105,8 @@ void p11_link_lost(void);
 
 /* ---- sessions (session.c) ---------------------------------------------- */
 CK_RV p11_session_get(CK_SESSION_HANDLE h, struct p11_session **s);
+/** p11_enter, then the session: on failure the module is left again. */
+CK_RV p11_enter_session(CK_SESSION_HANDLE h, struct p11_session **s);
 void p11_session_close(struct p11_session *s);
 void p11_sessions_close_all(void);
 void p11_sessions_sweep(void);

@@ -16,6 +16,14 @@ CK_RV p11_session_get(CK_SESSION_HANDLE h, struct p11_session **out)
     return CKR_SESSION_HANDLE_INVALID;
 }
 
+CK_RV p11_enter_session(CK_SESSION_HANDLE h, struct p11_session **s)
+{
+    CK_RV rv = p11_enter();
+    if (rv == CKR_OK && (rv = p11_session_get(h, s)) != CKR_OK)
+        p11_leave();
+    return rv;
+}
+
 void p11_find_reset(struct p11_session *s)
 {
     free(s->found);

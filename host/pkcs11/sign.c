@@ -97,7 +97,6 @@ CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mec
  * the handle, the key's type against the mechanism and the login again on
  * every SIGN; this only saves the early answer. Under the module lock. */
 static struct {
-    sg_client *c;
     uint16_t key;
     int key_type, valid;
 } p11_sign_memo;
@@ -146,8 +145,9 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
     sg_object *o = calloc(1, sizeof(*o)); /* the memo path fills only cls, handle, key_type */
     if (!o)
         return CKR_HOST_MEMORY;
-    if (p11_sign_memo.valid && p11_sign_memo.c == c && p11_sign_memo.key == (uint16_t)(key >> 2) &&
-        sg_link_idle_ok(c)) {
+    /* p11_client has just checked the link (sg_alive); a lost link drops
+     * the memo (p11_link_lost). */
+    if (p11_sign_memo.valid && p11_sign_memo.key == (uint16_t)(key >> 2)) {
         o->cls = SG_CLASS_KEY;
         o->handle = p11_sign_memo.key;
         o->key_type = p11_sign_memo.key_type;
@@ -155,7 +155,6 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
         p11_sign_memo.valid = 0;
         rv = p11_check(sg_get_object(c, (uint16_t)(key >> 2), o), "get-object");
         if (rv == CKR_OK && o->cls == SG_CLASS_KEY && !(o->flags & SG_OBJ_PRIV_GONE) && o->handle == (uint16_t)(key >> 2)) {
-            p11_sign_memo.c = c;
             p11_sign_memo.key = o->handle;
             p11_sign_memo.key_type = o->key_type;
             p11_sign_memo.valid = 1;

@@ -228,12 +228,10 @@ static CK_RV p11_verify_sig(struct p11_verify *op, const CK_BYTE *sig, CK_ULONG 
 CK_RV C_Verify(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
                CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
     if (!s->verify) {
         rv = CKR_OPERATION_NOT_INITIALIZED;
         goto out;
@@ -255,12 +253,10 @@ out:
 
 CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
     if (!s->verify) {
         rv = CKR_OPERATION_NOT_INITIALIZED;
         goto out;
@@ -280,12 +276,10 @@ out:
 
 CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
     if (!s->verify) {
         rv = CKR_OPERATION_NOT_INITIALIZED;
         goto out;

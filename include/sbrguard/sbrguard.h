@@ -116,13 +116,7 @@ const char *sg_connect_detail(void);
 /** Between requests: 0 if the token has closed the connection (its idle
  * timeout) or said something unasked (a reset), so login and authorizations
  * are gone; 1 if it looks usable. */
-int sg_alive(sg_client *c);
-/**
- * 1 if the connection looks usable without a round trip: no hang-up and no
- * unsolicited bytes pending (a token that restarted or went away shows one
- * of them); 0 otherwise. A cheap check before skipping a query.
- */
-int sg_link_idle_ok(const sg_client *c);
+int sg_alive(const sg_client *c);
 void sg_free(sg_client *c);
 
 /** Token status of the last SG_E_TOKEN result, detail message (may be ""). */

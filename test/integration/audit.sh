@@ -114,18 +114,7 @@ sg keygen --type ec-p256 --label ca-ec --id c1 --pubout "$TMP/ca.pub.pem" --pin 
 EC=$(sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1)
 check "CA key generated on the token (handle ${EC:-?})" test -n "$EC"
 CA_SUBJ="/O=sbrguard tests/CN=sbrguard Audit CA"
-mk_ca() {
-    openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/root.key" &&
-        openssl req -new -x509 -key "$TMP/root.key" -subj "/O=sbrguard tests/CN=Audit Root" -days 30 \
-            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out "$TMP/root.pem" &&
-        openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/csr.key" &&
-        openssl req -new -key "$TMP/csr.key" -subj "$CA_SUBJ" -out "$TMP/ca.csr" &&
-        printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' >"$TMP/ca.ext" &&
-        openssl x509 -req -in "$TMP/ca.csr" -CA "$TMP/root.pem" -CAkey "$TMP/root.key" -CAcreateserial \
-            -force_pubkey "$TMP/ca.pub.pem" -days 30 -extfile "$TMP/ca.ext" -out "$TMP/ca.pem" &&
-        sg cert import --key "${EC:-0}" --cert "$TMP/ca.pem" --pin $PIN
-}
-check "CA certificate (token's key, software root) bound to the key" mk_ca
+check "CA certificate (token's key, software root) bound to the key" mk_ca Audit
 check "policy bundle for the CA key loaded (lib/preamble.sh)" policy_load_for "$TMP/ca.pub.pem"
 
 # --- TBSs, issuance, refusals ---------------------------------------------------------------

@@ -31,18 +31,7 @@ check "init token" sg_init --label report --so-pin $SO_PIN --pin $PIN
 sg keygen --type ec-p256 --label ca --id c1 --pubout "$TMP/ca.pub.pem" --pin $PIN >"$TMP/out" 2>&1
 EC=$(sed -n 's/.*handle \([0-9]*\).*/\1/p' "$TMP/out" | head -1)
 CA_SUBJ="/O=sbrguard tests/CN=sbrguard Report CA"
-mk_ca() {
-    openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/root.key" &&
-        openssl req -new -x509 -key "$TMP/root.key" -subj "/O=sbrguard tests/CN=Report Root" -days 30 \
-            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out "$TMP/root.pem" &&
-        openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/csr.key" &&
-        openssl req -new -key "$TMP/csr.key" -subj "$CA_SUBJ" -out "$TMP/ca.csr" &&
-        printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' >"$TMP/ca.ext" &&
-        openssl x509 -req -in "$TMP/ca.csr" -CA "$TMP/root.pem" -CAkey "$TMP/root.key" -CAcreateserial \
-            -force_pubkey "$TMP/ca.pub.pem" -days 30 -extfile "$TMP/ca.ext" -out "$TMP/ca.pem" &&
-        sg cert import --key "${EC:-0}" --cert "$TMP/ca.pem" --pin $PIN
-}
-check "CA key ${EC:-?} with its CA certificate" mk_ca
+check "CA key ${EC:-?} with its CA certificate" mk_ca Report
 check "policy bundle loaded" policy_load_for "$TMP/ca.pub.pem"
 openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/ee.key" 2>/dev/null
 openssl req -new -key "$TMP/ee.key" -subj "/CN=alice@example.com" -out "$TMP/ee.csr" 2>/dev/null

@@ -119,3 +119,18 @@ token_start() {
     TOKEN_PID=$!
     for _ in $(seq 200); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
 }
+
+# mk_ca NAME: a software root "NAME Root" and, under it, a CA certificate
+# with subject $CA_SUBJ for the token key $EC (public key $TMP/ca.pub.pem),
+# imported and bound on the token (audit.sh, audit_report.sh).
+mk_ca() {
+    openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/root.key" &&
+        openssl req -new -x509 -key "$TMP/root.key" -subj "/O=sbrguard tests/CN=$1 Root" -days 30 \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out "$TMP/root.pem" &&
+        openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/csr.key" &&
+        openssl req -new -key "$TMP/csr.key" -subj "$CA_SUBJ" -out "$TMP/ca.csr" &&
+        printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' >"$TMP/ca.ext" &&
+        openssl x509 -req -in "$TMP/ca.csr" -CA "$TMP/root.pem" -CAkey "$TMP/root.key" -CAcreateserial \
+            -force_pubkey "$TMP/ca.pub.pem" -days 30 -extfile "$TMP/ca.ext" -out "$TMP/ca.pem" &&
+        sg cert import --key "${EC:-0}" --cert "$TMP/ca.pem" --pin $PIN
+}
