@@ -12,7 +12,6 @@
 #include <string.h>
 #include "fw.h"
 #include "../policy/pol_blocklist.h"
-#include "mbedtls/sha256.h"
 #include "sbrguard/blocklist.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/hal_crypto.h"
@@ -39,7 +38,7 @@ static struct {
     unsigned chan, bank;
     uint32_t next;
     pol_bl_stream st;
-    mbedtls_sha256_context file, prefixes;
+    hal_md_ctx file;
     int werr;
 } up;
 
@@ -65,10 +64,28 @@ static int read_prefix(const void *arg, uint32_t i, uint8_t out[POL_BL_PREFIX_LE
     return i < cur.h.count && hal_flash_read(entry_off(cur.bank, i), out, POL_BL_PREFIX_LEN) == 0 ? 0 : -1;
 }
 
+/* SHA-256 of bank b's first count prefixes, as they read back from flash. */
+static int prefixes_hash(unsigned b, uint32_t count, uint8_t out[32])
+{
+    uint8_t buf[256];
+    hal_md_ctx c;
+    hal_md_start(&c, HAL_MD_SHA256);
+    uint64_t left = (uint64_t)count * POL_BL_PREFIX_LEN;
+    for (uint32_t o = 0; left;) {
+        size_t n = left < sizeof buf ? (size_t)left : sizeof buf;
+        if (hal_flash_read(entry_off(b, 0) + o, buf, n))
+            return -1; /* c: public data, no cleanup */
+        hal_md_update(&c, buf, n);
+        o += (uint32_t)n;
+        left -= n;
+    }
+    return hal_md_finish(&c, out) ? -1 : 0;
+}
+
 /* Reads and checks one bank: header hash, then the hash of its prefixes. */
 static int load_bank(unsigned b, bank_hdr *h)
 {
-    uint8_t r[HDR_LEN], want[32], buf[256];
+    uint8_t r[HDR_LEN], want[32];
     if (hal_flash_read(bank_off(b), r, HDR_LEN) || sg_be_get(r, 4) != HDR_MAGIC)
         return -1;
     hal_hash(HAL_MD_SHA256, r, HDR_LEN - 32, want);
@@ -79,24 +96,8 @@ static int load_bank(unsigned b, bank_hdr *h)
     h->seq = (uint32_t)sg_be_get(r + 12, 4);
     h->count = (uint32_t)sg_be_get(r + 16, 4);
     memcpy(h->file_hash, r + 20, 32);
-    if (h->count > capacity())
+    if (h->count > capacity() || prefixes_hash(b, h->count, want))
         return -1;
-    mbedtls_sha256_context c;
-    mbedtls_sha256_init(&c);
-    mbedtls_sha256_starts(&c, 0);
-    uint64_t left = (uint64_t)h->count * POL_BL_PREFIX_LEN;
-    for (uint32_t o = 0; left; ) {
-        size_t n = left < sizeof buf ? (size_t)left : sizeof buf;
-        if (hal_flash_read(entry_off(b, 0) + o, buf, n)) {
-            mbedtls_sha256_free(&c);
-            return -1;
-        }
-        mbedtls_sha256_update(&c, buf, n);
-        o += (uint32_t)n;
-        left -= n;
-    }
-    mbedtls_sha256_finish(&c, want);
-    mbedtls_sha256_free(&c);
     return memcmp(want, r + 52, 32) ? -1 : 0;
 }
 
@@ -128,11 +129,8 @@ const uint8_t *fw_blocklist_hash(void) { return in_force() ? cur.h.file_hash : N
 
 static void abort_upload(void)
 {
-    if (up.active) {
+    if (up.active)
         pol_bl_stream_free(&up.st);
-        mbedtls_sha256_free(&up.file);
-        mbedtls_sha256_free(&up.prefixes);
-    }
     memset(&up, 0, sizeof up);
 }
 
@@ -146,7 +144,6 @@ static int put_entry(void *arg, uint32_t i, const uint8_t e[POL_BL_ENTRY_LEN])
         up.werr = 1;
         return -1;
     }
-    mbedtls_sha256_update(&up.prefixes, e, POL_BL_PREFIX_LEN);
     return 0;
 }
 
@@ -174,14 +171,15 @@ static int commit(fw_req *r)
         r->msg = "blocklist sequence is not above the loaded one (rollback)";
         return FW_E_BL_ROLLBACK;
     }
-    mbedtls_sha256_finish(&up.file, fh);
+    hal_md_finish(&up.file, fh);
     sg_be_put(hdr, HDR_MAGIC, 4);
     sg_be_put(hdr + 4, cur.present ? cur.h.gen + 1 : 1, 4);
     sg_be_put(hdr + 8, fw_token_epoch(), 4);
     sg_be_put(hdr + 12, seq, 4);
     sg_be_put(hdr + 16, count, 4);
     memcpy(hdr + 20, fh, 32);
-    mbedtls_sha256_finish(&up.prefixes, hdr + 52);
+    if (prefixes_hash(up.bank, count, hdr + 52)) /* what the bank holds, read back */
+        return FW_E_FLASH;
     hal_hash(HAL_MD_SHA256, hdr, HDR_LEN - 32, hdr + HDR_LEN - 32);
     /* Logged with the new hash before it takes effect (as POLICY_LOAD). */
     fw_log_ev ev = { .event = SG_LOG_EV_BLOCKLIST_LOAD, .value = (uint64_t)seq << 32 | count, .blocklist_hash = fh };
@@ -218,10 +216,7 @@ int fw_cmd_blocklist_load(fw_req *r)
         up.chan = r->chan;
         up.bank = cur.present ? !cur.bank : 0;
         pol_bl_stream_init(&up.st, capacity());
-        mbedtls_sha256_init(&up.file);
-        mbedtls_sha256_starts(&up.file, 0);
-        mbedtls_sha256_init(&up.prefixes);
-        mbedtls_sha256_starts(&up.prefixes, 0);
+        hal_md_start(&up.file, HAL_MD_SHA256);
         if (hal_flash_erase(bank_off(up.bank) / hal_flash_sector_size())) {
             abort_upload();
             return FW_E_FLASH;
@@ -230,7 +225,7 @@ int fw_cmd_blocklist_load(fw_req *r)
         r->msg = "blocklist piece out of order (a load starts at offset 0)";
         return FW_E_BL_MALFORMED;
     }
-    mbedtls_sha256_update(&up.file, data, len);
+    hal_md_update(&up.file, data, len);
     rc = pol_bl_stream_feed(&up.st, data, len, capacity(), put_entry, NULL);
     if (rc || up.werr) {
         rc = up.werr ? FW_E_FLASH : stream_err(rc);

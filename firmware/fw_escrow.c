@@ -14,7 +14,6 @@
 #include "mbedtls/nist_kw.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/rsa.h"
-#include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"

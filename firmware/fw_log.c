@@ -9,7 +9,6 @@
 #include <string.h>
 #include "../policy/pol.h"
 #include "fw_log_int.h"
-#include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
@@ -488,16 +487,14 @@ int fw_log_cert_hash(const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, siz
     uint8_t zero = 0;
     if (pol_cert_layout_of(tbs, tbs_len, sig_len, &cl))
         return FW_E_ARGS;
-    mbedtls_sha256_context h;
-    mbedtls_sha256_init(&h);
-    mbedtls_sha256_starts(&h, 0);
-    mbedtls_sha256_update(&h, cl.head, cl.head_len);
-    mbedtls_sha256_update(&h, tbs, tbs_len);
-    mbedtls_sha256_update(&h, cl.alg, cl.alg_len);
-    mbedtls_sha256_update(&h, cl.bit_head, cl.bit_head_len);
-    mbedtls_sha256_update(&h, &zero, 1);
-    mbedtls_sha256_update(&h, sig, sig_len);
-    mbedtls_sha256_finish(&h, out);
-    mbedtls_sha256_free(&h);
+    hal_md_ctx h;
+    hal_md_start(&h, HAL_MD_SHA256);
+    hal_md_update(&h, cl.head, cl.head_len);
+    hal_md_update(&h, tbs, tbs_len);
+    hal_md_update(&h, cl.alg, cl.alg_len);
+    hal_md_update(&h, cl.bit_head, cl.bit_head_len);
+    hal_md_update(&h, &zero, 1);
+    hal_md_update(&h, sig, sig_len);
+    hal_md_finish(&h, out);
     return FW_OK;
 }

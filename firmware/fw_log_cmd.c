@@ -7,7 +7,6 @@
 #include <string.h>
 #include "fw_log_int.h"
 #include "mbedtls/base64.h"
-#include "mbedtls/sha256.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
@@ -110,11 +109,13 @@ int fw_log_checkpoint_sign(void)
         return rc == FW_E_NO_OBJECT ? corrupt() : rc;
     struct hal_key *k = NULL;
     rc = FW_E_CRYPTO;
-    if (!hal_crypto_key_load(SG_KEY_EC_P256, priv, plen, &k) &&
+    /* Loaded once, like a CA key: parsing a key costs more than a checkpoint's
+     * signature on the sim board's engine. The log's slot is no object's. */
+    if (!fw_keycache_get(FW_LOG_SLOT, SG_KEY_EC_P256, fw_lg.pub, fw_lg.pub_len, priv, plen, &k) &&
         !hal_crypto_sign(k, HAL_SIG_ECDSA, HAL_MD_NONE, HAL_MD_NONE, 0, h, 32, sig, sizeof sig, &slen) &&
         slen <= FW_LOG_SIG_MAX)
         rc = FW_OK;
-    hal_crypto_key_free(k);
+    fw_keycache_put(k);
     fw_zeroize(priv, sizeof priv);
     if (rc)
         return rc;

@@ -7,7 +7,6 @@
  */
 #include <string.h>
 #include "fw.h"
-#include "mbedtls/sha256.h"
 #include "sbrguard/hal_crypto.h"
 
 /* frozen_node: [a, b) spans several subtrees of the frontier. */
@@ -16,26 +15,22 @@
 void fw_mk_leaf(const uint8_t *entry, size_t len, uint8_t out[32])
 {
     static const uint8_t zero = 0x00;
-    mbedtls_sha256_context h;
-    mbedtls_sha256_init(&h);
-    mbedtls_sha256_starts(&h, 0);
-    mbedtls_sha256_update(&h, &zero, 1);
-    mbedtls_sha256_update(&h, entry, len);
-    mbedtls_sha256_finish(&h, out);
-    mbedtls_sha256_free(&h);
+    hal_md_ctx h;
+    hal_md_start(&h, HAL_MD_SHA256);
+    hal_md_update(&h, &zero, 1);
+    hal_md_update(&h, entry, len);
+    hal_md_finish(&h, out);
 }
 
 void fw_mk_node(const uint8_t l[32], const uint8_t r[32], uint8_t out[32])
 {
     static const uint8_t one = 0x01;
-    mbedtls_sha256_context h;
-    mbedtls_sha256_init(&h);
-    mbedtls_sha256_starts(&h, 0);
-    mbedtls_sha256_update(&h, &one, 1);
-    mbedtls_sha256_update(&h, l, 32);
-    mbedtls_sha256_update(&h, r, 32);
-    mbedtls_sha256_finish(&h, out);
-    mbedtls_sha256_free(&h);
+    hal_md_ctx h;
+    hal_md_start(&h, HAL_MD_SHA256);
+    hal_md_update(&h, &one, 1);
+    hal_md_update(&h, l, 32);
+    hal_md_update(&h, r, 32);
+    hal_md_finish(&h, out);
 }
 
 int fw_frontier_push(fw_frontier *f, const uint8_t leaf[32])

@@ -2,7 +2,6 @@
 /* Object slots: keys, certificates, data objects, and the CA binding. */
 #include <string.h>
 #include "fw.h"
-#include "mbedtls/sha256.h"
 #include "mbedtls/asn1.h"
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"

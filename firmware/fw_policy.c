@@ -11,7 +11,6 @@
 #include "fw_policy.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/rsa.h"
-#include "mbedtls/sha256.h"
 #include "sbrguard/hal_crypto.h"
 
 static struct {

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 #include "fw.h"
-#include "mbedtls/sha256.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
 
@@ -33,13 +33,11 @@ static uint32_t area_off(unsigned slot, unsigned copy)
 
 static void rec_hash(const uint8_t *r, size_t body_len, uint8_t out[32])
 {
-    mbedtls_sha256_context h;
-    mbedtls_sha256_init(&h);
-    mbedtls_sha256_starts(&h, 0);
-    mbedtls_sha256_update(&h, r, HASH_OFF);
-    mbedtls_sha256_update(&h, r + HDR_LEN, body_len);
-    mbedtls_sha256_finish(&h, out);
-    mbedtls_sha256_free(&h);
+    hal_md_ctx h;
+    hal_md_start(&h, HAL_MD_SHA256);
+    hal_md_update(&h, r, HASH_OFF);
+    hal_md_update(&h, r + HDR_LEN, body_len);
+    hal_md_finish(&h, out);
 }
 
 /* Loads one copy into rec and checks it; 0 if valid. */

@@ -26,15 +26,13 @@ int pol_blocklist_find(const pol_blocklist *bl, const uint8_t hash[32])
     return 0;
 }
 
-static int use512(const pol_bl_stream *s) { return s->sig_alg % 3 != 0; }
-
-static void md_update(pol_bl_stream *s, const uint8_t *p, size_t len)
+/* The hash of ECDSA with SHA-256/384/512 (POL_SIG_ECDSA_SHA256 + 0..2). */
+static int sig_md(const pol_bl_stream *s)
 {
-    if (use512(s))
-        mbedtls_sha512_update(&s->md.s512, p, len);
-    else
-        mbedtls_sha256_update(&s->md.s256, p, len);
+    return s->sig_alg % 3 == 0 ? HAL_MD_SHA256 : s->sig_alg % 3 == 1 ? HAL_MD_SHA384 : HAL_MD_SHA512;
 }
+
+static void md_update(pol_bl_stream *s, const uint8_t *p, size_t len) { hal_md_update(&s->md, p, len); }
 
 void pol_bl_stream_init(pol_bl_stream *s, uint32_t max_entries)
 {
@@ -45,12 +43,7 @@ void pol_bl_stream_init(pol_bl_stream *s, uint32_t max_entries)
 
 void pol_bl_stream_free(pol_bl_stream *s)
 {
-    if (s->sig_alg >= 0) {
-        if (use512(s))
-            mbedtls_sha512_free(&s->md.s512);
-        else
-            mbedtls_sha256_free(&s->md.s256);
-    }
+    memset(&s->md, 0, sizeof s->md); /* public data: no secret to wipe */
     s->sig_alg = -1;
 }
 
@@ -74,13 +67,7 @@ static int header(pol_bl_stream *s, uint32_t max_entries)
     if (s->count > POL_BL_MAX_ENTRIES || s->count > max_entries)
         return POL_BL_E_SIZE;
     s->sig_alg = h[5];
-    if (use512(s)) {
-        mbedtls_sha512_init(&s->md.s512);
-        mbedtls_sha512_starts(&s->md.s512, s->sig_alg % 3 == 1);
-    } else {
-        mbedtls_sha256_init(&s->md.s256);
-        mbedtls_sha256_starts(&s->md.s256, 0);
-    }
+    hal_md_start(&s->md, sig_md(s));
     md_update(s, h, POL_BL_HDR_LEN);
     return 0;
 }
@@ -141,12 +128,8 @@ int pol_bl_stream_finish(pol_bl_stream *s, const uint8_t *spki, size_t spki_len)
     if (!rc && !s->done)
         rc = POL_BL_E_MALFORMED; /* truncated */
     if (!rc && spki) {
-        if (use512(s))
-            mbedtls_sha512_finish(&s->md.s512, h);
-        else
-            mbedtls_sha256_finish(&s->md.s256, h);
-        size_t hl = s->sig_alg % 3 == 0 ? 32 : s->sig_alg % 3 == 1 ? 48 : 64;
-        if (pol_sig_verify_digest(spki, spki_len, s->sig_alg, h, hl, s->sig, s->sig_len))
+        size_t hl = hal_md_size(sig_md(s));
+        if (hal_md_finish(&s->md, h) || pol_sig_verify_digest(spki, spki_len, s->sig_alg, h, hl, s->sig, s->sig_len))
             rc = POL_BL_E_SIGNATURE;
     }
     pol_bl_stream_free(s);

@@ -20,8 +20,7 @@
 #ifndef POL_BLOCKLIST_H
 #define POL_BLOCKLIST_H
 #include "pol.h"
-#include "mbedtls/sha256.h"
-#include "mbedtls/sha512.h"
+#include "sbrguard/hal_crypto.h"
 
 #define POL_BL_FORMAT 1u
 #define POL_BL_HDR_LEN 16u
@@ -53,10 +52,7 @@ typedef struct {
     uint8_t sig[POL_BL_MAX_SIG];
     size_t cur_n, sig_n;
     int failed, done;
-    union {
-        mbedtls_sha256_context s256;
-        mbedtls_sha512_context s512;
-    } md;
+    hal_md_ctx md; /**< the signature's hash, from the header on */
 } pol_bl_stream;
 
 enum pol_bl_err {

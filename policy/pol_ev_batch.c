@@ -6,7 +6,6 @@
  * signature unless the caller's cache has seen this exact signed root. The
  * check keeps no state; the cache is the caller's (the token's RAM). */
 #include <string.h>
-#include "mbedtls/sha256.h"
 #include "sbrguard/evidence.h"
 #include "pol_ev.h"
 #include "sbrguard/hal_crypto.h"
@@ -14,14 +13,11 @@
 /* SHA-256(prefix || a || b); out may alias a or b (read before written). */
 static int hash2(uint8_t prefix, const uint8_t *a, size_t al, const uint8_t *b, size_t bl, uint8_t out[32])
 {
-    mbedtls_sha256_context c;
-    int rc;
-    mbedtls_sha256_init(&c);
-    rc = mbedtls_sha256_starts(&c, 0) || mbedtls_sha256_update(&c, &prefix, 1) ||
-         (al && mbedtls_sha256_update(&c, a, al)) || (bl && mbedtls_sha256_update(&c, b, bl)) ||
-         mbedtls_sha256_finish(&c, out);
-    mbedtls_sha256_free(&c);
-    return rc ? -1 : 0;
+    hal_md_ctx c;
+    if (hal_md_start(&c, HAL_MD_SHA256) || hal_md_update(&c, &prefix, 1) || hal_md_update(&c, a, al) ||
+        hal_md_update(&c, b, bl))
+        return -1; /* c holds only public data */
+    return hal_md_finish(&c, out) ? -1 : 0;
 }
 
 int pol_evb_leaf(pol_slice record, uint8_t out[32]) { return hash2(0x00, record.p, record.len, NULL, 0, out); }

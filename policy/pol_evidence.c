@@ -7,7 +7,6 @@
  * is the decoded TBS in the caller's workspace and a few records on the
  * stack. */
 #include <string.h>
-#include "mbedtls/sha256.h"
 #include "sbrguard/evidence.h"
 #include "pol_ev.h"
 #include "pol_evidence.h"
@@ -60,14 +59,12 @@ static void sha256(const uint8_t *p, size_t n, uint8_t out[32])
 /* SHA-256 of a TLV rebuilt from its tag and value (DER: minimal header). */
 static void sha256_tlv(uint8_t tag, pol_slice v, uint8_t out[32])
 {
-    mbedtls_sha256_context c;
+    hal_md_ctx c;
     uint8_t hdr[5];
     size_t hl = pol_der_hdr(tag, v.len, hdr);
-    mbedtls_sha256_init(&c);
-    if (mbedtls_sha256_starts(&c, 0) || mbedtls_sha256_update(&c, hdr, hl) ||
-        (v.len && mbedtls_sha256_update(&c, v.p, v.len)) || mbedtls_sha256_finish(&c, out))
+    if (hal_md_start(&c, HAL_MD_SHA256) || hal_md_update(&c, hdr, hl) || hal_md_update(&c, v.p, v.len) ||
+        hal_md_finish(&c, out))
         memset(out, 0, 32);
-    mbedtls_sha256_free(&c);
 }
 
 int pol_ev_find_va(const pol_ev_trust *t, pol_slice key_id, pol_slice *spki)

@@ -7,6 +7,7 @@
 #include "mbedtls/md.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/platform.h"
+#include "mbedtls/platform_util.h"
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls/sha512.h"
@@ -39,6 +40,49 @@ int hal_hash(int md, const uint8_t *in, size_t len, uint8_t *out)
     if (md == HAL_MD_SHA384 || md == HAL_MD_SHA512)
         return mbedtls_sha512(in, len, out, md == HAL_MD_SHA384) ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_OK;
     return HAL_CRYPTO_E_ARGS;
+}
+
+typedef char md_ctx_fits[sizeof(mbedtls_sha512_context) <= sizeof(((hal_md_ctx *)0)->st) &&
+                                 sizeof(mbedtls_sha256_context) <= sizeof(((hal_md_ctx *)0)->st) ? 1 : -1];
+
+int hal_md_start(hal_md_ctx *c, int md)
+{
+    c->md = md;
+    if (md == HAL_MD_SHA256) {
+        mbedtls_sha256_init((mbedtls_sha256_context *)c->st);
+        return mbedtls_sha256_starts((mbedtls_sha256_context *)c->st, 0) ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_OK;
+    }
+    if (md == HAL_MD_SHA384 || md == HAL_MD_SHA512) {
+        mbedtls_sha512_init((mbedtls_sha512_context *)c->st);
+        return mbedtls_sha512_starts((mbedtls_sha512_context *)c->st, md == HAL_MD_SHA384) ? HAL_CRYPTO_E_FAIL
+                                                                                           : HAL_CRYPTO_OK;
+    }
+    return HAL_CRYPTO_E_ARGS;
+}
+
+int hal_md_update(hal_md_ctx *c, const uint8_t *in, size_t len)
+{
+    int rc;
+    if (len == 0)
+        return HAL_CRYPTO_OK;
+    if (c->md == HAL_MD_SHA256)
+        rc = mbedtls_sha256_update((mbedtls_sha256_context *)c->st, in, len);
+    else if (c->md == HAL_MD_SHA384 || c->md == HAL_MD_SHA512)
+        rc = mbedtls_sha512_update((mbedtls_sha512_context *)c->st, in, len);
+    else
+        return HAL_CRYPTO_E_ARGS;
+    return rc ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_OK;
+}
+
+int hal_md_finish(hal_md_ctx *c, uint8_t *out)
+{
+    int rc = HAL_CRYPTO_E_ARGS;
+    if (c->md == HAL_MD_SHA256)
+        rc = mbedtls_sha256_finish((mbedtls_sha256_context *)c->st, out) ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_OK;
+    else if (c->md == HAL_MD_SHA384 || c->md == HAL_MD_SHA512)
+        rc = mbedtls_sha512_finish((mbedtls_sha512_context *)c->st, out) ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_OK;
+    mbedtls_platform_zeroize(c, sizeof *c);
+    return rc;
 }
 
 int hal_crypto_keygen(uint32_t kt, uint8_t *priv, size_t priv_cap, size_t *priv_len, uint8_t *pub, size_t pub_cap,

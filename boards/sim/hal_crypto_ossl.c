@@ -6,7 +6,11 @@
  * only when the scheme changes. Single-threaded, as the firmware is (the
  * parsed-public-key cache is shared). */
 #include <string.h>
+/* The low-level SHA-2 calls keep their state in the caller's memory and use
+ * the CPU's SHA extensions; EVP would allocate a context per running hash. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -30,24 +34,50 @@ size_t hal_md_size(int md)
     return md == HAL_MD_SHA256 ? 32 : md == HAL_MD_SHA384 ? 48 : md == HAL_MD_SHA512 ? 64 : 0;
 }
 
+typedef char md_ctx_fits[sizeof(SHA512_CTX) <= sizeof(((hal_md_ctx *)0)->st) &&
+                                 sizeof(SHA256_CTX) <= sizeof(((hal_md_ctx *)0)->st) ? 1 : -1];
+
+int hal_md_start(hal_md_ctx *c, int md)
+{
+    c->md = md;
+    if (md == HAL_MD_SHA256)
+        return SHA256_Init((SHA256_CTX *)c->st) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+    if (md == HAL_MD_SHA384)
+        return SHA384_Init((SHA512_CTX *)c->st) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+    if (md == HAL_MD_SHA512)
+        return SHA512_Init((SHA512_CTX *)c->st) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+    return HAL_CRYPTO_E_ARGS;
+}
+
+int hal_md_update(hal_md_ctx *c, const uint8_t *in, size_t len)
+{
+    if (len == 0)
+        return HAL_CRYPTO_OK;
+    if (c->md == HAL_MD_SHA256)
+        return SHA256_Update((SHA256_CTX *)c->st, in, len) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+    if (c->md == HAL_MD_SHA384 || c->md == HAL_MD_SHA512)
+        return SHA512_Update((SHA512_CTX *)c->st, in, len) ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+    return HAL_CRYPTO_E_ARGS;
+}
+
+int hal_md_finish(hal_md_ctx *c, uint8_t *out)
+{
+    int ok = c->md == HAL_MD_SHA256   ? SHA256_Final(out, (SHA256_CTX *)c->st)
+             : c->md == HAL_MD_SHA384 ? SHA384_Final(out, (SHA512_CTX *)c->st)
+             : c->md == HAL_MD_SHA512 ? SHA512_Final(out, (SHA512_CTX *)c->st)
+                                      : -1;
+    OPENSSL_cleanse(c, sizeof *c);
+    return ok == 1 ? HAL_CRYPTO_OK : ok < 0 ? HAL_CRYPTO_E_ARGS : HAL_CRYPTO_E_FAIL;
+}
+
 int hal_hash(int md, const uint8_t *in, size_t len, uint8_t *out)
 {
-    /* Fetched once, one context reused per thread: OpenSSL 3's one-shot
-     * SHA256() fetches the algorithm on every call. */
-    static _Thread_local EVP_MD *mds[3];
-    static _Thread_local EVP_MD_CTX *ctx;
-    static const char *const names[3] = { "SHA256", "SHA384", "SHA512" };
-    unsigned n;
-    if (md < HAL_MD_SHA256 || md > HAL_MD_SHA512)
-        return HAL_CRYPTO_E_ARGS;
-    if (!mds[md - 1] && !(mds[md - 1] = EVP_MD_fetch(NULL, names[md - 1], NULL)))
-        return HAL_CRYPTO_E_FAIL;
-    if (!ctx && !(ctx = EVP_MD_CTX_new()))
-        return HAL_CRYPTO_E_MEM;
-    return EVP_DigestInit_ex(ctx, mds[md - 1], NULL) && EVP_DigestUpdate(ctx, in, len) &&
-                   EVP_DigestFinal_ex(ctx, out, &n)
-               ? HAL_CRYPTO_OK
-               : HAL_CRYPTO_E_FAIL;
+    hal_md_ctx c;
+    int rc = hal_md_start(&c, md);
+    if (rc == HAL_CRYPTO_OK && (rc = hal_md_update(&c, in, len)) == HAL_CRYPTO_OK)
+        return hal_md_finish(&c, out);
+    OPENSSL_cleanse(&c, sizeof c);
+    return rc;
 }
 
 int hal_crypto_keygen(uint32_t kt, uint8_t *priv, size_t priv_cap, size_t *priv_len, uint8_t *pub, size_t pub_cap,

@@ -29,6 +29,22 @@ size_t hal_md_size(int md);
 int hal_hash(int md, const uint8_t *in, size_t len, uint8_t *out);
 
 /**
+ * A running hash over data given in pieces, in caller-owned memory (no
+ * allocation: a context may be dropped without a finish). The board keeps
+ * its own state in st (sized for SHA-512 in OpenSSL and mbedTLS alike).
+ */
+typedef struct {
+    int md;
+    uint64_t st[28];
+} hal_md_ctx;
+/** Starts c for md (HAL_MD_SHA256/384/512). */
+int hal_md_start(hal_md_ctx *c, int md);
+/** Hashes len more bytes (len 0: nothing, in may be NULL). */
+int hal_md_update(hal_md_ctx *c, const uint8_t *in, size_t len);
+/** out = the digest (hal_md_size(c->md) bytes); wipes c. */
+int hal_md_finish(hal_md_ctx *c, uint8_t *out);
+
+/**
  * A new key pair of SG_KEY_* type kt: the private key DER in the last
  * *priv_len bytes of priv[0..priv_cap), the SubjectPublicKeyInfo DER in the
  * last *pub_len bytes of pub[0..pub_cap) (DER written backwards, as mbedTLS

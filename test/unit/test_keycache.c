@@ -2,7 +2,8 @@
 /* The loaded-key cache (fw_keycache.c): a second signature does not load
  * the key again; logout, destroy, a new key in a reused slot,
  * re-initialization and reset each leave nothing loaded that could sign;
- * a refused request never loads its key. Signatures are verified with
+ * a refused request never loads its key; the log key is loaded once for
+ * every checkpoint it signs. Signatures are verified with
  * mbedTLS against the public key the token returned at generation. */
 #include "check.h"
 #include "harness.h"
@@ -103,6 +104,14 @@ int main(void)
     CHECK(th_init_pin(SO, PIN) == SG_ST_OK && th_login(0, SG_USER_USER, PIN) == SG_ST_OK, "logged in after re-init");
     r = th_sign(0, rsa.h, SG_MECH_SHA256_RSA_PKCS, "x", 1);
     CHECK(r.status != SG_ST_OK && loaded(&h0, &l0) == 0, "the old epoch's key is gone and nothing was loaded");
+
+    /* The log key is loaded once too: the next checkpoint parses nothing. */
+    th_begin();
+    CHECK(th_send(0, SG_CMD_LOG_CHECKPOINT).status == SG_ST_OK && loaded(&h0, &l0) >= 1, "a checkpoint is signed");
+    CHECK(gen(SG_KEY_EC_P256, "logged", 0, &ec2), "a key generation: one more log entry");
+    th_begin();
+    CHECK(th_send(0, SG_CMD_LOG_CHECKPOINT).status == SG_ST_OK && loaded(&h1, &l1) >= 1 && l1 == l0 && h1 == h0 + 1,
+          "the next checkpoint is signed with the loaded log key: no new load");
 
     /* More keys than the cache holds: the least recently used goes, each still signs. */
     key many[FW_KEY_CACHE + 2];
