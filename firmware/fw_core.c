@@ -130,6 +130,7 @@ int fw_init(void)
     int rc;
     booted = 0;
     fw_keycache_clear(); /* a reset: nothing loaded survives it */
+    fw_skeys_drop(FW_MAX_CHANNELS); /* nor a session key (RAM only) */
     if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()) ||
         (rc = fw_policy_mount()) || (rc = fw_blocklist_mount()) || (rc = fw_log_mount()))
         return rc;
@@ -276,4 +277,5 @@ void fw_channel_closed(unsigned chan)
 {
     fw_logout_channel(chan);
     fw_authz_drop(chan);
+    fw_skeys_drop(chan); /* its session keys end with it */
 }

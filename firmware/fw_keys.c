@@ -79,9 +79,18 @@ int fw_cmd_generate_key(fw_req *r)
         return FW_E_ARGS;
     if ((k = key_type_index(kt)) < 0)
         return FW_E_KEY_TYPE;
-    if (fw_arg_opt(r, SG_T_FLAGS, &v, &vl) == FW_OK && (fw_arg_u(r, SG_T_FLAGS, 4, &flags) || flags & ~SG_OBJ_CA))
+    if (fw_arg_opt(r, SG_T_FLAGS, &v, &vl) == FW_OK &&
+        (fw_arg_u(r, SG_T_FLAGS, 4, &flags) || flags & ~(uint32_t)(SG_OBJ_CA | SG_OBJ_SESSION)))
         return FW_E_ARGS;
-    if ((rc = fw_objects_new_slot(&slot)) || (rc = fw_log_room(SG_LOG_EV_KEY_GEN)))
+    int session = (flags & SG_OBJ_SESSION) != 0;
+    if (session && (flags & SG_OBJ_CA)) {
+        r->msg = "a session key cannot be a CA key";
+        return FW_E_PROHIBITED;
+    }
+    rc = session ? fw_skey_reserve(r->chan, &slot) : fw_objects_new_slot(&slot);
+    if (rc == FW_E_NO_SPACE && session)
+        r->msg = "session key table full: destroy a session key or close a session";
+    if (rc || (rc = fw_log_room(SG_LOG_EV_KEY_GEN)))
         return rc;
     size_t pcap, n, m;
     uint8_t *priv_der = fw_keys_scratch(&pcap);
@@ -101,6 +110,11 @@ int fw_cmd_generate_key(fw_req *r)
         sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, m) ||
         sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + pcap - n, n))
         goto out;
+    if (session && off > fw_skey_capacity()) {
+        r->msg = "session key record too large for this board (a smaller key type, ID or fewer attributes)";
+        rc = FW_E_NO_SPACE;
+        goto out;
+    }
     /* Logged before the key exists: a cut leaves at most an entry for a key
      * that never was, never a key without its entry. */
     uint8_t key_id[32];
@@ -109,9 +123,18 @@ int fw_cmd_generate_key(fw_req *r)
         rc = FW_E_CRYPTO;
         goto out;
     }
-    if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
+    if ((rc = fw_log_append(&ev)))
         goto out;
-    fw_objects_reindex(slot);
+    if (session) { /* RAM only: the composed record is copied, then wiped */
+        rc = fw_skey_commit(r->chan, slot, w, off);
+        fw_store_wipe();
+        if (rc)
+            goto out;
+    } else if ((rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off))) {
+        goto out;
+    } else {
+        fw_objects_reindex(slot);
+    }
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, m);
 out:
     fw_keys_scratch_free(priv_der);
@@ -215,7 +238,8 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
     if (q->evidence_len) /* a batched evidence: its record's hash, and the root of its batch */
         pol_ev_log_hashes(q->evidence, q->evidence_len, q->evidence_hash, q->batch_root);
     q->key = hv;
-    if ((rc = fw_object_load(q->key, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, j)))
+    rc = FW_SKEY_HANDLE(hv) ? fw_skey_load(r->chan, hv, &b, &len) : fw_object_load(hv, FW_REC_TYPE_KEY, &b, &len);
+    if (rc || (rc = key_fields(b, len, j)))
         return rc;
     k = key_type_index(j->key_type);
     q->key_type = j->key_type;
