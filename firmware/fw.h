@@ -219,7 +219,7 @@ void fw_keys_scratch_free(uint8_t *p);
 #ifndef FW_SESSION_KEY_BYTES /* an RSA-4096 record with every optional field */
 #define FW_SESSION_KEY_BYTES (2464 + 600 + SG_MAX_ID + SG_MAX_LABEL + SG_MAX_HOST_ATTRS + 64)
 #endif
-#define FW_SKEY_BASE 0x8000u
+#define FW_SKEY_BASE SG_HANDLE_SESSION
 #define FW_SKEY_HANDLE(h) (((h) & FW_SKEY_BASE) != 0)
 #if FW_SESSION_KEYS > 0
 /** A free entry's handle-to-be for chan; FW_E_NO_SPACE when the table is full. */

@@ -183,6 +183,8 @@ enum sg_key_type {
 #define SG_OBJ_PUB_GONE 0x0008u  /**< key: its public key object was destroyed; the private key stays */
 #define SG_OBJ_PRIV_GONE 0x0010u /**< key: its private key was destroyed (scrubbed); only the public key remains */
 #define SG_OBJ_SESSION 0x0020u   /**< key: a session key (CKA_TOKEN = FALSE): RAM only, this connection's, never a CA key */
+/** Handles of session keys (SG_OBJ_SESSION) have this bit; token objects are 1..SG_T_TOTAL_SLOTS. */
+#define SG_HANDLE_SESSION 0x8000u
 /* The halves of a key pair (SG_T_KEY_PART): each is destroyed on its own;
  * the record goes with the second. The CA binding is the private key's. */
 enum sg_key_part { SG_PART_PRIVATE = 1, SG_PART_PUBLIC = 2 };
