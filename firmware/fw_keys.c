@@ -87,6 +87,12 @@ int fw_cmd_generate_key(fw_req *r)
         r->msg = "a session key cannot be a CA key";
         return FW_E_PROHIBITED;
     }
+    /* An RSA private key takes about 4.5 times its modulus: known too large
+     * for the board's entry before the costly generation. */
+    if (session && key_types[k].rsa && (size_t)key_types[k].bits / 8u * 5u > fw_skey_capacity()) {
+        r->msg = "session keys of this type do not fit this board's session key table (EC keys do)";
+        return FW_E_NO_SPACE;
+    }
     rc = session ? fw_skey_reserve(r->chan, &slot) : fw_objects_new_slot(&slot);
     if (rc == FW_E_NO_SPACE && session)
         r->msg = "session key table full: destroy a session key or close a session";
