@@ -221,6 +221,9 @@ void fw_keys_scratch_free(uint8_t *p);
 #endif
 #define FW_SKEY_BASE SG_HANDLE_SESSION
 #define FW_SKEY_HANDLE(h) (((h) & FW_SKEY_BASE) != 0)
+/** SESSION_KEY_DROP: the channel's own session key, in any login state (a
+ * public half outlives LOGOUT); RAM only, not logged. */
+int fw_cmd_session_key_drop(fw_req *r);
 #if FW_SESSION_KEYS > 0
 /** A free entry's handle-to-be for chan; FW_E_NO_SPACE when the table is full. */
 int fw_skey_reserve(unsigned chan, unsigned *handle);

@@ -44,6 +44,7 @@ static const fw_cmd cmds[] = {
     { SG_CMD_HELLO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_hello },
     { SG_CMD_SET_TIME, FW_ROLE_SO, 1, 1, fw_cmd_set_time },
     { SG_CMD_BOARD_INFO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_board_info },
+    { SG_CMD_SESSION_KEY_DROP, FW_ROLE_INIT, 0, 0, fw_cmd_session_key_drop },
 };
 
 const fw_cmd *fw_cmd_table(size_t *n)

@@ -14,6 +14,18 @@
 #error "session key handles carry the table index in 3 bits"
 #endif
 
+int fw_cmd_session_key_drop(fw_req *r)
+{
+    const uint8_t *v;
+    size_t vl;
+    uint32_t h, part = 0;
+    if (fw_arg_u(r, SG_T_HANDLE, 2, &h) ||
+        (fw_arg_opt(r, SG_T_KEY_PART, &v, &vl) == FW_OK &&
+         (fw_arg_u(r, SG_T_KEY_PART, 1, &part) || (part != SG_PART_PRIVATE && part != SG_PART_PUBLIC))))
+        return FW_E_ARGS;
+    return FW_SKEY_HANDLE(h) ? fw_skey_destroy(r->chan, h, part) : FW_E_NO_OBJECT;
+}
+
 #if FW_SESSION_KEYS > 0
 typedef struct {
     uint16_t handle; /* 0: free */

@@ -135,7 +135,7 @@ static CK_RV p11_keygen(struct p11_session *s, CK_MECHANISM_PTR mech, CK_ATTRIBU
                                    hattrs, hlen, &h, NULL, NULL),
                    "generate-key");
     if (rv == CKR_OK && session && (rv = p11_skey_add(h, s->handle)) != CKR_OK)
-        (void)sg_destroy_object(c, h); /* not remembered: not kept */
+        (void)sg_drop_session_key(c, h, 0); /* not remembered: not kept */
     if (rv == CKR_OK) {
         *ph_pub = P11_HANDLE(h, P11_K_PUB);
         *ph_priv = P11_HANDLE(h, P11_K_PRIV);

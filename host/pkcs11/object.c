@@ -592,7 +592,8 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
     if (!session && !(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
     else if ((rv = p11_client(&c)) == CKR_OK)
-        rv = p11_check(o->cls == SG_CLASS_KEY
+        rv = p11_check(session ? sg_drop_session_key(c, th, kind == P11_K_PRIV ? SG_PART_PRIVATE : SG_PART_PUBLIC)
+                       : o->cls == SG_CLASS_KEY
                            ? sg_destroy_key_part(c, th, kind == P11_K_PRIV ? SG_PART_PRIVATE : SG_PART_PUBLIC)
                            : sg_destroy_object(c, th),
                        "destroy");

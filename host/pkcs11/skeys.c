@@ -60,7 +60,7 @@ void p11_skeys_close(CK_SESSION_HANDLE owner)
          * not destroy its parent's keys); a lost link took them already.
          * No p11_check: a failure here must not start another close. */
         if (owner && p11_g.client && p11_g.pid == getpid())
-            (void)sg_destroy_object(p11_g.client, k->th);
+            (void)sg_drop_session_key(p11_g.client, k->th, 0);
         *pp = k->next;
         free(k);
         any = 1;

@@ -64,6 +64,8 @@ enum sg_cmd {
     SG_CMD_HELLO = 0x17,         /**< NONCE -> NONCE, BOARD; ends the link's login and authorization */
     SG_CMD_SET_TIME = 0x1E,      /**< TIME; SO logged in: sets the token clock */
     SG_CMD_BOARD_INFO = 0x1F,    /**< -> BOARD, BOARD_RESET, BOARD_STACK, BOARD_ARENA, BOARD_COST */
+    /* 0x20, 0x21: the blocklist, sbrguard/blocklist.h. */
+    SG_CMD_SESSION_KEY_DROP = 0x22, /**< HANDLE (this channel's session key), [KEY_PART]; with or without a login (RAM only) */
 };
 
 /* Response statuses (one byte on the wire; 0 = success). */

@@ -161,6 +161,25 @@ static void lifecycle(void)
     f->C_CloseAllSessions(0);
 }
 
+/* The public half a logout leaves is destroyed without a login: by
+ * C_DestroyObject in a public session, and by closing its session. */
+static void after_logout(void)
+{
+    CK_SESSION_HANDLE a, b;
+    CK_OBJECT_HANDLE pub, priv;
+    CHECK(f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &a) == CKR_OK &&
+              f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &b) == CKR_OK &&
+              f->C_Login(a, CKU_USER, (CK_UTF8CHAR_PTR) "1234", 4) == CKR_OK && gen(a, 0, 0, 0, &pub, &priv) == CKR_OK &&
+              f->C_Logout(a) == CKR_OK && count(b, CKO_PUBLIC_KEY, 0) == 1,
+          "after C_Logout the public half is there for a public session");
+    CHECK(f->C_DestroyObject(b, pub) == CKR_OK && count(b, CKO_PUBLIC_KEY, 0) == 0,
+          "R/O public session: C_DestroyObject of it");
+    CHECK(f->C_Login(a, CKU_USER, (CK_UTF8CHAR_PTR) "1234", 4) == CKR_OK && gen(a, 0, 0, 0, &pub, &priv) == CKR_OK &&
+              f->C_Logout(a) == CKR_OK && f->C_CloseSession(a) == CKR_OK && count(b, CKO_PUBLIC_KEY, 0) == 0,
+          "C_CloseSession after C_Logout: the public half goes too (SESSION_KEY_DROP needs no login)");
+    f->C_CloseSession(b);
+}
+
 static void bad_input(void)
 {
     CK_SESSION_HANDLE s;
@@ -214,6 +233,7 @@ int main(void)
         return 1;
     setup();
     lifecycle();
+    after_logout();
     bad_input();
     /* The table is free again: another application can fill it. */
     CHECK(others_see() == 0, "no session key left on the token for anyone");

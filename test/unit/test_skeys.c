@@ -34,13 +34,21 @@ static uint8_t get(unsigned chan, unsigned h, th_resp *out)
     return r.status;
 }
 
-static uint8_t destroy(unsigned chan, unsigned h, uint32_t part)
+static uint8_t destroy_cmd(unsigned chan, unsigned h, uint32_t part, uint8_t cmd)
 {
     th_begin();
     th_put_u(SG_T_HANDLE, h, 2);
     if (part)
         th_put_u(SG_T_KEY_PART, part, 1);
-    return th_send(chan, SG_CMD_DESTROY_OBJECT).status;
+    return th_send(chan, cmd).status;
+}
+static uint8_t destroy(unsigned chan, unsigned h, uint32_t part)
+{
+    return destroy_cmd(chan, h, part, SG_CMD_DESTROY_OBJECT);
+}
+static uint8_t drop(unsigned chan, unsigned h, uint32_t part)
+{
+    return destroy_cmd(chan, h, part, SG_CMD_SESSION_KEY_DROP);
 }
 
 /* Flags of h in chan's LIST, or -1 if it is not listed. */
@@ -173,6 +181,23 @@ static void lifetimes(void)
     CHECK(th_sign(0, h, SG_MECH_ECDSA_SHA256, "x", 1).status == SG_ST_NO_OBJECT, "no signature after a new login");
     fw_channel_closed(0);
     CHECK(listed(0, h) == -1 && fw_skeys_used() == 0, "channel closed: the session key is gone");
+
+    /* SESSION_KEY_DROP: the public half left by a logout goes without a login. */
+    th_login(0, SG_USER_USER, PIN);
+    r = skeygen(0, SG_KEY_EC_P256, 0);
+    h = (unsigned)th_get_u(r, SG_T_HANDLE);
+    th_begin();
+    th_send(0, SG_CMD_LOGOUT);
+    memcpy(snap, th_flash, sizeof snap);
+    CHECK(destroy(0, h, 0) == SG_ST_NOT_LOGGED_IN, "after logout DESTROY_OBJECT needs the user");
+    CHECK(drop(1, h, 0) == SG_ST_NO_OBJECT && drop(0, 5, 0) == SG_ST_NO_OBJECT && drop(0, h, 3) == SG_ST_ARGS,
+          "SESSION_KEY_DROP: another channel's key, a token handle: NO_OBJECT; bad KEY_PART: ARGS");
+    CHECK(drop(0, h, SG_PART_PRIVATE) == SG_ST_NO_OBJECT, "SESSION_KEY_DROP of the private half already gone: NO_OBJECT");
+    CHECK(drop(0, h, 0) == SG_ST_OK && fw_skeys_used() == 0 && !memcmp(snap, th_flash, sizeof snap),
+          "SESSION_KEY_DROP without a login frees the entry; flash untouched");
+    th_begin();
+    th_put_u(SG_T_HANDLE, h, 2);
+    CHECK(th_send(0, SG_CMD_GET_OBJECT).status == SG_ST_NO_OBJECT, "it is gone");
 
     th_login(0, SG_USER_USER, PIN);
     skeygen(0, SG_KEY_EC_P256, 0);
