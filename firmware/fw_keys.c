@@ -67,6 +67,25 @@ void fw_keys_scratch_free(uint8_t *p)
     }
 }
 
+/* A session key (SG_OBJ_SESSION, fw_skeys.c): never a CA key, and a table
+ * entry it fits, both known before the costly generation. */
+static int session_slot(fw_req *r, uint32_t flags, int k, unsigned *slot)
+{
+    if (flags & SG_OBJ_CA) {
+        r->msg = "a session key cannot be a CA key";
+        return FW_E_PROHIBITED;
+    }
+    /* An RSA private key takes about 4.5 times its modulus. */
+    if (key_types[k].rsa && (size_t)key_types[k].bits / 8u * 5u > fw_skey_capacity()) {
+        r->msg = "session keys of this type do not fit this board's session key table (EC keys do)";
+        return FW_E_NO_SPACE;
+    }
+    int rc = fw_skey_reserve(r->chan, slot);
+    if (rc)
+        r->msg = "session key table full: destroy a session key or close a session";
+    return rc;
+}
+
 int fw_cmd_generate_key(fw_req *r)
 {
     uint32_t kt, flags = 0;
@@ -83,19 +102,7 @@ int fw_cmd_generate_key(fw_req *r)
         (fw_arg_u(r, SG_T_FLAGS, 4, &flags) || flags & ~(uint32_t)(SG_OBJ_CA | SG_OBJ_SESSION)))
         return FW_E_ARGS;
     int session = (flags & SG_OBJ_SESSION) != 0;
-    if (session && (flags & SG_OBJ_CA)) {
-        r->msg = "a session key cannot be a CA key";
-        return FW_E_PROHIBITED;
-    }
-    /* An RSA private key takes about 4.5 times its modulus: known too large
-     * for the board's entry before the costly generation. */
-    if (session && key_types[k].rsa && (size_t)key_types[k].bits / 8u * 5u > fw_skey_capacity()) {
-        r->msg = "session keys of this type do not fit this board's session key table (EC keys do)";
-        return FW_E_NO_SPACE;
-    }
-    rc = session ? fw_skey_reserve(r->chan, &slot) : fw_objects_new_slot(&slot);
-    if (rc == FW_E_NO_SPACE && session)
-        r->msg = "session key table full: destroy a session key or close a session";
+    rc = session ? session_slot(r, flags, k, &slot) : fw_objects_new_slot(&slot);
     if (rc || (rc = fw_log_room(SG_LOG_EV_KEY_GEN)))
         return rc;
     size_t pcap, n, m;
@@ -131,10 +138,8 @@ int fw_cmd_generate_key(fw_req *r)
     }
     if ((rc = fw_log_append(&ev)))
         goto out;
-    if (session) { /* RAM only: the composed record is copied, then wiped */
-        rc = fw_skey_commit(r->chan, slot, w, off);
-        fw_store_wipe();
-        if (rc)
+    if (session) { /* RAM only: the composed record is copied (wiped below) */
+        if ((rc = fw_skey_commit(r->chan, slot, w, off)))
             goto out;
     } else if ((rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off))) {
         goto out;
@@ -144,6 +149,8 @@ int fw_cmd_generate_key(fw_req *r)
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, m);
 out:
     fw_keys_scratch_free(priv_der);
+    if (session)
+        fw_store_wipe(); /* the composed record held the private key */
     return rc;
 }
 
