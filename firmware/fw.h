@@ -209,6 +209,60 @@ int fw_cmd_sign(fw_req *r);
 uint8_t *fw_keys_scratch(size_t *cap);
 void fw_keys_scratch_free(uint8_t *p);
 
+/* fw_skeys.c: session key pairs (CKA_TOKEN = FALSE) in RAM, never in flash,
+ * FW_SESSION_KEYS of them (a board define, at most 8) of up to
+ * FW_SESSION_KEY_BYTES of record each; owned by one channel. Handles are
+ * FW_SKEY_BASE | serial << 3 | index, apart from the store's 1..32. */
+#ifndef FW_SESSION_KEYS
+#define FW_SESSION_KEYS 8
+#endif
+#ifndef FW_SESSION_KEY_BYTES /* an RSA-4096 record with every optional field */
+#define FW_SESSION_KEY_BYTES (2464 + 600 + SG_MAX_ID + SG_MAX_LABEL + SG_MAX_HOST_ATTRS + 64)
+#endif
+#define FW_SKEY_BASE SG_HANDLE_SESSION
+#define FW_SKEY_HANDLE(h) (((h) & FW_SKEY_BASE) != 0)
+/** SESSION_KEY_DROP: the channel's own session key, in any login state (a
+ * public half outlives LOGOUT); RAM only, not logged. */
+int fw_cmd_session_key_drop(fw_req *r);
+#if FW_SESSION_KEYS > 0
+/** A free entry's handle-to-be for chan; FW_E_NO_SPACE when the table is full. */
+int fw_skey_reserve(unsigned chan, unsigned *handle);
+/** Stores a key record (fw_keys.c's layout) under the reserved handle. */
+int fw_skey_commit(unsigned chan, unsigned handle, const uint8_t *rec, size_t len);
+size_t fw_skey_capacity(void);
+/** The record of chan's session key handle, if its private half exists. */
+int fw_skey_load(unsigned chan, unsigned handle, const uint8_t **rec, size_t *len);
+/** LIST entries of r's channel (flags carry SG_OBJ_SESSION). */
+int fw_skey_list(fw_req *r);
+int fw_skey_get(fw_req *r, unsigned handle);
+/** DESTROY_OBJECT of one half (part) or the pair (part 0); not logged. */
+int fw_skey_destroy(unsigned chan, unsigned handle, uint32_t part);
+/** Logout: the private halves of chan's session keys are zeroized. */
+void fw_skeys_logout(unsigned chan);
+/** Zeroizes chan's session keys, or all (chan >= FW_MAX_CHANNELS). */
+void fw_skeys_drop(unsigned chan);
+unsigned fw_skeys_used(void);
+#else
+static inline int fw_skey_reserve(unsigned c, unsigned *h) { (void)c, (void)h; return FW_E_NO_SPACE; }
+static inline int fw_skey_commit(unsigned c, unsigned h, const uint8_t *p, size_t l)
+{
+    (void)c, (void)h, (void)p, (void)l;
+    return FW_E_NO_SPACE;
+}
+static inline size_t fw_skey_capacity(void) { return 0; }
+static inline int fw_skey_load(unsigned c, unsigned h, const uint8_t **p, size_t *l)
+{
+    (void)c, (void)h, (void)p, (void)l;
+    return FW_E_NO_OBJECT;
+}
+static inline int fw_skey_list(fw_req *r) { (void)r; return FW_OK; }
+static inline int fw_skey_get(fw_req *r, unsigned h) { (void)r, (void)h; return FW_E_NO_OBJECT; }
+static inline int fw_skey_destroy(unsigned c, unsigned h, uint32_t p) { (void)c, (void)h, (void)p; return FW_E_NO_OBJECT; }
+static inline void fw_skeys_logout(unsigned c) { (void)c; }
+static inline void fw_skeys_drop(unsigned c) { (void)c; }
+static inline unsigned fw_skeys_used(void) { return 0; }
+#endif
+
 /* fw_escrow.c: key escrow under the CA's bundle (docs/bundle.md). */
 int fw_cmd_escrow_generate(fw_req *r);
 int fw_cmd_escrow_deliver(fw_req *r);

@@ -44,6 +44,7 @@ static const fw_cmd cmds[] = {
     { SG_CMD_HELLO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_hello },
     { SG_CMD_SET_TIME, FW_ROLE_SO, 1, 1, fw_cmd_set_time },
     { SG_CMD_BOARD_INFO, FW_ROLE_PUBLIC, 0, 0, fw_cmd_board_info },
+    { SG_CMD_SESSION_KEY_DROP, FW_ROLE_INIT, 0, 0, fw_cmd_session_key_drop },
 };
 
 const fw_cmd *fw_cmd_table(size_t *n)
@@ -130,6 +131,7 @@ int fw_init(void)
     int rc;
     booted = 0;
     fw_keycache_clear(); /* a reset: nothing loaded survives it */
+    fw_skeys_drop(FW_MAX_CHANNELS); /* nor a session key (RAM only) */
     if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()) ||
         (rc = fw_policy_mount()) || (rc = fw_blocklist_mount()) || (rc = fw_log_mount()))
         return rc;
@@ -276,4 +278,5 @@ void fw_channel_closed(unsigned chan)
 {
     fw_logout_channel(chan);
     fw_authz_drop(chan);
+    fw_skeys_drop(chan); /* its session keys end with it */
 }

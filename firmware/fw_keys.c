@@ -67,6 +67,25 @@ void fw_keys_scratch_free(uint8_t *p)
     }
 }
 
+/* A session key (SG_OBJ_SESSION, fw_skeys.c): never a CA key, and a table
+ * entry it fits, both known before the costly generation. */
+static int session_slot(fw_req *r, uint32_t flags, int k, unsigned *slot)
+{
+    if (flags & SG_OBJ_CA) {
+        r->msg = "a session key cannot be a CA key";
+        return FW_E_PROHIBITED;
+    }
+    /* An RSA private key takes about 4.5 times its modulus. */
+    if (key_types[k].rsa && (size_t)key_types[k].bits / 8u * 5u > fw_skey_capacity()) {
+        r->msg = "session keys of this type do not fit this board's session key table (EC keys do)";
+        return FW_E_NO_SPACE;
+    }
+    int rc = fw_skey_reserve(r->chan, slot);
+    if (rc)
+        r->msg = "session key table full: destroy a session key or close a session";
+    return rc;
+}
+
 int fw_cmd_generate_key(fw_req *r)
 {
     uint32_t kt, flags = 0;
@@ -79,9 +98,12 @@ int fw_cmd_generate_key(fw_req *r)
         return FW_E_ARGS;
     if ((k = key_type_index(kt)) < 0)
         return FW_E_KEY_TYPE;
-    if (fw_arg_opt(r, SG_T_FLAGS, &v, &vl) == FW_OK && (fw_arg_u(r, SG_T_FLAGS, 4, &flags) || flags & ~SG_OBJ_CA))
+    if (fw_arg_opt(r, SG_T_FLAGS, &v, &vl) == FW_OK &&
+        (fw_arg_u(r, SG_T_FLAGS, 4, &flags) || flags & ~(uint32_t)(SG_OBJ_CA | SG_OBJ_SESSION)))
         return FW_E_ARGS;
-    if ((rc = fw_objects_new_slot(&slot)) || (rc = fw_log_room(SG_LOG_EV_KEY_GEN)))
+    int session = (flags & SG_OBJ_SESSION) != 0;
+    rc = session ? session_slot(r, flags, k, &slot) : fw_objects_new_slot(&slot);
+    if (rc || (rc = fw_log_room(SG_LOG_EV_KEY_GEN)))
         return rc;
     size_t pcap, n, m;
     uint8_t *priv_der = fw_keys_scratch(&pcap);
@@ -101,6 +123,11 @@ int fw_cmd_generate_key(fw_req *r)
         sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, m) ||
         sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + pcap - n, n))
         goto out;
+    if (session && off > fw_skey_capacity()) {
+        r->msg = "session key record too large for this board (a smaller key type, ID or fewer attributes)";
+        rc = FW_E_NO_SPACE;
+        goto out;
+    }
     /* Logged before the key exists: a cut leaves at most an entry for a key
      * that never was, never a key without its entry. */
     uint8_t key_id[32];
@@ -109,12 +136,21 @@ int fw_cmd_generate_key(fw_req *r)
         rc = FW_E_CRYPTO;
         goto out;
     }
-    if ((rc = fw_log_append(&ev)) || (rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off)))
+    if ((rc = fw_log_append(&ev)))
         goto out;
-    fw_objects_reindex(slot);
+    if (session) { /* RAM only: the composed record is copied (wiped below) */
+        if ((rc = fw_skey_commit(r->chan, slot, w, off)))
+            goto out;
+    } else if ((rc = fw_store_commit(slot, FW_REC_TYPE_KEY, fw_token_epoch(), off))) {
+        goto out;
+    } else {
+        fw_objects_reindex(slot);
+    }
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, pub + sizeof pub - m, m);
 out:
     fw_keys_scratch_free(priv_der);
+    if (session)
+        fw_store_wipe(); /* the composed record held the private key */
     return rc;
 }
 
@@ -215,7 +251,8 @@ static int resolve(fw_req *r, sign_job *j, fw_sign_req *q)
     if (q->evidence_len) /* a batched evidence: its record's hash, and the root of its batch */
         pol_ev_log_hashes(q->evidence, q->evidence_len, q->evidence_hash, q->batch_root);
     q->key = hv;
-    if ((rc = fw_object_load(q->key, FW_REC_TYPE_KEY, &b, &len)) || (rc = key_fields(b, len, j)))
+    rc = FW_SKEY_HANDLE(hv) ? fw_skey_load(r->chan, hv, &b, &len) : fw_object_load(hv, FW_REC_TYPE_KEY, &b, &len);
+    if (rc || (rc = key_fields(b, len, j)))
         return rc;
     k = key_type_index(j->key_type);
     q->key_type = j->key_type;

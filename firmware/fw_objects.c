@@ -80,7 +80,7 @@ static int live(unsigned h)
 
 int fw_key_is_ca(unsigned handle)
 {
-    if (!live(handle))
+    if (FW_SKEY_HANDLE(handle) || !live(handle)) /* a session key never is one */
         return 0;
     if (idx[handle].flags & SG_OBJ_CA)
         return 1;
@@ -130,7 +130,7 @@ int fw_cmd_list(fw_req *r)
         if (fw_put(r, SG_T_LIST_ENTRY, e, sizeof e))
             return FW_E_INTERNAL;
     }
-    return FW_OK;
+    return fw_skey_list(r); /* and this channel's session keys */
 }
 
 static int handle_arg(const fw_req *r, unsigned *h)
@@ -149,6 +149,9 @@ int fw_cmd_get_object(fw_req *r)
     size_t len, off = 0, vl;
     uint8_t t;
     int rc;
+    uint32_t hv;
+    if (fw_arg_u(r, SG_T_HANDLE, 2, &hv) == FW_OK && FW_SKEY_HANDLE(hv))
+        return fw_skey_get(r, hv);
     if ((rc = handle_arg(r, &h)) || (rc = fw_store_read(h, &b, &len)))
         return rc;
     if (fw_put_u(r, SG_T_CLASS, idx[h].type, 1))
@@ -268,6 +271,14 @@ int fw_cmd_destroy_object(fw_req *r)
     const uint8_t *pv;
     size_t pl;
     int rc;
+    uint32_t hv;
+    if (fw_arg_u(r, SG_T_HANDLE, 2, &hv) == FW_OK && FW_SKEY_HANDLE(hv)) {
+        /* A session key: RAM only, so neither flash nor the log is touched. */
+        if (fw_arg_opt(r, SG_T_KEY_PART, &pv, &pl) == FW_OK &&
+            (fw_arg_u(r, SG_T_KEY_PART, 1, &part) || (part != SG_PART_PRIVATE && part != SG_PART_PUBLIC)))
+            return FW_E_ARGS;
+        return fw_skey_destroy(r->chan, hv, part);
+    }
     if ((rc = handle_arg(r, &h)))
         return rc;
     if (fw_arg_opt(r, SG_T_KEY_PART, &pv, &pl) == FW_OK &&
@@ -344,6 +355,12 @@ int fw_cmd_bind_ca(fw_req *r)
     size_t cert_len, spki_len, len, pub_len = 0, off, cap;
     uint8_t *w, t;
     int rc;
+    uint32_t hv;
+    /* A session key lives in RAM for one connection: never a CA key. */
+    if (fw_arg_u(r, SG_T_HANDLE, 2, &hv) == FW_OK && FW_SKEY_HANDLE(hv)) {
+        r->msg = "a session key cannot be bound to a CA certificate";
+        return FW_E_PROHIBITED;
+    }
     if ((rc = handle_arg(r, &key)))
         return rc;
     if (idx[key].type != FW_REC_TYPE_KEY || (idx[key].flags & SG_OBJ_PRIV_GONE))

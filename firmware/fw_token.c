@@ -181,6 +181,7 @@ void fw_logout_channel(unsigned chan)
     if (chan < FW_MAX_CHANNELS)
         login[chan] = SG_LOGIN_NONE;
     fw_keycache_clear(); /* loaded keys go with any logout */
+    fw_skeys_logout(chan); /* and the private halves of its session keys */
 }
 
 /* The user type of LOGIN and SET_PIN. */
@@ -365,6 +366,7 @@ int fw_cmd_init_token(fw_req *r)
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         login[c] = SG_LOGIN_NONE;
     fw_keycache_clear();
+    fw_skeys_drop(FW_MAX_CHANNELS); /* every channel's session keys */
     return wipe_stale();
 }
 

@@ -20,7 +20,7 @@ QEMU_ARGS = -M mps2-an386 -nographic -monitor none -semihosting-config enable=on
 
 ifeq ($(BOARD),mps2-an386)
 ARM_CFLAGS += -DFW_MAX_CHANNELS=1 -DFW_ARENA_SIZE=$(MPS2_ARENA) -DFW_EV_ROOTS=4 -I$(MPS2) \
-	-DFW_KEY_CACHE=0 \
+	-DFW_KEY_CACHE=0 -DFW_SESSION_KEYS=1 -DFW_SESSION_KEY_BYTES=640 \
 	-DMBEDTLS_USER_CONFIG_FILE='"mps2_mbedtls.h"'
 BOARD_IMAGES := $(MPS2_ELF) $(MPS2_TEST_ELF)
 endif

@@ -315,7 +315,7 @@ int main(int argc, char **argv)
                 conns[i].have = conns[i].need = 0;
                 conns[i].talked = 0;
                 conns[i].last = now_ms();
-                fw_logout_channel(i);
+                fw_channel_closed(i); /* nothing of an earlier connection */
             }
         }
     }

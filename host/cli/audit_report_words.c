@@ -7,6 +7,7 @@
 #include <time.h>
 #include "../../policy/pol.h"
 #include "audit_report.h"
+#include "sbrguard/proto.h" /* SG_OBJ_SESSION */
 
 int ar_zero(const uint8_t *h)
 {
@@ -129,8 +130,10 @@ void ar_event_words(const au_entry *e, char *out, size_t cap)
                  "export acknowledged", ar_event_title((unsigned)e->value));
         break;
     case AU_EV_KEY_GEN:
-        snprintf(out, cap, "%s key pair generated on the token as key %u%s", ar_key_type(e->key_type), e->handle,
-                 e->value & 1 ? ", reserved as a CA key" : "");
+        snprintf(out, cap, "%s %s generated on the token as key %u%s", ar_key_type(e->key_type),
+                 e->value & SG_OBJ_SESSION ? "session key pair (RAM only, gone with its session, never a CA key)"
+                                           : "key pair",
+                 e->handle, e->value & 1 ? ", reserved as a CA key" : "");
         break;
     case AU_EV_CA_BIND:
         snprintf(out, cap, "CA certificate (object %llu) bound to key %u: from here on it signs only what the "

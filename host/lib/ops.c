@@ -241,6 +241,16 @@ int sg_destroy_key_part(sg_client *c, uint16_t handle, int part)
     return sg_call(c, SG_CMD_DESTROY_OBJECT, off);
 }
 
+int sg_drop_session_key(sg_client *c, uint16_t handle, int part)
+{
+    size_t off = 0;
+    uint8_t h[2] = { (uint8_t)(handle >> 8), (uint8_t)handle }, p = (uint8_t)part;
+    PUT(SG_T_HANDLE, h, 2);
+    if (part)
+        PUT(SG_T_KEY_PART, &p, 1);
+    return sg_call(c, SG_CMD_SESSION_KEY_DROP, off);
+}
+
 int sg_bind_ca(sg_client *c, uint16_t key, const uint8_t *cert, size_t cert_len,
                const char *label, const uint8_t *host_attrs, size_t host_attrs_len,
                uint16_t *cert_handle)

@@ -29,7 +29,7 @@ static size_t p11_len(const CK_ATTRIBUTE *a)
 /* The one private key whose CKA_ID is id, for SG_CMD_BIND_CA. */
 static CK_RV p11_key_by_id(sg_client *c, const CK_ATTRIBUTE *id, uint16_t *key)
 {
-    size_t n = 1024, hits = 0;
+    size_t n = 1024, hits = 0, session_hits = 0;
     sg_list_entry *list = malloc(n * sizeof(*list));
     sg_object *o = malloc(sizeof(*o));
     CK_RV rv = list && o ? CKR_OK : CKR_HOST_MEMORY;
@@ -45,12 +45,19 @@ static CK_RV p11_key_by_id(sg_client *c, const CK_ATTRIBUTE *id, uint16_t *key)
         }
         if (rv == CKR_OK && o->id_len == id->ulValueLen &&
             (o->id_len == 0 || memcmp(o->id, id->pValue, o->id_len) == 0)) {
+            if (o->flags & SG_OBJ_SESSION) { /* token RAM only: never a CA key */
+                session_hits++;
+                continue;
+            }
             *key = o->handle;
             hits++;
         }
     }
     free(list);
     free(o);
+    if (rv == CKR_OK && hits == 0 && session_hits)
+        p11_note("C_CreateObject: refused: the key with this CKA_ID is a session key, which cannot become a CA key "
+                 "(CKR_TEMPLATE_INCONSISTENT)");
     if (rv == CKR_OK && hits != 1)
         rv = CKR_TEMPLATE_INCONSISTENT; /* no key, or not one we can tell */
     return rv;

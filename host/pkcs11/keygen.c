@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C_GenerateKeyPair: EC P-256/384/521 and RSA 2048/3072/4096 (e = 65537),
- * always token objects. Both halves are one token object, so they share
- * CKA_ID and CKA_LABEL (the private template's, else the public one's). */
+ * as token objects or, with CKA_TOKEN = FALSE, as session objects kept in
+ * the token's RAM (skeys.c). Both halves are one token object, so they
+ * share CKA_ID, CKA_LABEL (the private template's, else the public one's)
+ * and CKA_TOKEN. */
 #include <string.h>
 #include "p11.h"
 
@@ -46,13 +48,28 @@ static CK_RV p11_key_type_rsa(const struct p11_tmpl *pub, const struct p11_tmpl 
     }
 }
 
-/* Class, key type and CKA_TOKEN, if given, must fit what we generate. */
+/* Class and key type, if given, must fit what we generate. */
 static CK_RV p11_keygen_consistent(const struct p11_tmpl *t, CK_OBJECT_CLASS cls, CK_KEY_TYPE kt)
 {
     if (p11_tmpl_ulong(t, CKA_CLASS, cls) != cls || p11_tmpl_ulong(t, CKA_KEY_TYPE, kt) != kt)
         return CKR_TEMPLATE_INCONSISTENT;
-    if (!p11_tmpl_bool(t, CKA_TOKEN, CK_TRUE))
-        return CKR_ATTRIBUTE_VALUE_INVALID; /* keys live on the token only */
+    return CKR_OK;
+}
+
+/* CKA_TOKEN of the pair: both halves are one object on the token, so the
+ * templates may not disagree (one TRUE, the other FALSE); absent from both
+ * is a token pair. A session pair is never a CA key. */
+static CK_RV p11_keygen_lifetime(const struct p11_tmpl *pub, const struct p11_tmpl *priv, int *session)
+{
+    int pub_tok = p11_tmpl_bool(pub, CKA_TOKEN, CK_TRUE) != 0, priv_tok = p11_tmpl_bool(priv, CKA_TOKEN, CK_TRUE) != 0;
+    if (p11_tmpl_get(pub, CKA_TOKEN) && p11_tmpl_get(priv, CKA_TOKEN) && pub_tok != priv_tok)
+        return CKR_TEMPLATE_INCONSISTENT;
+    *session = !pub_tok || !priv_tok;
+    if (*session && (p11_tmpl_bool(priv, CKA_SBRGUARD_CA, CK_FALSE) || p11_tmpl_bool(pub, CKA_SBRGUARD_CA, CK_FALSE))) {
+        p11_note("C_GenerateKeyPair: refused: a session key (CKA_TOKEN = FALSE) cannot be a CA key "
+                 "(CKR_TEMPLATE_INCONSISTENT)");
+        return CKR_TEMPLATE_INCONSISTENT;
+    }
     return CKR_OK;
 }
 
@@ -75,13 +92,17 @@ static CK_RV p11_keygen(struct p11_session *s, CK_MECHANISM_PTR mech, CK_ATTRIBU
         return CKR_MECHANISM_INVALID;
     if (mech->pParameter || mech->ulParameterLen)
         return CKR_MECHANISM_PARAM_INVALID;
-    if (!(s->flags & CKF_RW_SESSION))
-        return CKR_SESSION_READ_ONLY;
-    if (p11_g.login != SG_LOGIN_USER)
-        return CKR_USER_NOT_LOGGED_IN;
     if ((rv = p11_tmpl_parse(&pub, pub_a, pub_n, P11_C_PUB)) != CKR_OK ||
         (rv = p11_tmpl_parse(&priv, priv_a, priv_n, P11_C_PRIV)) != CKR_OK)
         return rv;
+    int session = 0;
+    if ((rv = p11_keygen_lifetime(&pub, &priv, &session)) != CKR_OK)
+        return rv;
+    /* Spec 5.2 (session objects): a read-only session refuses token objects only. */
+    if (!session && !(s->flags & CKF_RW_SESSION))
+        return CKR_SESSION_READ_ONLY;
+    if (p11_g.login != SG_LOGIN_USER)
+        return CKR_USER_NOT_LOGGED_IN;
     int ec = mech->mechanism == CKM_EC_KEY_PAIR_GEN;
     CK_KEY_TYPE ckk = ec ? CKK_EC : CKK_RSA;
     if ((rv = p11_keygen_consistent(&pub, CKO_PUBLIC_KEY, ckk)) != CKR_OK ||
@@ -105,12 +126,16 @@ static CK_RV p11_keygen(struct p11_session *s, CK_MECHANISM_PTR mech, CK_ATTRIBU
                              p11_tmpl_bool(&pub, CKA_SBRGUARD_CA, CK_FALSE)
                          ? SG_OBJ_CA
                          : 0;
+    if (session)
+        flags = SG_OBJ_SESSION;
     if ((rv = p11_client(&c)) != CKR_OK)
         return rv;
     rv = p11_check(sg_generate_key(c, kt, id && id->ulValueLen ? id->pValue : NULL,
                                    id ? id->ulValueLen : 0, has_label ? label : NULL, flags,
                                    hattrs, hlen, &h, NULL, NULL),
                    "generate-key");
+    if (rv == CKR_OK && session && (rv = p11_skey_add(h, s->handle)) != CKR_OK)
+        (void)sg_drop_session_key(c, h, 0); /* not remembered: not kept */
     if (rv == CKR_OK) {
         *ph_pub = P11_HANDLE(h, P11_K_PUB);
         *ph_priv = P11_HANDLE(h, P11_K_PRIV);

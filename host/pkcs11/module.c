@@ -136,6 +136,7 @@ CK_RV p11_client(sg_client **c)
 void p11_link_lost(void)
 {
     p11_sign_memo_drop(); /* it names a key of the connection that is gone */
+    p11_skeys_close(0);   /* and so do the session keys (token RAM) */
     if (p11_g.client) {
         sg_free(p11_g.client);
         p11_g.client = NULL;

@@ -73,7 +73,8 @@ static CK_RV p11_token_view(const sg_object *o, unsigned kind, struct p11_view *
 {
     struct p11_rec r;
     p11_rec_from_sg(&r, o);
-    return p11_view_build(v, &r, kind, 1, P11_HANDLE(o->bound_key, P11_K_PRIV));
+    /* A session key pair is in the token's RAM: CKA_TOKEN = FALSE. */
+    return p11_view_build(v, &r, kind, !(o->flags & SG_OBJ_SESSION), P11_HANDLE(o->bound_key, P11_K_PRIV));
 }
 
 /* View of any object handle the application may see. */
@@ -441,7 +442,7 @@ static CK_RV p11_find_token(const CK_ATTRIBUTE *t, CK_ULONG n, int cheap, struct
             unsigned kind = kinds[k];
             int priv = kind == P11_K_PRIV || (e->cls != SG_CLASS_KEY && (e->flags & SG_OBJ_PRIVATE));
             if (!p11_visible(e->cls, kind, e->flags) ||
-                !p11_cheap_match(t, n, p11_pk_class(e->cls, kind), CK_TRUE, (CK_BBOOL)priv))
+                !p11_cheap_match(t, n, p11_pk_class(e->cls, kind), !(e->flags & SG_OBJ_SESSION), (CK_BBOOL)priv))
                 continue;
             if (!cheap) {
                 if (!fetched) {
@@ -586,13 +587,19 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
     }
     if ((rv = p11_fetch(th, kind, o)) != CKR_OK)
         goto out;
-    if (!(s->flags & CKF_RW_SESSION))
+    /* Spec 5.2: a read-only session may destroy session objects. */
+    int session = o->cls == SG_CLASS_KEY && (o->flags & SG_OBJ_SESSION);
+    if (!session && !(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
     else if ((rv = p11_client(&c)) == CKR_OK)
-        rv = p11_check(o->cls == SG_CLASS_KEY
+        rv = p11_check(session ? sg_drop_session_key(c, th, kind == P11_K_PRIV ? SG_PART_PRIVATE : SG_PART_PUBLIC)
+                       : o->cls == SG_CLASS_KEY
                            ? sg_destroy_key_part(c, th, kind == P11_K_PRIV ? SG_PART_PRIVATE : SG_PART_PUBLIC)
                            : sg_destroy_object(c, th),
                        "destroy");
+    /* The second half took the pair. */
+    if (rv == CKR_OK && session && (o->flags & (kind == P11_K_PRIV ? SG_OBJ_PUB_GONE : SG_OBJ_PRIV_GONE)))
+        p11_skey_forget(th);
 out:
     free(o);
     p11_leave();

@@ -120,6 +120,14 @@ void p11_digest_reset(struct p11_session *s);
 struct p11_verify;
 void p11_verify_reset(struct p11_session *s);
 
+/* ---- session key pairs (skeys.c) --------------------------------------- */
+/* Remembers that PKCS#11 session owner made token session key th. */
+CK_RV p11_skey_add(uint16_t th, CK_SESSION_HANDLE owner);
+void p11_skey_forget(uint16_t th);
+/* Destroys on the token the session keys owner made (0: forgets them all,
+ * the connection that held them is gone). */
+void p11_skeys_close(CK_SESSION_HANDLE owner);
+
 /* ---- mechanisms (slot.c) ----------------------------------------------- */
 enum p11_family { P11_EC = 1, P11_RSA = 2 };
 struct p11_mech {

@@ -74,6 +74,7 @@ void p11_session_close(struct p11_session *s)
     p11_digest_reset(s);
     p11_verify_reset(s);
     p11_sobjs_free_owned(s->handle);
+    p11_skeys_close(s->handle); /* its session key pairs, in token RAM */
 }
 
 void p11_sessions_close_all(void)

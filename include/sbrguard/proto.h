@@ -64,6 +64,8 @@ enum sg_cmd {
     SG_CMD_HELLO = 0x17,         /**< NONCE -> NONCE, BOARD; ends the link's login and authorization */
     SG_CMD_SET_TIME = 0x1E,      /**< TIME; SO logged in: sets the token clock */
     SG_CMD_BOARD_INFO = 0x1F,    /**< -> BOARD, BOARD_RESET, BOARD_STACK, BOARD_ARENA, BOARD_COST */
+    /* 0x20, 0x21: the blocklist, sbrguard/blocklist.h. */
+    SG_CMD_SESSION_KEY_DROP = 0x22, /**< HANDLE (this channel's session key), [KEY_PART]; with or without a login (RAM only) */
 };
 
 /* Response statuses (one byte on the wire; 0 = success). */
@@ -182,6 +184,9 @@ enum sg_key_type {
 #define SG_OBJ_CA_CERT 0x0004u /**< certificate bound to a key as its CA certificate */
 #define SG_OBJ_PUB_GONE 0x0008u  /**< key: its public key object was destroyed; the private key stays */
 #define SG_OBJ_PRIV_GONE 0x0010u /**< key: its private key was destroyed (scrubbed); only the public key remains */
+#define SG_OBJ_SESSION 0x0020u   /**< key: a session key (CKA_TOKEN = FALSE): RAM only, this connection's, never a CA key */
+/** Handles of session keys (SG_OBJ_SESSION) have this bit; token objects are 1..SG_T_TOTAL_SLOTS. */
+#define SG_HANDLE_SESSION 0x8000u
 /* The halves of a key pair (SG_T_KEY_PART): each is destroyed on its own;
  * the record goes with the second. The CA binding is the private key's. */
 enum sg_key_part { SG_PART_PRIVATE = 1, SG_PART_PUBLIC = 2 };

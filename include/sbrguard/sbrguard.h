@@ -165,6 +165,9 @@ int sg_destroy_object(sg_client *c, uint16_t handle);
  * other stays (its flags say SG_OBJ_PRIV_GONE / SG_OBJ_PUB_GONE), and the
  * second half destroyed takes the record. */
 int sg_destroy_key_part(sg_client *c, uint16_t handle, int part);
+/** Destroys this connection's session key (SG_OBJ_SESSION), one half (part
+ * SG_PART_*) or both (0), logged in or not (SG_CMD_SESSION_KEY_DROP). */
+int sg_drop_session_key(sg_client *c, uint16_t handle, int part);
 
 /** Binds CA certificate cert (DER) to key; the key becomes a CA key. */
 int sg_bind_ca(sg_client *c, uint16_t key, const uint8_t *cert, size_t cert_len,

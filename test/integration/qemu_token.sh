@@ -28,7 +28,7 @@ if ! command -v qemu-system-arm >/dev/null || [ ! -s "$FIRMWARE" ] || [ ! -s "$T
 fi
 
 # --- the sim scripts, against the QEMU token -----------------------------------------------
-for t in ${QEMU_SIM_SCRIPTS-signpath audit}; do
+for t in ${QEMU_SIM_SCRIPTS-signpath audit p11_sesskeys}; do
     out=$(SBRGUARD_BOARD=mps2-an386 bash "$ROOT/test/integration/$t.sh")
     rc=$?
     sed -n 's/^\(ok\|not ok\|skip\) - /\1 - mps2-an386 '"$t"': /p' <<<"$out"
