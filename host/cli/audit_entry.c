@@ -314,7 +314,8 @@ static int by_count(const void *a, const void *b)
 void au_summary_print(const au_summary *s, int json)
 {
     char t1[32], t2[32];
-    qsort(s->codes, s->n_codes, sizeof *s->codes, by_count);
+    if (s->n_codes) /* no refusals: codes may be NULL, which qsort must not get */
+        qsort(s->codes, s->n_codes, sizeof *s->codes, by_count);
     uint64_t issue_refused = s->by_event[AU_EV_ISSUE_REFUSED], authz_refused = s->by_event[AU_EV_AUTHZ_REFUSED];
     if (json) {
         printf("{\"entries\":%llu,\"first_time\":\"%s\",\"last_time\":\"%s\",", (unsigned long long)s->entries,

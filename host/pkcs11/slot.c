@@ -173,7 +173,7 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
         rv = CKR_ARGUMENTS_BAD;
     else if ((rv = p11_client(&c)) == CKR_OK)
         rv = p11_check(sg_get_info(c, &in), "info");
-    else if (!p11_token_present(slotID))
+    if (rv == CKR_DEVICE_ERROR && !p11_token_present(slotID))
         rv = CKR_TOKEN_NOT_PRESENT; /* the slot shows it gone (hot-plug) */
     if (rv == CKR_OK) {
         memset(pInfo, 0, sizeof(*pInfo));

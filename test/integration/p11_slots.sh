@@ -43,14 +43,12 @@ check "slot 0 is alpha, slot 1 is beta" bash -c "grep -A12 '^Slot 0' '$TMP/slots
 SER_A=$(grep -A14 '^Slot 0' "$TMP/slots" | sed -n 's/.*serial num *: *//p' | head -1)
 SER_B=$(grep -A14 '^Slot 1' "$TMP/slots" | sed -n 's/.*serial num *: *//p' | head -1)
 check "the two tokens have distinct serials ('$SER_A', '$SER_B')" bash -c "[ -n '$SER_A' ] && [ -n '$SER_B' ] && [ '$SER_A' != '$SER_B' ]"
-check "key pair on slot 1 (beta)" p11 --slot 1 --login --pin $PIN --keypairgen --key-type EC:prime256v1 --id 0b --label kb
+check "key pair on beta (sbrguard keygen --token beta)" sg keygen --token beta --type ec-p256 --id 0b --label kb --pubout "$TMP/b.pem" --pin $PIN
 check "key pair on slot 0 (alpha)" p11 --slot 0 --login --pin $PIN --keypairgen --key-type EC:prime256v1 --id 0a --label ka
 check "slot 0 does not list beta's key" bash -c "! LD_PRELOAD=$PRELOAD pkcs11-tool --module '$MOD' --slot 0 --list-objects 2>/dev/null | grep -q 'label: *kb'"
 head -c 1000 /dev/urandom >"$TMP/data"
 check "pkcs11-tool signs on slot 1" p11 --slot 1 --login --pin $PIN --sign -m ECDSA-SHA256 --id 0b \
     --signature-format openssl -i "$TMP/data" -o "$TMP/b.sig"
-check "slot 1's public key" bash -c "LD_PRELOAD=$PRELOAD pkcs11-tool --module '$MOD' --slot 1 --read-object --type pubkey --id 0b -o '$TMP/b.der' &&
-    openssl pkey -pubin -inform DER -in '$TMP/b.der' -out '$TMP/b.pem'"
 check "openssl verifies slot 1's signature" openssl dgst -sha256 -verify "$TMP/b.pem" -signature "$TMP/b.sig" "$TMP/data"
 
 # --- the API: own login and sessions per slot, parallel signing, hot-plug --------------------------
