@@ -28,6 +28,8 @@ int cli_connect(sg_client **c);
  * on); nonzero with a message if none or several match. */
 int cli_token_option(cli_args *a);
 int cli_token_select(const char *want);
+/** `sbrguard token list`: every configured token, in slot order. */
+int cli_token_list(void);
 /** Logs in as the user with --pin or $SBRGUARD_PIN. */
 int cli_login_user(sg_client *c, const cli_args *a);
 

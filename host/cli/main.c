@@ -12,7 +12,7 @@ typedef struct {
 
 static const verb verbs[] = {
     { "token", cmd_token,
-      "usage: sbrguard token start [--board sim|mps2-an386] | stop | status | set-time\n"
+      "usage: sbrguard token start [--board sim|mps2-an386] | stop | status | list | set-time\n"
       "  start   start the token in the background: the sim token (sbrguard-token), or\n"
       "          the firmware on mps2-an386 in QEMU (--board, $SBRGUARD_BOARD or the\n"
       "          config's `board = mps2-an386`); its socket, flash file, pid and log\n"
@@ -21,6 +21,9 @@ static const verb verbs[] = {
       "  stop    stop it\n"
       "  status  show the token's state (and its board's: last reset, stack, arena);\n"
       "          exit 3 if it is not reachable\n"
+      "  list    every token the config file names (`socket`, then `token` lines), in\n"
+      "          PKCS#11 slot order, with label and serial (what --token takes);\n"
+      "          exit 3 if one is not reachable\n"
       "  set-time [--time SECONDS|now] --so-pin SOPIN\n"
       "          set the token's clock (security officer; default: this host's clock)\n" },
     { "init", cmd_init,

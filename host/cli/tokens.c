@@ -55,6 +55,32 @@ int cli_token_select(const char *want)
     return 0;
 }
 
+/* `sbrguard token list`: the configured tokens in slot order. Exit 3 if
+ * one is not reachable (as `token status`). */
+int cli_token_list(void)
+{
+    char socks[SG_MAX_TOKENS][SG_SOCKET_MAX];
+    size_t n = 0;
+    int rc = 0;
+    if (sg_token_list(socks, SG_MAX_TOKENS, &n) != SG_OK)
+        return cli_fail("config: %s", sg_conf_detail());
+    for (size_t i = 0; i < n; i++) {
+        sg_client *c = NULL;
+        sg_info in;
+        int r = sg_connect(&c, socks[i]);
+        if (r == SG_OK)
+            r = sg_get_info(c, &in);
+        sg_free(c);
+        char one[SG_SOCKET_MAX + 80];
+        in.label[SG_MAX_LABEL] = in.serial[SG_SERIAL_LEN] = 0;
+        describe(one, sizeof one, socks[i], r, &in);
+        printf("slot %zu: %s\n", i, one);
+        if (r != SG_OK)
+            rc = 3;
+    }
+    return rc;
+}
+
 int cli_token_option(cli_args *a)
 {
     for (int i = 0; i < a->argc; i++) {

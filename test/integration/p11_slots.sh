@@ -183,6 +183,11 @@ check "slots.c compiles" test -x "$TMP/slots"
 PIDS+=($(cat "$B/pid"))
 
 # --- sbrguard --token ------------------------------------------------------------------------------
+sg token list >"$TMP/list" 2>&1
+rc=$?
+cat "$TMP/list" >&2
+check "sbrguard token list: both, in slot order, with label and serial" bash -c "[ $rc -eq 0 ] &&
+    grep -q \"^slot 0: $A/token.sock: label 'alpha' serial $SER_A\" '$TMP/list' && grep -q \"^slot 1: $B/token.sock: label 'beta' serial $SER_B\" '$TMP/list'"
 check "sbrguard list --token beta: beta's key" bash -c "'$SG' list --token beta --pin $PIN | grep -q kb"
 check "sbrguard list --token $SER_B (serial): beta's key" bash -c "'$SG' list --token '$SER_B' --pin $PIN | grep -q kb"
 check "sbrguard list --token alpha: alpha's key, not beta's" bash -c "out=\$('$SG' list --token alpha --pin $PIN) && grep -q ka <<<\"\$out\" && ! grep -q kb <<<\"\$out\""
