@@ -273,22 +273,27 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
     if (pReserved)
         return CKR_ARGUMENTS_BAD;
     pthread_mutex_lock(&p11_init_lock);
-    CK_RV rv = CKR_OK;
-    for (CK_ULONG i = 0; i < p11_nslots && rv == CKR_OK; i++) {
-        if ((rv = p11_enter()) != CKR_OK || (rv = p11_slot_take(i)) != CKR_OK)
-            break;
-        p11_sessions_close_all();
-        if (p11_g.client)
-            sg_free(p11_g.client); /* closing the link logs the token out */
-        p11_g.client = NULL;
-        p11_g.login = SG_LOGIN_NONE;
-        p11_leave();
-    }
-    if (rv != CKR_OK) {
-        pthread_mutex_unlock(&p11_init_lock);
-        return rv;
+    /* Every slot's lock (in slot order; no other call holds two), so no call
+     * is half-way through a slot when the module goes. */
+    for (CK_ULONG i = 0; i < p11_nslots; i++) {
+        if (!p11_slot_lock(&p11_slots[i])) {
+            while (i--)
+                p11_slot_unlock(&p11_slots[i]);
+            pthread_mutex_unlock(&p11_init_lock);
+            return CKR_GENERAL_ERROR;
+        }
     }
     atomic_store(&p11_initialized, 0);
+    for (CK_ULONG i = 0; i < p11_nslots; i++) {
+        p11_cur = &p11_slots[i].g;
+        p11_sessions_close_all();
+        p11_sessions_sweep();
+        sg_free(p11_g.client); /* closing the link logs the token out */
+        p11_g.client = NULL;
+        p11_g.login = SG_LOGIN_NONE;
+        p11_slot_unlock(&p11_slots[i]);
+    }
+    p11_cur = &p11_blank;
     p11_lock_free();
     pthread_mutex_unlock(&p11_init_lock);
     return CKR_OK;
