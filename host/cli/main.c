@@ -217,6 +217,13 @@ int main(int argc, char **argv)
             fputs(verbs[i].help, stdout);
             return 0;
         }
+        /* start/stop go by $SBRGUARD_HOME (pid, flash), not by a running token's label. */
+        if (!strcmp(verbs[i].name, "token") && a.argc && (!strcmp(a.argv[0], "start") || !strcmp(a.argv[0], "stop")) &&
+            cli_flag(&a, "--token")) {
+            cli_fail("token %s takes no --token: it acts on $SBRGUARD_HOME's token (set SBRGUARD_HOME and SBRGUARD_SOCKET)",
+                     a.argv[0]);
+            return 2;
+        }
         if (cli_token_option(&a))
             return 1;
         return verbs[i].fn(&a);

@@ -202,6 +202,8 @@ fails() { # WHAT PATTERN CMD...: CMD exits 1 and says PATTERN on stderr
 }
 fails "--token nosuch: no token, the configured ones listed" \
     "--token nosuch: no configured token has this label or serial number \(.*label 'alpha'.*label 'beta'" sg list --token nosuch --pin $PIN
+"$SG" token stop --token beta 2>"$TMP/err"
+check "token stop --token: refused (exit 2), beta still runs" bash -c "[ $? -eq 2 ] && grep -q 'takes no --token' '$TMP/err' && '$SG' token status --token beta >/dev/null"
 fails "--token without a value" "option --token needs a value" sg list --token
 fails "--token twice" "--token given twice" sg list --token alpha --token beta
 printf 'socket = %s\ntoken = %s\n' "$A/token.sock" "$C/token.sock" >"$TMP/twins.conf"
