@@ -269,6 +269,11 @@ typedef struct {
 int au_parse_gap(const char *s, uint64_t *out);
 /** Prints the report; returns 0 if everything verified, 1 otherwise. */
 int au_verify(const au_verify_opts *o);
+/** Most exports (tokens' logs) one `audit verify` run takes. */
+#define AU_MAX_EXPORTS 8
+/** Several exports, each verified on its own (a section each), then one
+ * line for all; 1 if any failed. */
+int au_verify_many(const au_verify_opts *o, size_t n);
 
 /** How far a verification got: each stage passed implies the ones before. */
 enum au_stage { AU_STAGE_NONE, AU_STAGE_CHECKPOINT, AU_STAGE_ENTRIES, AU_STAGE_TILES, AU_STAGE_CERTS };

@@ -517,3 +517,37 @@ int au_verify(const au_verify_opts *o)
     au_vres_free(&v);
     return rc;
 }
+
+int au_verify_many(const au_verify_opts *o, size_t n)
+{
+    size_t failed = 0;
+    int json = n && o[0].json;
+    if (json)
+        printf("{\"exports\":[");
+    for (size_t i = 0; i < n; i++) {
+        au_vres v;
+        au_verify_run(&o[i], &v);
+        if (json) {
+            printf("%s{\"dir\":", i ? "," : "");
+            cli_json_str(o[i].dir);
+            printf(",\"report\":");
+            print_json(&v, &o[i]);
+            printf("}");
+        } else {
+            printf("%s== export %zu of %zu: %s\n", i ? "\n" : "", i + 1, n, o[i].dir);
+            print_text(&v, &o[i]);
+        }
+        if (v.failed) {
+            failed++;
+            cli_fail("audit verify: %s: %s", o[i].dir, v.f.msg);
+        }
+        au_vres_free(&v);
+    }
+    if (json)
+        printf("],\"result\":\"%s\",\"failed\":%zu}\n", failed ? "failed" : "ok", failed);
+    else if (failed)
+        printf("\naudit verify: %zu of %zu exports FAILED\n", failed, n);
+    else
+        printf("\naudit verify: all %zu exports OK\n", n);
+    return failed ? 1 : 0;
+}

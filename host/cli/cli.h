@@ -23,6 +23,13 @@ int cli_token_fail(sg_client *c, int rc, const char *what);
 /** SBRGUARD_HOME or ~/.sbrguard, created on demand. */
 int cli_home(char *out, size_t cap);
 int cli_connect(sg_client **c);
+/** `--token LABEL|SERIAL` out of the verb's arguments: selects the one
+ * configured token with that label or serial ($SBRGUARD_SOCKET from then
+ * on); nonzero with a message if none or several match. */
+int cli_token_option(cli_args *a);
+int cli_token_select(const char *want);
+/** `sbrguard token list`: every configured token, in slot order. */
+int cli_token_list(void);
 /** Logs in as the user with --pin or $SBRGUARD_PIN. */
 int cli_login_user(sg_client *c, const cli_args *a);
 

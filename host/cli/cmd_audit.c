@@ -66,28 +66,55 @@ static void b64(const uint8_t *p, size_t n, char *out, size_t cap)
 
 /* --- audit verify ------------------------------------------------------------------ */
 
+/* One DIR, or several (one token's log each): --key, --since and --certs
+ * then come once per DIR, in the same order (--since and --certs: or none). */
 static int audit_verify(const cli_args *a)
 {
-    aopt o[] = { { "--key", 1, 0, 0 }, { "--since", 1, 0, 0 }, { "--certs", 1, 0, 0 }, { "--format", 1, 0, 0 },
-                 { "--max-gap", 1, 0, 0 } };
-    const char *pos[1];
-    int np;
-    if (parse(a, o, 5, pos, 1, &np))
-        return EXIT_USAGE;
-    if (np != 1 || !o[0].value)
-        return cli_fail("usage: sbrguard audit verify DIR --key LOGKEY.pub [--since CHECKPOINT] [--certs DIR] "
-                        "[--format text|json] [--max-gap SECONDS|Nd|Nh]")
-                   ? EXIT_USAGE
-                   : 0;
-    au_verify_opts v = { .dir = pos[0], .since = o[1].value, .certs = o[2].value };
-    if (o[3].value && strcmp(o[3].value, "json") && strcmp(o[3].value, "text"))
+    static const char usage[] =
+        "usage: sbrguard audit verify DIR... --key LOGKEY.pub... [--since CHECKPOINT]... [--certs DIR]... "
+        "[--format text|json] [--max-gap SECONDS|Nd|Nh]";
+    const char *dirs[AU_MAX_EXPORTS], *keys[AU_MAX_EXPORTS], *sinces[AU_MAX_EXPORTS], *certs[AU_MAX_EXPORTS];
+    const char *fmt = NULL, *gap = NULL;
+    size_t nd = 0, nk = 0, ns = 0, nc = 0;
+    for (int i = 0; i < a->argc; i++) {
+        const char *s = a->argv[i];
+        int more = i + 1 < a->argc;
+        if (!strcmp(s, "--key") && more && nk < AU_MAX_EXPORTS)
+            keys[nk++] = a->argv[++i];
+        else if (!strcmp(s, "--since") && more && ns < AU_MAX_EXPORTS)
+            sinces[ns++] = a->argv[++i];
+        else if (!strcmp(s, "--certs") && more && nc < AU_MAX_EXPORTS)
+            certs[nc++] = a->argv[++i];
+        else if (!strcmp(s, "--format") && more && !fmt)
+            fmt = a->argv[++i];
+        else if (!strcmp(s, "--max-gap") && more && !gap)
+            gap = a->argv[++i];
+        else if (s[0] == '-' && s[1])
+            return cli_fail("%s: unknown option, given too often or without its value (see --help)", s) ? EXIT_USAGE : 0;
+        else if (nd < AU_MAX_EXPORTS)
+            dirs[nd++] = s;
+        else
+            return cli_fail("at most %d exports in one run", AU_MAX_EXPORTS) ? EXIT_USAGE : 0;
+    }
+    if (!nd || nk != nd)
+        return cli_fail("%s%s", usage, nd > 1 ? " (one --key per DIR, in the same order)" : "") ? EXIT_USAGE : 0;
+    if ((ns && ns != nd) || (nc && nc != nd))
+        return cli_fail("--since and --certs: one per DIR, in the same order, or none") ? EXIT_USAGE : 0;
+    if (fmt && strcmp(fmt, "json") && strcmp(fmt, "text"))
         return cli_fail("--format must be text or json") ? EXIT_USAGE : 0;
-    v.json = o[3].value && !strcmp(o[3].value, "json");
-    if (o[4].value && au_parse_gap(o[4].value, &v.max_gap))
-        return cli_fail("--max-gap %s: seconds, or a number with s, m, h or d", o[4].value) ? EXIT_USAGE : 0;
-    if (au_vkey_load_file(o[0].value, &v.key))
-        return EXIT_USAGE;
-    return au_verify(&v);
+    au_verify_opts v[AU_MAX_EXPORTS];
+    memset(v, 0, sizeof v);
+    for (size_t i = 0; i < nd; i++) {
+        v[i].dir = dirs[i];
+        v[i].since = ns ? sinces[i] : NULL;
+        v[i].certs = nc ? certs[i] : NULL;
+        v[i].json = fmt && !strcmp(fmt, "json");
+        if (gap && au_parse_gap(gap, &v[i].max_gap))
+            return cli_fail("--max-gap %s: seconds, or a number with s, m, h or d", gap) ? EXIT_USAGE : 0;
+        if (au_vkey_load_file(keys[i], &v[i].key))
+            return EXIT_USAGE;
+    }
+    return nd == 1 ? au_verify(&v[0]) : au_verify_many(v, nd);
 }
 
 /* --- audit proof ------------------------------------------------------------------- */

@@ -272,15 +272,17 @@ static void board_status(sg_client *c)
 
 int cmd_token(cli_args *a)
 {
-    static const char *const known[] = { "start!", "stop!", "status!", "set-time!", "--board", "--time", "--so-pin", NULL };
+    static const char *const known[] = { "start!", "stop!", "status!", "list!", "set-time!", "--board", "--time", "--so-pin", NULL };
     char home[PATH_MAX], board[64];
     const char *b = cli_opt(a, "--board");
     if (a->argc >= 1 && !strcmp(a->argv[0], "set-time"))
         return cli_check(a, known) ? 1 : set_time(a);
     if ((a->argc != 1 && !(a->argc == 3 && b && !strcmp(a->argv[0], "start"))) || cli_check(a, known))
-        return cli_fail("usage: sbrguard token start [--board sim|mps2-an386] | stop | status | set-time");
+        return cli_fail("usage: sbrguard token start [--board sim|mps2-an386] | stop | status | list | set-time");
     if (!strcmp(a->argv[0], "status"))
         return status();
+    if (!strcmp(a->argv[0], "list"))
+        return cli_token_list();
     if (cli_home(home, sizeof home))
         return 1;
     if (!b && sg_board(board, sizeof board) == SG_OK)

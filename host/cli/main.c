@@ -12,7 +12,7 @@ typedef struct {
 
 static const verb verbs[] = {
     { "token", cmd_token,
-      "usage: sbrguard token start [--board sim|mps2-an386] | stop | status | set-time\n"
+      "usage: sbrguard token start [--board sim|mps2-an386] | stop | status | list | set-time\n"
       "  start   start the token in the background: the sim token (sbrguard-token), or\n"
       "          the firmware on mps2-an386 in QEMU (--board, $SBRGUARD_BOARD or the\n"
       "          config's `board = mps2-an386`); its socket, flash file, pid and log\n"
@@ -21,6 +21,9 @@ static const verb verbs[] = {
       "  stop    stop it\n"
       "  status  show the token's state (and its board's: last reset, stack, arena);\n"
       "          exit 3 if it is not reachable\n"
+      "  list    every token the config file names (`socket`, then `token` lines), in\n"
+      "          PKCS#11 slot order, with label and serial (what --token takes);\n"
+      "          exit 3 if one is not reachable\n"
       "  set-time [--time SECONDS|now] --so-pin SOPIN\n"
       "          set the token's clock (security officer; default: this host's clock)\n" },
     { "init", cmd_init,
@@ -114,6 +117,7 @@ static const verb verbs[] = {
     { "audit", cmd_audit,
       "usage: sbrguard audit export DIR [--pin PIN] [--prev EARLIER-EXPORT]\n"
       "       sbrguard audit verify DIR --key LOGKEY [--since CHECKPOINT] [--certs CERTDIR] [--format text|json]\n"
+      "       sbrguard audit verify DIR... --key LOGKEY... [--since CHECKPOINT]... [--certs CERTDIR]...\n"
       "                             [--max-gap DURATION]\n"
       "       sbrguard audit report DIR... [--key LOGKEY]... [--since CHECKPOINT]... [--period FROM..TO]\n"
       "                             [--certs FILE|DIR...] [--max-gap DURATION] [--format html|csv|json] [--out FILE]\n"
@@ -134,6 +138,8 @@ static const verb verbs[] = {
       "  in CERTDIR is in an accepted issuance entry. Prints a summary and clock findings (set\n"
       "  or run backwards, silences over --max-gap, default 7d). Exit 0: verified,\n"
       "  1: an inconsistency (the first failing entry or file is named), 2: usage.\n"
+      "  Several DIRs (one per token's log, up to 8): --key (and --since, --certs, if given)\n"
+      "  once per DIR in the same order; a section per export, then one line; exit 1 if any fails.\n"
       "  report: runs every check of verify on each token's export (DIR/log.pub unless --key,\n"
       "  one per DIR) and refuses to draw over a log that does not verify; then writes one\n"
       "  self-contained HTML file (inline CSS and SVG, no script, nothing fetched), a section\n"
@@ -191,7 +197,9 @@ static void usage(FILE *f)
           "       policy sign|load|show, escrow generate|deliver|recover\n"
           "The token's socket: $SBRGUARD_SOCKET, else `socket = PATH` in $SBRGUARD_CONF,\n"
           "~/.config/sbrguard/sbrguard.conf or /etc/sbrguard/sbrguard.conf, else\n"
-          "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n",
+          "$SBRGUARD_HOME/token.sock (default ~/.sbrguard/token.sock).\n"
+          "Several tokens: `token = PATH` lines in the config file (after `socket`); every\n"
+          "verb takes --token LABEL|SERIAL to pick one (default: the first).\n",
           f);
 }
 
@@ -209,6 +217,15 @@ int main(int argc, char **argv)
             fputs(verbs[i].help, stdout);
             return 0;
         }
+        /* start/stop go by $SBRGUARD_HOME (pid, flash), not by a running token's label. */
+        if (!strcmp(verbs[i].name, "token") && a.argc && (!strcmp(a.argv[0], "start") || !strcmp(a.argv[0], "stop")) &&
+            cli_flag(&a, "--token")) {
+            cli_fail("token %s takes no --token: it acts on $SBRGUARD_HOME's token (set SBRGUARD_HOME and SBRGUARD_SOCKET)",
+                     a.argv[0]);
+            return 2;
+        }
+        if (cli_token_option(&a))
+            return 1;
         return verbs[i].fn(&a);
     }
     cli_fail("unknown verb '%s'", argv[1]);

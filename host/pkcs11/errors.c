@@ -97,9 +97,7 @@ static void p11_tell(int sgrv, int code, const char *what)
         const char *d = sg_connect_detail();
         p11_note("%s: token busy%s%s (CKR_DEVICE_ERROR)", what, *d ? ": " : "", d);
     } else if (sgrv == SG_E_CONNECT) {
-        char path[108] = "";
-        sg_socket_path(path, sizeof path);
-        p11_note("%s: cannot reach the token at %s (CKR_DEVICE_ERROR)", what, path);
+        p11_note("%s: cannot reach the token at %s (CKR_DEVICE_ERROR)", what, p11_g.socket);
     } else if (sgrv == SG_E_TOKEN && code == SG_ST_POLICY_REJECTED) {
         p11_note("%s: refused by the token's policy: %s (CKR_FUNCTION_REJECTED)", what, p11_g.refusal);
     }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* C_WaitForSlotEvent: the slot's event is its token appearing or going
- * away (the token process or board started or stopped), seen by probing
- * the token's socket; no request is sent, so no login is touched. */
+/* C_WaitForSlotEvent: a slot's event is its token appearing or going away
+ * (the token process or board started or stopped), seen by probing the
+ * token's socket; no request is sent, so no login is touched. */
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,33 +14,45 @@
 #define P11_EVENT_POLL_MS 200
 
 static pthread_mutex_t p11_ev_lock = PTHREAD_MUTEX_INITIALIZER;
-static int p11_ev_known = -1; /* presence last reported; -1 before the first call */
+/* Presence last reported per slot; -1 before the first call. */
+static int p11_ev_known[P11_MAX_SLOTS] = {-1, -1, -1, -1, -1, -1, -1, -1};
+_Static_assert(P11_MAX_SLOTS == 8, "p11_ev_known's initializer");
 
-/* 1 if something accepts connections on the token's socket. */
-static int p11_token_present(void)
+int p11_token_present(CK_SLOT_ID id)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (sg_socket_path(sa.sun_path, sizeof sa.sun_path) != SG_OK)
+    const char *path = p11_slot_socket(id);
+    if (!*path || strlen(path) >= sizeof sa.sun_path)
         return 0;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    /* Non-blocking: a listener whose backlog is full (QEMU's chardev serves
+     * one client at a time) is EAGAIN, not a wait, and is there. */
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return 0;
-    int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 || errno == EAGAIN || errno == EINPROGRESS;
     close(fd);
     return ok;
 }
 
-/* An event is pending when presence differs from what was last reported;
- * reporting it makes it the new baseline. */
-static int p11_event_take(void)
+/* An event is pending on a slot when its presence differs from what was
+ * last reported; reporting it makes it the new baseline. The lowest slot
+ * with an event is reported; the others stay pending for the next call. */
+static int p11_event_take(CK_SLOT_ID *slot)
 {
-    int now = p11_token_present(), ev = 0;
+    int now[P11_MAX_SLOTS], ev = 0;
+    CK_ULONG n = p11_slot_count();
+    for (CK_ULONG i = 0; i < n; i++)
+        now[i] = p11_token_present(i);
     pthread_mutex_lock(&p11_ev_lock);
-    if (p11_ev_known < 0)
-        p11_ev_known = now; /* the first call sets the baseline */
-    else if (p11_ev_known != now) {
-        p11_ev_known = now;
-        ev = 1;
+    for (CK_ULONG i = 0; i < n; i++) {
+        if (p11_ev_known[i] < 0)
+            p11_ev_known[i] = now[i]; /* the first call sets the baseline */
+        else if (!ev && p11_ev_known[i] != now[i]) {
+            p11_ev_known[i] = now[i];
+            *slot = i;
+            ev = 1;
+        }
     }
     pthread_mutex_unlock(&p11_ev_lock);
     return ev;
@@ -48,7 +61,8 @@ static int p11_event_take(void)
 void p11_events_reset(void)
 {
     pthread_mutex_lock(&p11_ev_lock);
-    p11_ev_known = -1;
+    for (size_t i = 0; i < P11_MAX_SLOTS; i++)
+        p11_ev_known[i] = -1;
     pthread_mutex_unlock(&p11_ev_lock);
 }
 
@@ -60,8 +74,9 @@ CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pRese
         return CKR_ARGUMENTS_BAD;
     /* Not under the module lock: a blocking wait must not stop other calls. */
     for (;;) {
-        if (p11_event_take()) {
-            *pSlot = P11_SLOT_ID;
+        CK_SLOT_ID sl = 0;
+        if (p11_event_take(&sl)) {
+            *pSlot = sl;
             return CKR_OK;
         }
         if (flags & CKF_DONT_BLOCK)

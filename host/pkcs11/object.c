@@ -552,7 +552,6 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
-    p11_sign_memo_drop();
     struct p11_session *s;
     sg_object *o = NULL;
     uint16_t th;
@@ -560,6 +559,7 @@ CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
     sg_client *c;
     if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
         goto out;
+    p11_sign_memo_drop(); /* the memo is the session's slot's */
     if (hObject & P11_H_SESSION) {
         struct p11_sobj **pp = &p11_g.objs;
         rv = CKR_OBJECT_HANDLE_INVALID;

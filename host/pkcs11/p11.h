@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Internal interfaces of the sbrguard PKCS#11 module (libsbrguard-pkcs11.so).
  *
- * Every entry point runs under one module lock (p11_enter/p11_leave): the
- * process has one sg_client connection and the token serializes anyway. */
+ * One slot per configured token (sg_token_list), each with its own
+ * connection, login, sessions and lock: an entry point takes the lock of the
+ * slot it works on (p11_slot_take, or p11_session_get for a session's slot)
+ * and p11_g is that slot's state until p11_leave. */
 #ifndef SG_P11_H
 #define SG_P11_H
 
@@ -13,7 +15,9 @@
 #include "sbrguard/sbrguard.h"
 #include "sbrguard/pkcs11_vendor.h"
 
-#define P11_SLOT_ID 0
+#define P11_MAX_SLOTS SG_MAX_TOKENS
+/* A session handle carries its slot: (slot << P11_SESSION_SLOT_SHIFT) | n. */
+#define P11_SESSION_SLOT_SHIFT 24
 
 /* Object handles: token object h is (h << 2) | kind; module session objects
  * have bit 31 set. */
@@ -76,7 +80,10 @@ struct p11_sobj {
     uint8_t *buf;
 };
 
+/* One slot's state (one token). */
 struct p11_global {
+    CK_SLOT_ID slot;
+    char socket[SG_SOCKET_MAX]; /* the token's, from the config */
     sg_client *client;
     pid_t pid;              /* process that opened client */
     int login;              /* SG_LOGIN_* of the module (= of the connection) */
@@ -88,13 +95,26 @@ struct p11_global {
     unsigned refusal_seq;   /* counts refusals (p11_check) */
     uint16_t refusal_key;   /* token handle of the key refused (sign.c), if refusal_key_set */
     int refusal_key_set;
+    struct { uint16_t key; int key_type, valid; } sign_memo; /* sign.c */
 };
-extern struct p11_global p11_g;
+/* The state of the slot this thread's current call holds (a blank one
+ * before it takes a slot). */
+extern __thread struct p11_global *p11_cur;
+#define p11_g (*p11_cur)
 
 /* 1 between C_Initialize and C_Finalize. */
 int p11_is_initialized(void);
 CK_RV p11_enter(void);
+/* Takes slot id's lock for the rest of the call (p11_leave releases it);
+ * CKR_SLOT_ID_INVALID for no such slot. One slot per call. */
+CK_RV p11_slot_take(CK_SLOT_ID id);
 void p11_leave(void);
+/* Number of slots (configured tokens) since C_Initialize. */
+CK_ULONG p11_slot_count(void);
+/* The slot's token socket ("" for no such slot); fixed until C_Finalize. */
+const char *p11_slot_socket(CK_SLOT_ID id);
+/* 1 if something accepts connections on the slot's socket (events.c). */
+int p11_token_present(CK_SLOT_ID id);
 /* Connected client, connecting lazily; CKR_DEVICE_ERROR if the token is gone. */
 CK_RV p11_client(sg_client **c);
 /* Maps a libsbrguard result to CKR_* (errors.c); drops the link if it broke. */

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions, login state and PINs. Login is per application (= per
- * connection on the token), so it lives in p11_g, not in the session. */
+ * connection on the token), so it lives in p11_g (the slot's), not in the
+ * session. */
 #include <stdlib.h>
 #include <string.h>
 #include "p11.h"
 
 CK_RV p11_session_get(CK_SESSION_HANDLE h, struct p11_session **out)
 {
+    /* The handle names its slot; the call holds that slot from here on. */
+    if (p11_slot_take(h >> P11_SESSION_SLOT_SHIFT) != CKR_OK)
+        return CKR_SESSION_HANDLE_INVALID;
     for (struct p11_session *s = p11_g.sessions; s; s = s->next) {
         if (s->handle == h && !s->dead) {
             *out = s;
@@ -97,6 +101,22 @@ void p11_sessions_sweep(void)
     }
 }
 
+/* The next free handle of the slot: (slot << shift) | n, n never 0 and
+ * not one of a session still open after the counter wrapped. */
+static CK_SESSION_HANDLE p11_session_handle_new(void)
+{
+    const CK_ULONG mask = (1UL << P11_SESSION_SLOT_SHIFT) - 1;
+    struct p11_session *found;
+    CK_SESSION_HANDLE h;
+    do {
+        h = (p11_g.slot << P11_SESSION_SLOT_SHIFT) | p11_g.next_session;
+        p11_g.next_session = (p11_g.next_session + 1) & mask;
+        if (!p11_g.next_session)
+            p11_g.next_session = 1;
+    } while (p11_session_get(h, &found) == CKR_OK);
+    return h;
+}
+
 static size_t p11_session_count(int rw_only)
 {
     size_t n = 0;
@@ -125,8 +145,8 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
     if (rv != CKR_OK)
         return rv;
     sg_client *c;
-    if (slotID != P11_SLOT_ID)
-        rv = CKR_SLOT_ID_INVALID;
+    if ((rv = p11_slot_take(slotID)) != CKR_OK)
+        ;
     else if (!(flags & CKF_SERIAL_SESSION))
         rv = CKR_SESSION_PARALLEL_NOT_SUPPORTED;
     else if (!phSession)
@@ -140,7 +160,7 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
         if (!s) {
             rv = CKR_HOST_MEMORY;
         } else {
-            s->handle = p11_g.next_session++;
+            s->handle = p11_session_handle_new();
             s->flags = (flags & CKF_RW_SESSION) | CKF_SERIAL_SESSION;
             s->next = p11_g.sessions;
             p11_g.sessions = s;
@@ -171,9 +191,7 @@ CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
-    if (slotID != P11_SLOT_ID) {
-        rv = CKR_SLOT_ID_INVALID;
-    } else {
+    if ((rv = p11_slot_take(slotID)) == CKR_OK) {
         p11_sessions_close_all();
         p11_logout_if_idle();
     }
@@ -193,7 +211,7 @@ CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
     if (rv == CKR_OK) {
         int rw = (s->flags & CKF_RW_SESSION) != 0;
         memset(pInfo, 0, sizeof(*pInfo));
-        pInfo->slotID = P11_SLOT_ID;
+        pInfo->slotID = p11_g.slot;
         pInfo->flags = s->flags;
         if (p11_g.login == SG_LOGIN_SO)
             pInfo->state = CKS_RW_SO_FUNCTIONS;

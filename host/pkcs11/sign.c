@@ -95,11 +95,8 @@ CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mec
 /* The last private key C_SignInit looked up on this connection, so that
  * signing again with it costs no GET_OBJECT round trip. The token checks
  * the handle, the key's type against the mechanism and the login again on
- * every SIGN; this only saves the early answer. Under the module lock. */
-static struct {
-    uint16_t key;
-    int key_type, valid;
-} p11_sign_memo;
+ * every SIGN; this only saves the early answer. Under the slot lock. */
+#define p11_sign_memo (p11_g.sign_memo) /* one per slot */
 
 void p11_sign_memo_drop(void) { p11_sign_memo.valid = 0; }
 

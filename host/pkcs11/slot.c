@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The one slot, its token, the mechanism table, C_InitToken and the RNG. */
+/* The slots (one per configured token), their tokens, the mechanism table,
+ * C_InitToken and the RNG. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "p11.h"
@@ -79,12 +81,16 @@ static CK_RV p11_fill_list(CK_ULONG *out, CK_ULONG *count, const CK_ULONG *src, 
 
 CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_ULONG_PTR pulCount)
 {
-    (void)tokenPresent; /* the slot always reports its token as present */
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
-    static const CK_ULONG slots[1] = {P11_SLOT_ID};
-    rv = p11_fill_list(pSlotList, pulCount, slots, 1);
+    /* No slot lock: the sockets are fixed, presence is a probe (events.c).
+     * Slot ids are the tokens' places in the config. */
+    CK_ULONG slots[P11_MAX_SLOTS], n = 0;
+    for (CK_ULONG i = 0; i < p11_slot_count(); i++)
+        if (!tokenPresent || p11_token_present(i))
+            slots[n++] = i;
+    rv = p11_fill_list(pSlotList, pulCount, slots, n);
     p11_leave();
     return rv;
 }
@@ -94,16 +100,24 @@ CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
-    if (slotID != P11_SLOT_ID) {
+    if (slotID >= p11_slot_count()) {
         rv = CKR_SLOT_ID_INVALID;
     } else if (!pInfo) {
         rv = CKR_ARGUMENTS_BAD;
     } else {
-        static const char desc[] = "sbrguard token";
+        /* "sbrguard token" for slot 0, as with one token; then the socket's name. */
+        char desc[64];
+        const char *sock = p11_slot_socket(slotID), *base = strrchr(sock, '/');
+        int n = slotID ? snprintf(desc, sizeof desc, "sbrguard token %lu %s", (unsigned long)slotID,
+                                  base ? base + 1 : sock)
+                       : snprintf(desc, sizeof desc, "sbrguard token");
         memset(pInfo, 0, sizeof(*pInfo));
-        p11_pad(pInfo->slotDescription, sizeof(pInfo->slotDescription), desc, sizeof(desc) - 1);
+        p11_pad(pInfo->slotDescription, sizeof(pInfo->slotDescription), desc,
+                n < 0 ? 0 : (size_t)n < sizeof desc ? (size_t)n : sizeof desc - 1);
         p11_pad(pInfo->manufacturerID, sizeof(pInfo->manufacturerID), "sbrguard", 8);
-        pInfo->flags = CKF_TOKEN_PRESENT | CKF_HW_SLOT;
+        /* The token comes and goes with its process or board (hot-plug). */
+        pInfo->flags = CKF_HW_SLOT | CKF_REMOVABLE_DEVICE |
+                       (p11_token_present(slotID) ? CKF_TOKEN_PRESENT : 0);
         pInfo->hardwareVersion.major = 1;
         pInfo->firmwareVersion.major = 1;
     }
@@ -153,12 +167,14 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
         return rv;
     sg_client *c;
     sg_info in;
-    if (slotID != P11_SLOT_ID)
-        rv = CKR_SLOT_ID_INVALID;
+    if ((rv = p11_slot_take(slotID)) != CKR_OK)
+        ;
     else if (!pInfo)
         rv = CKR_ARGUMENTS_BAD;
     else if ((rv = p11_client(&c)) == CKR_OK)
         rv = p11_check(sg_get_info(c, &in), "info");
+    if (rv == CKR_DEVICE_ERROR && !p11_token_present(slotID))
+        rv = CKR_TOKEN_NOT_PRESENT; /* the slot shows it gone (hot-plug) */
     if (rv == CKR_OK) {
         memset(pInfo, 0, sizeof(*pInfo));
         in.label[SG_MAX_LABEL] = '\0';
@@ -200,7 +216,7 @@ CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pMechanismList
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
-    if (slotID != P11_SLOT_ID) {
+    if (slotID >= p11_slot_count()) {
         rv = CKR_SLOT_ID_INVALID;
     } else {
         CK_MECHANISM_TYPE list[P11_NMECHS];
@@ -218,7 +234,7 @@ CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, CK_MECHANISM
     if (rv != CKR_OK)
         return rv;
     const struct p11_mech *m = p11_mech_find(type);
-    if (slotID != P11_SLOT_ID) {
+    if (slotID >= p11_slot_count()) {
         rv = CKR_SLOT_ID_INVALID;
     } else if (!pInfo) {
         rv = CKR_ARGUMENTS_BAD;
@@ -241,10 +257,8 @@ CK_RV C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen,
         return rv;
     sg_client *c;
     char label[SG_MAX_LABEL + 1];
-    if (slotID != P11_SLOT_ID) {
-        rv = CKR_SLOT_ID_INVALID;
+    if ((rv = p11_slot_take(slotID)) != CKR_OK)
         goto out;
-    }
     if (!pPin || !pLabel) {
         rv = CKR_ARGUMENTS_BAD;
         goto out;

@@ -86,6 +86,22 @@ typedef struct {
  * SBRGUARD_HOME: ~/.sbrguard). Writes at most cap bytes including the NUL.
  */
 int sg_socket_path(char *out, size_t cap);
+/** Room for a socket path (struct sockaddr_un's sun_path) and how many
+ * tokens a config file may name. */
+#define SG_SOCKET_MAX 108
+#define SG_MAX_TOKENS 8
+/**
+ * The configured tokens' sockets, in config order (the PKCS#11 module's slot
+ * order): $SBRGUARD_SOCKET alone; else in the config file (see
+ * sg_socket_path) its first `socket = PATH`, then every `token = PATH` line;
+ * else the default socket. The first is sg_socket_path(). SG_E_ARGS with
+ * sg_conf_detail() ("FILE:LINE: what") for more than SG_MAX_TOKENS (or cap),
+ * a path of SG_SOCKET_MAX bytes or more, an empty `token =`, the same path
+ * twice, a line over 1023 bytes.
+ */
+int sg_token_list(char socks[][SG_SOCKET_MAX], size_t cap, size_t *n);
+/** Why this thread's last sg_token_list() failed ("" if it did not). */
+const char *sg_conf_detail(void);
 /** A `key = value` line of the config file that sg_socket_path() reads;
  * SG_E_ARGS if absent. */
 int sg_conf_get(const char *key, char *out, size_t cap);

@@ -281,14 +281,14 @@ int main(int argc, char **argv)
     rv_is("C_Initialize with application mutexes", f->C_Initialize(&ia), CKR_OK);
     rv_is("second C_Initialize", f->C_Initialize(NULL), CKR_CRYPTOKI_ALREADY_INITIALIZED);
     CK_ULONG n = 0;
-    f->C_GetSlotList(CK_TRUE, NULL, &n);
+    f->C_CloseAllSessions(0); /* takes slot 0's lock */
     check("application mutex callbacks used", n_create == 1 && n_lock > 0);
     rv_is("C_Finalize", f->C_Finalize(NULL), CKR_OK);
     check("application mutex destroyed", n_destroy == 1);
     int locks = n_lock;
     ia.flags = CKF_OS_LOCKING_OK;
     rv_is("C_Initialize with CKF_OS_LOCKING_OK and callbacks", f->C_Initialize(&ia), CKR_OK);
-    f->C_GetSlotList(CK_TRUE, NULL, &n);
+    f->C_CloseAllSessions(0);
     check("CKF_OS_LOCKING_OK: OS locks used", n_lock == locks);
     f->C_Finalize(NULL);
     CK_C_INITIALIZE_ARGS os = {0};
@@ -944,7 +944,7 @@ int main(int argc, char **argv)
               CKR_SESSION_HANDLE_INVALID);
         rv_is("token down: C_OpenSession", f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &s2),
               CKR_DEVICE_ERROR);
-        rv_is("token down: C_GetTokenInfo", f->C_GetTokenInfo(0, &ti), CKR_DEVICE_ERROR);
+        rv_is("token down: C_GetTokenInfo", f->C_GetTokenInfo(0, &ti), CKR_TOKEN_NOT_PRESENT);
         check("token restarts", run("start") == 0);
         rv_is("token back: C_OpenSession", f->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &s2), CKR_OK);
         f->C_GetSessionInfo(s2, &sinfo);

@@ -53,6 +53,89 @@ static void socket_path(void)
     CHECK(sg_socket_path(p, 8) == SG_E_ARGS, "path longer than the buffer: SG_E_ARGS");
 }
 
+/* Writes the config file and points SBRGUARD_CONF at it. */
+static void conf_write(const char *text)
+{
+    char conf[PATH_MAX];
+    snprintf(conf, sizeof conf, "%s/tokens.conf", dir);
+    FILE *f = fopen(conf, "w");
+    fputs(text, f);
+    fclose(f);
+    setenv("SBRGUARD_CONF", conf, 1);
+}
+
+/* Several tokens (issue 14 item 2): `socket` then `token` lines, in order;
+ * bad input is SG_E_ARGS with a "FILE:LINE: what" detail. */
+static void token_list(void)
+{
+    char socks[SG_MAX_TOKENS][SG_SOCKET_MAX], p[SG_SOCKET_MAX], big[2048];
+    size_t n = 99;
+    unsetenv("SBRGUARD_SOCKET");
+    conf_write("socket = /run/a.sock\ntoken = /run/b.sock  # second\n  token=/run/c.sock\n");
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_OK && n == 3 && !strcmp(socks[0], "/run/a.sock") &&
+              !strcmp(socks[1], "/run/b.sock") && !strcmp(socks[2], "/run/c.sock"),
+          "socket then token lines, in config order (%zu)", n);
+    conf_write("token = /run/b.sock\nsocket = /run/a.sock\n");
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_OK && n == 2 && !strcmp(socks[0], "/run/a.sock"),
+          "socket is the first token wherever it stands");
+    conf_write("token = /run/b.sock\ntoken = /run/c.sock\n");
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_OK && n == 2 && !strcmp(socks[0], "/run/b.sock"),
+          "token lines alone");
+    CHECK(sg_socket_path(p, sizeof p) == SG_OK && !strcmp(p, "/run/b.sock"), "sg_socket_path: the first token line");
+    setenv("SBRGUARD_SOCKET", "/run/env.sock", 1);
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_OK && n == 1 && !strcmp(socks[0], "/run/env.sock"),
+          "SBRGUARD_SOCKET: that one token only");
+    unsetenv("SBRGUARD_SOCKET");
+    conf_write("p11-log = off\n");
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), "no `socket`"),
+          "SBRGUARD_CONF without a token: SG_E_ARGS (%s)", sg_conf_detail());
+
+    size_t off = 0;
+    for (int i = 0; i < SG_MAX_TOKENS + 1; i++)
+        off += (size_t)snprintf(big + off, sizeof big - off, "token = /run/t%d.sock\n", i);
+    conf_write(big);
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), ":9: more tokens"),
+          "nine tokens: SG_E_ARGS at line 9 (%s)", sg_conf_detail());
+    conf_write("token = /run/a.sock\ntoken = /run/b.sock\n");
+    CHECK(sg_token_list(socks, 1, &n) == SG_E_ARGS, "more tokens than the caller's room: SG_E_ARGS");
+    conf_write("socket = /run/a.sock\ntoken = /run/a.sock\n");
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), ":2: the same socket"),
+          "socket and token the same path: duplicate (%s)", sg_conf_detail());
+    conf_write("token = /run/a.sock\ntoken = /run/b.sock\ntoken = /run/a.sock\n");
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), ":3: the same socket"),
+          "a token named twice: duplicate at line 3 (%s)", sg_conf_detail());
+    conf_write("token =   # nothing\n");
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), ":1: a token line without"),
+          "empty token line (%s)", sg_conf_detail());
+    memset(big, 0, sizeof big);
+    memcpy(big, "token = /", 9);
+    memset(big + 9, 'x', SG_SOCKET_MAX);
+    strcat(big, "\n");
+    conf_write(big);
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), "longer than 107"),
+          "overlong token path (%s)", sg_conf_detail());
+    big[0] = 's'; /* "soken": not a key */
+    memcpy(big, "socket =", 8);
+    conf_write(big);
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), "longer than 107"),
+          "overlong socket path (%s)", sg_conf_detail());
+    memset(big, 'x', 1500);
+    memcpy(big, "token = /", 9);
+    big[1500] = 0;
+    conf_write(big);
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), ":1: line longer"),
+          "a line over 1023 bytes (%s)", sg_conf_detail());
+    CHECK(sg_token_list(socks, 0, &n) == SG_E_ARGS && n == 0, "no room at all: SG_E_ARGS");
+    setenv("SBRGUARD_CONF", "/nonexistent/sbrguard.conf", 1);
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), "cannot read"),
+          "missing SBRGUARD_CONF file (%s)", sg_conf_detail());
+    unsetenv("SBRGUARD_CONF");
+    setenv("SBRGUARD_HOME", "/var/lib/sg", 1);
+    CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_OK && n == 1 && !strcmp(socks[0], "/var/lib/sg/token.sock"),
+          "no config: the one default token");
+    unsetenv("SBRGUARD_HOME");
+}
+
 static pid_t start_token(void) { return tp_start(dir, sock); }
 
 /* The enforcement log through the library (token with 2 entries). */
@@ -156,6 +239,7 @@ int main(void)
     snprintf(sock, sizeof sock, "%s/t.sock", dir);
     tlv();
     socket_path();
+    token_list();
     client();
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
