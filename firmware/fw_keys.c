@@ -381,6 +381,23 @@ static void log_refusal(fw_req *r, const fw_sign_req *q, uint8_t event)
     fw_log_refusal(&ev);
 }
 
+/* Signs, logs a CA key's issuance and puts the signature in the reply. Its
+ * own frame holds the signature buffers, so they are not on the stack while
+ * the policy judges (the deepest path on a small board). */
+__attribute__((noinline)) static int sign_and_reply(fw_req *r, const sign_job *j, const fw_sign_req *q, int ca,
+                                                    const volatile uint32_t *allow, const volatile uint32_t *verdict)
+{
+    sig_out so;
+    int rc = do_sign(j, q, allow, verdict, &so);
+    fw_store_wipe(); /* the private key is not needed any more */
+    if (rc == FW_OK && ca)
+        rc = log_issuance(r, q, &so);
+    if (rc == FW_OK)
+        rc = fw_put(r, SG_T_SIGNATURE, so.raw, so.raw_len);
+    fw_zeroize(&so, sizeof so);
+    return rc;
+}
+
 int fw_cmd_sign(fw_req *r)
 {
     volatile uint32_t allow = 0, verdict = POL_REFUSE;
@@ -388,9 +405,7 @@ int fw_cmd_sign(fw_req *r)
     size_t len;
     sign_job j;
     fw_sign_req q;
-    sig_out so;
     int rc, ca = 0;
-    so.raw_len = 0;
     /* j.priv points into the store's buffer: every exit below wipes it. */
     if ((rc = resolve(r, &j, &q)))
         goto out;
@@ -417,14 +432,8 @@ int fw_cmd_sign(fw_req *r)
     }
     if (verdict == POL_ACCEPT)
         allow = SIGN_ALLOWED;
-    rc = do_sign(&j, &q, &allow, &verdict, &so);
-    fw_store_wipe(); /* the private key is not needed any more */
-    if (rc == FW_OK && ca)
-        rc = log_issuance(r, &q, &so);
-    if (rc == FW_OK)
-        rc = fw_put(r, SG_T_SIGNATURE, so.raw, so.raw_len);
+    rc = sign_and_reply(r, &j, &q, ca, &allow, &verdict);
 out:
-    fw_zeroize(&so, sizeof so);
     fw_store_wipe();
     return rc;
 }
