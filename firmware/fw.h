@@ -13,7 +13,7 @@
 #endif
 #define FW_MAX_OBJECTS 32   /**< object slots; handles are 1..FW_MAX_OBJECTS */
 
-/* Errors of the firmware layer; mapped to SG_ST_* in one table (fw_core.c). */
+/* Errors of the firmware layer; mapped to SG_ST_* in one table (fw_codec.c). */
 enum fw_err {
     FW_OK = 0,
     FW_E_FRAME = -1,
@@ -68,10 +68,8 @@ typedef struct {
     int detail;      /**< on error, out already holds detail TLVs to send (fw_refuse) */
 } fw_req;
 
-/* fw_core.c: frames and dispatch. */
+/* fw_dispatch.c: boot, frames served through the command table. */
 int fw_init(void);
-/** Header check for link layers that read a frame incrementally. */
-int fw_frame_check_header(const uint8_t hdr[SG_FRAME_HDR_LEN], size_t *payload_len);
 /**
  * Serves one complete frame from channel chan; writes the response frame to
  * out (capacity SG_MAX_FRAME, or less on a board short of RAM: at least
@@ -80,16 +78,26 @@ int fw_frame_check_header(const uint8_t hdr[SG_FRAME_HDR_LEN], size_t *payload_l
  */
 size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t *out,
                        size_t out_cap, int *reset);
-/** Builds an error response frame without a request (link-layer timeout). */
-size_t fw_error_frame(uint8_t status, uint8_t *out, size_t out_cap);
 void fw_channel_closed(unsigned chan);
 
-/* Argument and output helpers. */
+/* fw_codec.c: frames, argument and output helpers, the error map. */
+/** Header check for link layers that read a frame incrementally. */
+int fw_frame_check_header(const uint8_t hdr[SG_FRAME_HDR_LEN], size_t *payload_len);
+/** Builds an error response frame without a request (link-layer timeout). */
+size_t fw_error_frame(uint8_t status, uint8_t *out, size_t out_cap);
+/** The wire status of a firmware error (the one table). */
+uint8_t fw_status_of(int err);
+/** Writes a frame header for body_len bytes already at out + header. */
+size_t fw_frame_out(uint8_t st, uint8_t *out, size_t body_len);
+/** FW_OK if the argument TLVs are well formed, each tag at most once. */
+int fw_args_check(const uint8_t *p, size_t len);
 int fw_arg(const fw_req *r, uint8_t tag, const uint8_t **val, size_t *len);
 int fw_arg_opt(const fw_req *r, uint8_t tag, const uint8_t **val, size_t *len);
 int fw_arg_u(const fw_req *r, uint8_t tag, size_t width, uint32_t *v);
 int fw_put(fw_req *r, uint8_t tag, const void *val, size_t len);
 int fw_put_u(fw_req *r, uint8_t tag, uint64_t v, size_t width);
+/** Appends one SG_T_REASON to an error response (the first also becomes msg). */
+void fw_refuse(fw_req *r, const char *code, const char *section);
 
 /* fw_store.c: power-safe record store over the HAL flash. Slot 0 is the
  * token's metadata, slots 1..FW_MAX_OBJECTS hold objects. */
@@ -134,7 +142,7 @@ const char *fw_token_serial(void);
 int fw_token_initialized(void);
 int fw_login_state(unsigned chan);
 void fw_logout_channel(unsigned chan);
-/** Who may call a command (fw_core.c's table, enforced before the handler). */
+/** Who may call a command (fw_dispatch.c's table, enforced before the handler). */
 enum fw_role {
     FW_ROLE_PUBLIC = 0, /**< anyone, any state */
     FW_ROLE_INIT = 1,   /**< an initialized token, no login needed */
@@ -360,8 +368,6 @@ void fw_authz_tbs_hash(unsigned chan, uint8_t out[32]);
 void fw_authz_evidence_hash(unsigned chan, uint8_t out[32]);
 /** The batch root of that evidence (zeros: none, or the single form). */
 void fw_authz_batch_root(unsigned chan, uint8_t out[32]);
-/** Appends one SG_T_REASON to an error response (the first also becomes msg). */
-void fw_refuse(fw_req *r, const char *code, const char *section);
 int fw_cmd_authorize(fw_req *r);
 
 /* fw_link.c: link and board commands. */

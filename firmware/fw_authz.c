@@ -52,27 +52,6 @@ static int curve_index(uint32_t key_type)
     return key_type == SG_KEY_EC_P256 ? 0 : key_type == SG_KEY_EC_P384 ? 1 : key_type == SG_KEY_EC_P521 ? 2 : -1;
 }
 
-void fw_refuse(fw_req *r, const char *code, const char *section)
-{
-    char v[112];
-    size_t n = 0;
-    if (!r->detail) {
-        r->out_len = 0; /* nothing but the reasons goes out */
-        r->detail = 1;
-        r->msg = code;
-    }
-    while (code[n] && n < 80) {
-        v[n] = code[n];
-        n++;
-    }
-    if (section && *section) {
-        v[n++] = ' ';
-        for (size_t i = 0; section[i] && n < sizeof v; i++)
-            v[n++] = section[i];
-    }
-    (void)fw_put(r, SG_T_REASON, v, n); /* a full response keeps the first reasons */
-}
-
 static int refuse(fw_req *r, const char *code, const char *section)
 {
     fw_refuse(r, code, section);
