@@ -458,19 +458,10 @@ void fw_log_refusal(const fw_log_ev *ev)
     fold(ev);
 }
 
-void fw_log_idle(void)
+void fw_log_summary_idle(uint64_t now)
 {
-    uint64_t now = hal_clock_now();
-    if (!fw_lg.present || fw_lg.corrupt)
-        return;
     if (fl.total && window_over(now))
         fw_log_flush_summary();
-    if (fw_lg.cur.size > fw_lg.p.cp_size || !fw_lg.p.cp_sig_len) {
-        uint64_t since = fw_lg.pending_since;
-        if (fw_lg.cur.size - fw_lg.p.cp_size >= FW_LOG_CP_EVERY ||
-            (fw_lg.pending && (now < since || now - since >= FW_LOG_CP_SECONDS)))
-            fw_log_checkpoint_sign();
-    }
 }
 
 void fw_log_ram_reset(void)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Shared between fw_log.c (records, space, append, flood rule),
- * fw_log_mount.c (the key record, create, mount, truncate) and fw_log_cmd.c
- * (checkpoints, proofs, link commands). */
+ * fw_log_mount.c (the key record, create, mount, truncate),
+ * fw_log_checkpoint.c (signed checkpoints) and fw_cmd_log.c (LOG_*). */
 #ifndef FW_LOG_INT_H
 #define FW_LOG_INT_H
 #include "fw.h"
@@ -13,6 +13,7 @@
 #define FW_LOG_CP_EVERY 256u   /* sign a checkpoint after this many entries (one tile) */
 #define FW_LOG_CP_SECONDS 300u /* ... or when the oldest unsigned entry is this old */
 #define FW_LOG_REC_MAX (FW_LOG_REC_HDR + SG_LOG_MAX_ENTRY)
+#define FW_LOG_EM_DASH "\xE2\x80\x94" /* before a signed note's signature line */
 
 /* What the log key's store record keeps besides the key. */
 typedef struct {
@@ -83,8 +84,23 @@ uint32_t fw_log_free(void);
 uint32_t fw_log_folded(void);
 /** Writes the pending refusal summary, if any and if it fits. */
 int fw_log_flush_summary(void);
-/** Signs a checkpoint of the current tree if it grew (fw_log_cmd.c). */
+/** Writes the pending refusal summary when its window is over (fw_log_idle). */
+void fw_log_summary_idle(uint64_t now);
+/** Marks the log corrupt (it refuses from then on). */
+static inline int fw_log_corrupt(void)
+{
+    fw_lg.corrupt = 1;
+    return FW_E_LOG_CORRUPT;
+}
+
+/* fw_log_checkpoint.c */
+/** Signs a checkpoint of the current tree if it grew. */
 int fw_log_checkpoint_sign(void);
+/** The signed note of the last checkpoint, into fw_log_note; its length. */
+size_t fw_log_note_signed(void);
+extern char fw_log_note[320];
+/** Root of the tree at size n (n >= first retained index). */
+int fw_log_root_at(uint64_t n, uint8_t out[32]);
 /** Reads the log's private key DER from its store record into buf. */
 int fw_log_privkey(uint8_t *buf, size_t cap, size_t *len);
 

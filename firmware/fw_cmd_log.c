@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The enforcement log on the link: checkpoints as C2SP signed notes (ECDSA
- * P-256, signature type 0x02), never two inconsistent ones; proofs; reads;
- * and the security officer's acknowledgement that frees exported entries.
+ * The enforcement log on the link: its state, reads, checkpoints
+ * (fw_log_checkpoint.c signs them), proofs, and the security officer's
+ * acknowledgement that frees exported entries.
  */
 #include <string.h>
 #include "fw_log_int.h"
@@ -10,129 +10,6 @@
 #include "sbrguard/hal.h"
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
-
-#define EM_DASH "\xE2\x80\x94"
-#define TEXT_MAX (FW_LOG_ORIGIN_MAX + 24 + 48)
-
-/* A note is at most ~240 bytes: origin (33), size, root, and one signature
- * line (4 + 33 + 1 + base64 of 76 bytes). */
-static char note[320];
-static uint8_t priv[160];
-
-/* "origin\nsize\nbase64(root)\n" into out (TEXT_MAX); returns its length. */
-static size_t note_text(uint64_t size, const uint8_t root[32], char *out)
-{
-    char dec[24];
-    size_t n = 0, d = 0, olen = 0;
-    memcpy(out, fw_lg.origin, fw_lg.origin_len);
-    n = fw_lg.origin_len;
-    out[n++] = '\n';
-    do {
-        dec[d++] = (char)('0' + size % 10);
-        size /= 10;
-    } while (size);
-    while (d)
-        out[n++] = dec[--d];
-    out[n++] = '\n';
-    mbedtls_base64_encode((unsigned char *)out + n, TEXT_MAX - n, &olen, root, 32);
-    n += olen;
-    out[n++] = '\n';
-    return n;
-}
-
-/* The signed note of the last checkpoint into `note`; returns its length. */
-static size_t note_signed(void)
-{
-    const fw_log_persist *p = &fw_lg.p;
-    uint8_t raw[4 + FW_LOG_SIG_MAX];
-    size_t n = note_text(p->cp_size, p->cp_root, note), olen = 0;
-    memcpy(raw, fw_lg.key_id, 4);
-    memcpy(raw + 4, p->cp_sig, p->cp_sig_len);
-    note[n++] = '\n';
-    memcpy(note + n, EM_DASH " ", 4);
-    n += 4;
-    memcpy(note + n, fw_lg.origin, fw_lg.origin_len);
-    n += fw_lg.origin_len;
-    note[n++] = ' ';
-    if (mbedtls_base64_encode((unsigned char *)note + n, sizeof note - n - 1, &olen, raw, 4 + p->cp_sig_len))
-        return 0;
-    n += olen;
-    note[n++] = '\n';
-    return n;
-}
-
-static int corrupt(void)
-{
-    fw_lg.corrupt = 1;
-    return FW_E_LOG_CORRUPT;
-}
-
-/* Root of the tree at size n (n >= first retained index). */
-static int root_at(uint64_t n, uint8_t out[32])
-{
-    fw_tree t;
-    if (n == fw_lg.cur.size) {
-        fw_frontier_root(&fw_lg.cur, out);
-        return FW_OK;
-    }
-    if (n < fw_lg.p.min)
-        return FW_E_LOG_PRUNED;
-    fw_log_tree(&t);
-    return fw_mth(&t, 0, n, out);
-}
-
-int fw_log_checkpoint_sign(void)
-{
-    fw_log_persist *np = &fw_log_scratch;
-    uint8_t root[32], old[32], h[32], sig[FW_LOG_SIG_MAX];
-    char text[TEXT_MAX];
-    size_t plen = 0, slen = 0;
-    int rc;
-    if (!fw_lg.present)
-        return FW_E_LOG_FULL;
-    if (fw_lg.corrupt)
-        return FW_E_LOG_CORRUPT;
-    fw_log_flush_summary(); /* the checkpoint covers folded refusals if it can */
-    uint64_t n = fw_lg.cur.size;
-    fw_frontier_root(&fw_lg.cur, root);
-    if (fw_lg.p.cp_sig_len) {
-        /* Only an extension of what was signed before is ever signed. */
-        if (n < fw_lg.p.cp_size)
-            return corrupt();
-        if (n == fw_lg.p.cp_size)
-            return memcmp(root, fw_lg.p.cp_root, 32) ? corrupt() : FW_OK;
-        if ((rc = root_at(fw_lg.p.cp_size, old)) || memcmp(old, fw_lg.p.cp_root, 32))
-            return corrupt();
-    }
-    hal_hash(HAL_MD_SHA256, (const uint8_t *)text, note_text(n, root, text), h);
-    if ((rc = fw_log_privkey(priv, sizeof priv, &plen)))
-        return rc == FW_E_NO_OBJECT ? corrupt() : rc;
-    struct hal_key *k = NULL;
-    rc = FW_E_CRYPTO;
-    /* Loaded once, like a CA key: parsing a key costs more than a checkpoint's
-     * signature on the sim board's engine. The log's slot is no object's. */
-    if (!fw_keycache_get(FW_LOG_SLOT, SG_KEY_EC_P256, fw_lg.pub, fw_lg.pub_len, priv, plen, &k) &&
-        !hal_crypto_sign(k, HAL_SIG_ECDSA, HAL_MD_NONE, HAL_MD_NONE, 0, h, 32, sig, sizeof sig, &slen) &&
-        slen <= FW_LOG_SIG_MAX)
-        rc = FW_OK;
-    fw_keycache_put(k);
-    fw_zeroize(priv, sizeof priv);
-    if (rc)
-        return rc;
-    *np = fw_lg.p;
-    np->cp_size = n;
-    memcpy(np->cp_root, root, 32);
-    np->cp_time = hal_clock_now();
-    memcpy(np->cp_sig, sig, slen);
-    np->cp_sig_len = slen;
-    /* Persisted before anyone sees it: the next one is checked against it. */
-    if ((rc = fw_log_persist_save(np)))
-        return rc;
-    fw_lg.pending = 0;
-    return FW_OK;
-}
-
-/* ---- commands ----------------------------------------------------------------- */
 
 static int need_log(fw_req *r)
 {
@@ -167,8 +44,8 @@ int fw_cmd_log_info(fw_req *r)
               fw_put_u(r, SG_T_LOG_CAPACITY, fw_lg.cap, 4) | fw_put_u(r, SG_T_LOG_FOLDED, fw_log_folded(), 4) |
               fw_put_u(r, SG_T_LOG_STATUS, st, 4) | fw_put_u(r, SG_T_LOG_CP_SIZE, fw_lg.p.cp_size, 8);
     if (fw_lg.present && fw_lg.p.cp_sig_len) {
-        size_t n = note_signed();
-        bad |= fw_put(r, SG_T_LOG_ROOT, fw_lg.p.cp_root, 32) | fw_put(r, SG_T_LOG_NOTE, note, n);
+        size_t n = fw_log_note_signed();
+        bad |= fw_put(r, SG_T_LOG_ROOT, fw_lg.p.cp_root, 32) | fw_put(r, SG_T_LOG_NOTE, fw_log_note, n);
     }
     return bad ? FW_E_INTERNAL : FW_OK;
 }
@@ -233,11 +110,11 @@ int fw_cmd_log_checkpoint(fw_req *r)
     }
     if ((rc = fw_log_checkpoint_sign()))
         return rc;
-    size_t n = note_signed();
+    size_t n = fw_log_note_signed();
     if (!n)
         return FW_E_INTERNAL;
     return fw_put_u(r, SG_T_LOG_SIZE, fw_lg.p.cp_size, 8) | fw_put(r, SG_T_LOG_ROOT, fw_lg.p.cp_root, 32) |
-                   fw_put(r, SG_T_LOG_NOTE, note, n)
+                   fw_put(r, SG_T_LOG_NOTE, fw_log_note, n)
                ? FW_E_INTERNAL
                : FW_OK;
 }
@@ -289,7 +166,7 @@ int fw_cmd_log_proof(fw_req *r)
         return FW_E_ARGS;
     if (incl ? i < fw_lg.p.min : m < fw_lg.p.min)
         return FW_E_LOG_PRUNED;
-    if ((rc = root_at(n, root)) || (rc = incl ? fw_log_leaf(NULL, i, first) : root_at(m, first)) ||
+    if ((rc = fw_log_root_at(n, root)) || (rc = incl ? fw_log_leaf(NULL, i, first) : fw_log_root_at(m, first)) ||
         (rc = fw_put(r, SG_T_LOG_ROOT, root, 32)) ||
         (rc = fw_put(r, incl ? SG_T_LOG_LEAF : SG_T_LOG_OLD_ROOT, first, 32)))
         return rc;
@@ -350,7 +227,7 @@ static int note_verify(const uint8_t *p, size_t len, uint64_t *size, uint8_t roo
         size_t l = i - line, pre = 4 + fw_lg.origin_len + 1;
         const uint8_t *s = p + line;
         i++;
-        if (l <= pre || memcmp(s, EM_DASH " ", 4) || memcmp(s + 4, fw_lg.origin, fw_lg.origin_len) ||
+        if (l <= pre || memcmp(s, FW_LOG_EM_DASH " ", 4) || memcmp(s + 4, fw_lg.origin, fw_lg.origin_len) ||
             s[pre - 1] != ' ')
             continue;
         if (b64_decode(s + pre, l - pre, raw, sizeof raw, &olen) || olen <= 4 || memcmp(raw, fw_lg.key_id, 4))
@@ -383,9 +260,9 @@ int fw_cmd_log_ack(fw_req *r)
         return FW_E_ARGS;
     }
     if (k > fw_lg.p.min) {
-        if (k > fw_lg.cur.size || (rc = root_at(k, ours)) || memcmp(ours, root, 32)) {
+        if (k > fw_lg.cur.size || (rc = fw_log_root_at(k, ours)) || memcmp(ours, root, 32)) {
             r->msg = "checkpoint does not match the log";
-            return corrupt();
+            return fw_log_corrupt();
         }
         fw_log_ev ev = { .event = SG_LOG_EV_LOG_ACK, .value = k, .cert_hash = root };
         rc = fw_log_append(&ev);
