@@ -177,7 +177,14 @@ int fw_token_escrow_kek(uint8_t kek[32]);
 int fw_policy_mount(void);
 /** SHA-256 of the loaded bundle, or NULL when none is loaded. */
 const uint8_t *fw_policy_hash(void);
+/** 1 if a bundle is loaded, its version in *version. */
+int fw_policy_version(uint32_t *version);
+/** The loaded bundle's DER, in the store's buffer (valid until the next store call). */
+int fw_policy_der(const uint8_t **der, size_t *len);
+/** Commits a verified and logged bundle to its slot; it is then in force. */
+int fw_policy_adopt(const uint8_t *der, size_t len, uint32_t version, const uint8_t hash[32]);
 /* fw_policy_ca: in fw_policy.h (it speaks pol_bundle_ca). */
+/* fw_cmd_policy.c */
 int fw_cmd_policy_load(fw_req *r);
 int fw_cmd_policy_info(fw_req *r);
 

@@ -2,15 +2,12 @@
 /*
  * The CA's signed policy bundle (docs/bundle.md) in its own store slot. Only
  * its version and hash stay in RAM; the entries are read again from the
- * store when a decision needs them. A load is verified (policy key given to
- * INIT_TOKEN, structure, version above the loaded one), logged with the new
- * hash, then committed as one store record: a cut leaves the old bundle or
- * the new one, never none or a mix.
+ * store when a decision needs them. POLICY_LOAD (fw_cmd_policy.c) verifies
+ * and logs a bundle before fw_policy_adopt commits it as one store record:
+ * a cut leaves the old bundle or the new one, never none or a mix.
  */
 #include <string.h>
 #include "fw_policy.h"
-#include "mbedtls/pk.h"
-#include "mbedtls/rsa.h"
 #include "sbrguard/hal_crypto.h"
 
 static struct {
@@ -60,84 +57,28 @@ int fw_policy_ca(const uint8_t key_id[32], pol_bundle_ca *ca)
     return pol_bundle_ca_find(&b, key_id, ca) ? FW_E_POLICY : FW_OK;
 }
 
-/* Escrow agents are RSA >= 2048 (OAEP, SBR 6.1.2: >= 112 bits). */
-static int agents_ok(const pol_bundle *b)
+int fw_policy_version(uint32_t *version)
 {
-    pol_bundle_ca ca;
-    pol_escrow_rule rule;
-    for (size_t i = 0; pol_bundle_ca_at(b, i, &ca) == 0; i++)
-        for (size_t k = 0; pol_bundle_escrow_rule_at(&ca, k, &rule) == 0; k++) {
-            if (rule.wrap != POL_WRAP_AGENT_RSA_OAEP)
-                continue;
-            mbedtls_pk_context pk;
-            mbedtls_pk_init(&pk);
-            int ok = mbedtls_pk_parse_public_key(&pk, rule.agent_spki.p, rule.agent_spki.len) == 0 &&
-                     mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA && mbedtls_pk_get_bitlen(&pk) >= 2048;
-            mbedtls_pk_free(&pk);
-            if (!ok)
-                return 0;
-        }
-    return 1;
+    *version = cur.version;
+    return cur.present;
 }
 
-int fw_cmd_policy_load(fw_req *r)
+int fw_policy_der(const uint8_t **der, size_t *len)
 {
-    const uint8_t *der, *key;
-    size_t len, key_len, cap;
     pol_bundle b;
-    uint8_t hash[32];
-    int rc;
-    if (fw_arg(r, SG_T_BUNDLE, &der, &len))
-        return FW_E_ARGS;
-    if (len > SG_BUNDLE_MAX || len > (fw_store_compose(&cap), cap))
-        return FW_E_BUNDLE_TOO_LARGE;
-    if (pol_bundle_parse(der, len, &b)) {
-        r->msg = "not a SignedPolicyBundle of format 1 (docs/bundle.md)";
-        return FW_E_BUNDLE_MALFORMED;
-    }
-    if (!agents_ok(&b)) {
-        r->msg = "escrow agent key is not RSA >= 2048";
-        return FW_E_BUNDLE_MALFORMED;
-    }
-    /* The key points into the store's buffer; no store call until verified. */
-    if ((rc = fw_token_policy_key(&key, &key_len)))
-        return rc;
-    if (pol_sig_verify(key, key_len, b.sig_alg.p, b.sig_alg.len, b.tbs.p, b.tbs.len, b.sig.p, b.sig.len)) {
-        r->msg = "bundle signature does not verify with the token's policy key";
-        return FW_E_BUNDLE_SIG;
-    }
-    if (cur.present && b.version <= cur.version) {
-        r->msg = "bundle version is not above the loaded one (rollback)";
-        return FW_E_BUNDLE_ROLLBACK;
-    }
-    if (hal_hash(HAL_MD_SHA256, der, len, hash))
-        return FW_E_CRYPTO;
-    /* Logged with the new hash before it takes effect: a cut leaves at most
-     * an entry for a load that did not happen, never a policy unlogged. */
-    fw_log_ev ev = { .event = SG_LOG_EV_POLICY_LOAD, .value = b.version, .policy_hash = hash };
-    if ((rc = fw_log_room(SG_LOG_EV_POLICY_LOAD)) || (rc = fw_log_append(&ev)))
-        return rc;
+    return read_bundle(&b, der, len);
+}
+
+int fw_policy_adopt(const uint8_t *der, size_t len, uint32_t version, const uint8_t hash[32])
+{
+    size_t cap;
     uint8_t *w = fw_store_compose(&cap);
+    int rc;
     memcpy(w, der, len);
     if ((rc = fw_store_commit(FW_POLICY_SLOT, FW_REC_TYPE_POLICY, fw_token_epoch(), len)))
         return rc;
     cur.present = 1;
-    cur.version = b.version;
+    cur.version = version;
     memcpy(cur.hash, hash, 32);
-    return fw_put_u(r, SG_T_POLICY_VERSION, b.version, 4) | fw_put(r, SG_T_POLICY_HASH, hash, 32);
-}
-
-int fw_cmd_policy_info(fw_req *r)
-{
-    const uint8_t *key, *der;
-    size_t key_len, len;
-    pol_bundle b;
-    if (fw_token_policy_key(&key, &key_len) == FW_OK && fw_put(r, SG_T_POLICY_KEY, key, key_len))
-        return FW_E_INTERNAL;
-    if (!cur.present)
-        return FW_OK;
-    if (read_bundle(&b, &der, &len))
-        return FW_E_CORRUPT;
-    return fw_put_u(r, SG_T_POLICY_VERSION, cur.version, 4) | fw_put(r, SG_T_POLICY_HASH, cur.hash, 32) |
-           fw_put(r, SG_T_BUNDLE, der, len);
+    return FW_OK;
 }
