@@ -194,6 +194,22 @@ int fw_blocklist_mount(void);
 const struct pol_blocklist *fw_blocklist(void);
 /** SHA-256 of the signed list in force, or NULL. */
 const uint8_t *fw_blocklist_hash(void);
+/** 1 if a list is in force: its sequence number and entry count. */
+int fw_blocklist_in_force(uint32_t *seq, uint32_t *count);
+/** Entries a bank holds (0: the board has no blocklist area). */
+uint32_t fw_blocklist_capacity(void);
+/** Takes one piece of an upload at off into the bank not in force; *done
+ * once the whole file is in, else *next is the offset of the next piece. */
+int fw_blocklist_feed(fw_req *r, uint32_t off, const uint8_t *data, size_t len, uint32_t *next, int *done);
+#define FW_BL_HDR_LEN 116u /**< magic gen epoch seq count | file hash | prefix hash | header hash */
+/** The whole file is in: verifies it (signature, sequence above the list in
+ * force) and builds its bank's header; fh is the file's hash. */
+int fw_blocklist_seal(fw_req *r, uint8_t hdr[FW_BL_HDR_LEN], uint8_t fh[32], uint32_t *seq, uint32_t *count);
+/** Writes the header (the commit point): the new list is in force. */
+int fw_blocklist_adopt(const uint8_t hdr[FW_BL_HDR_LEN]);
+/** Ends an upload (done or failed): its stream state freed. */
+void fw_blocklist_upload_end(void);
+/* fw_cmd_blocklist.c */
 int fw_cmd_blocklist_load(fw_req *r);
 int fw_cmd_blocklist_info(fw_req *r);
 

@@ -4,8 +4,8 @@
  * flash area after the board's main sectors: two banks, each a header sector
  * and the entries' 8-byte prefixes, sorted. A load streams the signed file in
  * pieces into the bank not in force; nothing takes effect until the whole
- * file is verified (order, signature, sequence), logged, and the bank's
- * header (the commit point, its own hash) is written. At mount the valid
+ * file is verified (order, signature, sequence), logged (fw_cmd_blocklist.c),
+ * and the bank's header (the commit point, its own hash) is written. At mount the valid
  * bank of this epoch with the higher generation wins, so a cut at any write
  * leaves the old list or the new one.
  */
@@ -15,11 +15,10 @@
 #include "sbrguard/blocklist.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/hal_crypto.h"
-#include "sbrguard/log.h"
 #include "sbrguard/tlv.h"
 
 #define HDR_MAGIC 0x53474248u /* "SGBH" */
-#define HDR_LEN 116u          /* magic gen epoch seq count | file hash | prefix hash | header hash */
+#define HDR_LEN FW_BL_HDR_LEN
 
 typedef struct {
     uint32_t gen, epoch, seq, count;
@@ -48,7 +47,7 @@ static uint32_t bank_off(unsigned b)
     return (hal_flash_sector_count() + b * bank_sectors()) * hal_flash_sector_size();
 }
 /* Entries a bank holds: every sector but its header, 8 bytes each. */
-static uint32_t capacity(void)
+uint32_t fw_blocklist_capacity(void)
 {
     uint32_t n = bank_sectors();
     return n < 2 ? 0 : (n - 1) * (hal_flash_sector_size() / POL_BL_PREFIX_LEN);
@@ -96,7 +95,7 @@ static int load_bank(unsigned b, bank_hdr *h)
     h->seq = (uint32_t)sg_be_get(r + 12, 4);
     h->count = (uint32_t)sg_be_get(r + 16, 4);
     memcpy(h->file_hash, r + 20, 32);
-    if (h->count > capacity() || prefixes_hash(b, h->count, want))
+    if (h->count > fw_blocklist_capacity() || prefixes_hash(b, h->count, want))
         return -1;
     return memcmp(want, r + 52, 32) ? -1 : 0;
 }
@@ -106,7 +105,7 @@ int fw_blocklist_mount(void)
     bank_hdr h[2];
     int v[2];
     memset(&cur, 0, sizeof cur);
-    if (capacity() == 0)
+    if (fw_blocklist_capacity() == 0)
         return FW_OK;
     for (unsigned b = 0; b < 2; b++)
         v[b] = load_bank(b, &h[b]) == 0;
@@ -127,7 +126,7 @@ static int in_force(void) { return cur.present && cur.h.epoch == fw_token_epoch(
 const pol_blocklist *fw_blocklist(void) { return in_force() ? &cur.bl : NULL; }
 const uint8_t *fw_blocklist_hash(void) { return in_force() ? cur.h.file_hash : NULL; }
 
-static void abort_upload(void)
+void fw_blocklist_upload_end(void)
 {
     if (up.active)
         pol_bl_stream_free(&up.st);
@@ -152,73 +151,29 @@ static int stream_err(int rc)
     return rc == POL_BL_E_SIZE ? FW_E_BL_TOO_LARGE : rc == POL_BL_E_SIGNATURE ? FW_E_BL_SIG : FW_E_BL_MALFORMED;
 }
 
-/* The whole file is in: verify, log, commit the bank's header. */
-static int commit(fw_req *r)
+int fw_blocklist_in_force(uint32_t *seq, uint32_t *count)
 {
-    const uint8_t *key;
-    size_t key_len;
-    uint8_t hdr[HDR_LEN], fh[32];
-    uint32_t seq = up.st.seq, count = up.st.count;
-    int rc;
-    if ((rc = fw_token_policy_key(&key, &key_len)))
-        return rc;
-    if ((rc = pol_bl_stream_finish(&up.st, key, key_len))) {
-        r->msg = rc == POL_BL_E_SIGNATURE ? "blocklist signature does not verify with the token's policy key"
-                                          : "not a blocklist of format 1 (docs/blocklist.md)";
-        return stream_err(rc);
-    }
-    if (in_force() && seq <= cur.h.seq) {
-        r->msg = "blocklist sequence is not above the loaded one (rollback)";
-        return FW_E_BL_ROLLBACK;
-    }
-    hal_md_finish(&up.file, fh);
-    sg_be_put(hdr, HDR_MAGIC, 4);
-    sg_be_put(hdr + 4, cur.present ? cur.h.gen + 1 : 1, 4);
-    sg_be_put(hdr + 8, fw_token_epoch(), 4);
-    sg_be_put(hdr + 12, seq, 4);
-    sg_be_put(hdr + 16, count, 4);
-    memcpy(hdr + 20, fh, 32);
-    if (prefixes_hash(up.bank, count, hdr + 52)) /* what the bank holds, read back */
-        return FW_E_FLASH;
-    hal_hash(HAL_MD_SHA256, hdr, HDR_LEN - 32, hdr + HDR_LEN - 32);
-    /* Logged with the new hash before it takes effect (as POLICY_LOAD). */
-    fw_log_ev ev = { .event = SG_LOG_EV_BLOCKLIST_LOAD, .value = (uint64_t)seq << 32 | count, .blocklist_hash = fh };
-    if ((rc = fw_log_room(SG_LOG_EV_BLOCKLIST_LOAD)) || (rc = fw_log_append(&ev)))
-        return rc;
-    if (hal_flash_write(bank_off(up.bank), hdr, HDR_LEN))
-        return FW_E_FLASH;
-    bank_hdr h;
-    if (load_bank(up.bank, &h))
-        return FW_E_FLASH;
-    cur.present = 1;
-    cur.bank = up.bank;
-    cur.h = h;
-    cur.bl.count = count;
-    cur.bl.read = read_prefix;
-    return fw_put_u(r, SG_T_BL_SEQ, seq, 4) | fw_put_u(r, SG_T_BL_COUNT, count, 4) | fw_put(r, SG_T_BL_HASH, fh, 32);
+    *seq = cur.h.seq;
+    *count = cur.h.count;
+    return in_force();
 }
 
-int fw_cmd_blocklist_load(fw_req *r)
+int fw_blocklist_feed(fw_req *r, uint32_t off, const uint8_t *data, size_t len, uint32_t *next, int *done)
 {
-    const uint8_t *data;
-    size_t len;
-    uint32_t off;
     int rc;
-    if (fw_arg_u(r, SG_T_BL_OFFSET, 4, &off) || fw_arg(r, SG_T_DATA, &data, &len))
-        return FW_E_ARGS;
-    if (capacity() == 0)
+    if (fw_blocklist_capacity() == 0)
         return FW_E_BL_TOO_LARGE;
     if (off == 0) {
         /* A new load: the bank not in force, its old header erased first so
          * that no earlier list can be mistaken for this one. */
-        abort_upload();
+        fw_blocklist_upload_end();
         up.active = 1;
         up.chan = r->chan;
         up.bank = cur.present ? !cur.bank : 0;
-        pol_bl_stream_init(&up.st, capacity());
+        pol_bl_stream_init(&up.st, fw_blocklist_capacity());
         hal_md_start(&up.file, HAL_MD_SHA256);
         if (hal_flash_erase(bank_off(up.bank) / hal_flash_sector_size())) {
-            abort_upload();
+            fw_blocklist_upload_end();
             return FW_E_FLASH;
         }
     } else if (!up.active || up.chan != r->chan || off != up.next) {
@@ -226,28 +181,59 @@ int fw_cmd_blocklist_load(fw_req *r)
         return FW_E_BL_MALFORMED;
     }
     hal_md_update(&up.file, data, len);
-    rc = pol_bl_stream_feed(&up.st, data, len, capacity(), put_entry, NULL);
+    rc = pol_bl_stream_feed(&up.st, data, len, fw_blocklist_capacity(), put_entry, NULL);
     if (rc || up.werr) {
         rc = up.werr ? FW_E_FLASH : stream_err(rc);
         if (rc == FW_E_BL_MALFORMED)
             r->msg = "not a blocklist of format 1, or entries not strictly ascending (docs/blocklist.md)";
-        abort_upload();
+        fw_blocklist_upload_end();
         return rc;
     }
-    up.next = off + (uint32_t)len;
-    if (!up.st.done)
-        return fw_put_u(r, SG_T_BL_NEXT, up.next, 4);
-    rc = commit(r);
-    abort_upload();
-    return rc;
+    *next = up.next = off + (uint32_t)len;
+    *done = up.st.done;
+    return FW_OK;
 }
 
-int fw_cmd_blocklist_info(fw_req *r)
+int fw_blocklist_seal(fw_req *r, uint8_t hdr[FW_BL_HDR_LEN], uint8_t fh[32], uint32_t *seq, uint32_t *count)
 {
-    if (fw_put_u(r, SG_T_BL_CAPACITY, capacity(), 4))
-        return FW_E_INTERNAL;
-    if (!in_force())
-        return FW_OK;
-    return fw_put_u(r, SG_T_BL_SEQ, cur.h.seq, 4) | fw_put_u(r, SG_T_BL_COUNT, cur.h.count, 4) |
-           fw_put(r, SG_T_BL_HASH, cur.h.file_hash, 32);
+    const uint8_t *key;
+    size_t key_len;
+    int rc;
+    *seq = up.st.seq;
+    *count = up.st.count;
+    if ((rc = fw_token_policy_key(&key, &key_len)))
+        return rc;
+    if ((rc = pol_bl_stream_finish(&up.st, key, key_len))) {
+        r->msg = rc == POL_BL_E_SIGNATURE ? "blocklist signature does not verify with the token's policy key"
+                                          : "not a blocklist of format 1 (docs/blocklist.md)";
+        return stream_err(rc);
+    }
+    if (in_force() && *seq <= cur.h.seq) {
+        r->msg = "blocklist sequence is not above the loaded one (rollback)";
+        return FW_E_BL_ROLLBACK;
+    }
+    hal_md_finish(&up.file, fh);
+    sg_be_put(hdr, HDR_MAGIC, 4);
+    sg_be_put(hdr + 4, cur.present ? cur.h.gen + 1 : 1, 4);
+    sg_be_put(hdr + 8, fw_token_epoch(), 4);
+    sg_be_put(hdr + 12, *seq, 4);
+    sg_be_put(hdr + 16, *count, 4);
+    memcpy(hdr + 20, fh, 32);
+    if (prefixes_hash(up.bank, *count, hdr + 52)) /* what the bank holds, read back */
+        return FW_E_FLASH;
+    hal_hash(HAL_MD_SHA256, hdr, HDR_LEN - 32, hdr + HDR_LEN - 32);
+    return FW_OK;
+}
+
+int fw_blocklist_adopt(const uint8_t hdr[FW_BL_HDR_LEN])
+{
+    bank_hdr h;
+    if (hal_flash_write(bank_off(up.bank), hdr, HDR_LEN) || load_bank(up.bank, &h))
+        return FW_E_FLASH;
+    cur.present = 1;
+    cur.bank = up.bank;
+    cur.h = h;
+    cur.bl.count = h.count;
+    cur.bl.read = read_prefix;
+    return FW_OK;
 }
