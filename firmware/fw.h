@@ -140,7 +140,28 @@ uint32_t fw_token_epoch(void);
 /** The token serial: SG_SERIAL_LEN characters, not NUL-terminated. */
 const char *fw_token_serial(void);
 int fw_token_initialized(void);
+/** SG_TF_* of the metadata. */
+uint32_t fw_token_flags(void);
 int fw_login_state(unsigned chan);
+void fw_token_set_login(unsigned chan, uint8_t state);
+/** Tries left of the SO's PIN (so) or the user's. */
+unsigned fw_token_tries(int so);
+/** Sets a PIN's salt and hash in RAM; the next save commits them. */
+int fw_token_pin_set(int so, const uint8_t *pin, size_t len);
+/** Checks a PIN, its decremented counter committed first; on success the
+ * counter is full again in RAM (the caller saves). */
+int fw_token_pin_check(int so, const uint8_t *pin, size_t len);
+/** Commits the metadata record. */
+int fw_token_save(void);
+/** INIT_PIN's metadata: the user's PIN set, its counter full, committed. */
+int fw_token_init_user_pin(const uint8_t *pin, size_t len);
+/** INIT_TOKEN's metadata: a new epoch (one commit), label, policy key (or
+ * none), a new escrow KEK, the user's PIN cleared. */
+int fw_token_reinit(const uint8_t *label, size_t label_len, const uint8_t *pkey, size_t pkey_len);
+/** INFO's metadata TLVs: version, serial, label, flags, tries. */
+int fw_token_put_info(fw_req *r);
+/* fw_cmd_token.c: the token's commands; a logout (login state, loaded keys,
+ * the channel's session private keys). */
 void fw_logout_channel(unsigned chan);
 /** Who may call a command (fw_dispatch.c's table, enforced before the handler). */
 enum fw_role {
@@ -167,6 +188,7 @@ int fw_cmd_logout(fw_req *r);
 int fw_cmd_init_pin(fw_req *r);
 int fw_cmd_set_pin(fw_req *r);
 int fw_cmd_random(fw_req *r);
+/* fw_token.c */
 /** The policy key (SPKI DER) INIT_TOKEN was given, in the store's buffer
  * (valid until the next store call); FW_E_NO_POLICY_KEY if none. */
 int fw_token_policy_key(const uint8_t **spki, size_t *len);
@@ -216,6 +238,9 @@ int fw_cmd_blocklist_info(fw_req *r);
 /* fw_objects.c: object slots, listing, certificates and data. */
 #define FW_T_PRIVKEY 0x40 /* record-only tag: private key DER, never sent */
 int fw_objects_index(void);
+/** Deletes every object of an older epoch (after INIT_TOKEN; a cut wipe
+ * resumes at boot). */
+int fw_objects_wipe_stale(void);
 /** Refreshes the index entry of one slot after its record changed. */
 void fw_objects_reindex(unsigned slot);
 unsigned fw_objects_free(void);

@@ -77,8 +77,8 @@ int fw_init(void)
     booted = 0;
     fw_keycache_clear(); /* a reset: nothing loaded survives it */
     fw_skeys_drop(FW_MAX_CHANNELS); /* nor a session key (RAM only) */
-    if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_index()) ||
-        (rc = fw_policy_mount()) || (rc = fw_blocklist_mount()) || (rc = fw_log_mount()))
+    if ((rc = fw_store_mount()) || (rc = fw_token_mount()) || (rc = fw_objects_wipe_stale()) ||
+        (rc = fw_objects_index()) || (rc = fw_policy_mount()) || (rc = fw_blocklist_mount()) || (rc = fw_log_mount()))
         return rc;
     for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
         fw_logout_channel(c);

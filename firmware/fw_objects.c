@@ -420,3 +420,18 @@ int fw_cmd_bind_ca(fw_req *r)
     fw_objects_reindex(slot);
     return fw_put_u(r, SG_T_HANDLE, slot, 2);
 }
+
+/* Deletes every object of an older epoch (after a re-initialization). */
+int fw_objects_wipe_stale(void)
+{
+    for (unsigned s = 1; s < FW_STORE_SLOTS; s++) {
+        uint32_t ep = 0;
+        if (fw_store_type(s, &ep) == FW_REC_TYPE_FREE || ep == fw_token_epoch())
+            continue;
+        int rc = fw_store_commit(s, FW_REC_TYPE_FREE, fw_token_epoch(), 0);
+        if (rc || (rc = fw_store_scrub(s)))
+            return rc;
+        fw_objects_reindex(s);
+    }
+    return FW_OK;
+}

@@ -6,7 +6,6 @@
  */
 #include <string.h>
 #include "fw.h"
-#include "mbedtls/pk.h"
 #include "mbedtls/pkcs5.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
@@ -124,21 +123,6 @@ static int meta_create(void)
     return meta_save();
 }
 
-/* Deletes every object of an older epoch (after a re-initialization). */
-static int wipe_stale(void)
-{
-    for (unsigned s = 1; s < FW_STORE_SLOTS; s++) {
-        uint32_t ep = 0;
-        if (fw_store_type(s, &ep) == FW_REC_TYPE_FREE || ep == meta.epoch)
-            continue;
-        int rc = fw_store_commit(s, FW_REC_TYPE_FREE, meta.epoch, 0);
-        if (rc || (rc = fw_store_scrub(s)))
-            return rc;
-        fw_objects_reindex(s);
-    }
-    return FW_OK;
-}
-
 int fw_token_mount(void)
 {
     const uint8_t *b;
@@ -167,37 +151,21 @@ int fw_token_mount(void)
         meta.has_kek = field(b, len, T_ESCROW_KEK, meta.escrow_kek, sizeof meta.escrow_kek) == 32;
         fw_store_wipe(); /* the KEK was in the buffer */
     }
-    if ((rc = fw_rng_init((const uint8_t *)meta.serial, SG_SERIAL_LEN)))
-        return rc;
-    return wipe_stale();
+    return fw_rng_init((const uint8_t *)meta.serial, SG_SERIAL_LEN);
 }
 
 uint32_t fw_token_epoch(void) { return meta.epoch; }
 const char *fw_token_serial(void) { return meta.serial; }
 int fw_token_initialized(void) { return (meta.flags & SG_TF_INITIALIZED) != 0; }
 int fw_login_state(unsigned chan) { return chan < FW_MAX_CHANNELS ? login[chan] : SG_LOGIN_NONE; }
-void fw_logout_channel(unsigned chan)
+void fw_token_set_login(unsigned chan, uint8_t state)
 {
     if (chan < FW_MAX_CHANNELS)
-        login[chan] = SG_LOGIN_NONE;
-    fw_keycache_clear(); /* loaded keys go with any logout */
-    fw_skeys_logout(chan); /* and the private halves of its session keys */
+        login[chan] = state;
 }
-
-/* The user type of LOGIN and SET_PIN. */
-static int user_type_arg(const fw_req *r, uint32_t *ut)
-{
-    if (fw_arg_u(r, SG_T_USER_TYPE, 1, ut) || (*ut != SG_USER_SO && *ut != SG_USER_USER))
-        return FW_E_ARGS;
-    return FW_OK;
-}
-
-static int pin_arg(const fw_req *r, uint8_t tag, const uint8_t **pin, size_t *len)
-{
-    if (fw_arg(r, tag, pin, len))
-        return FW_E_ARGS;
-    return (*len < SG_MIN_PIN || *len > SG_MAX_PIN) ? FW_E_PIN_LEN : FW_OK;
-}
+uint32_t fw_token_flags(void) { return meta.flags; }
+unsigned fw_token_tries(int so) { return so ? meta.so_tries : meta.user_tries; }
+int fw_token_save(void) { return meta_save(); }
 
 static int pin_hash(const uint8_t *pin, size_t len, const uint8_t salt[PIN_SALT_LEN],
                     uint8_t out[PIN_HASH_LEN])
@@ -208,7 +176,7 @@ static int pin_hash(const uint8_t *pin, size_t len, const uint8_t salt[PIN_SALT_
                : FW_OK;
 }
 
-static int pin_set(int so, const uint8_t *pin, size_t len)
+int fw_token_pin_set(int so, const uint8_t *pin, size_t len)
 {
     uint8_t *salt = so ? meta.so_salt : meta.user_salt;
     if (fw_rng(NULL, salt, PIN_SALT_LEN))
@@ -218,7 +186,7 @@ static int pin_set(int so, const uint8_t *pin, size_t len)
 
 /* Checks a PIN against the stored hash. The decremented counter is
  * committed first; the caller commits the reset on success. */
-static int pin_check(int so, const uint8_t *pin, size_t len)
+int fw_token_pin_check(int so, const uint8_t *pin, size_t len)
 {
     uint8_t *tries = so ? &meta.so_tries : &meta.user_tries, h[PIN_HASH_LEN], diff = 0;
     const uint8_t *want = so ? meta.so_hash : meta.user_hash;
@@ -233,37 +201,10 @@ static int pin_check(int so, const uint8_t *pin, size_t len)
     for (size_t i = 0; i < PIN_HASH_LEN; i++)
         diff |= h[i] ^ want[i];
     fw_zeroize(h, sizeof h);
-    if (diff) {
-        if (*tries == 0) {
-            /* Logged once the counter is committed; a cut in between loses
-             * only this entry, never the lockout. */
-            fw_log_ev ev = { .event = SG_LOG_EV_PIN_LOCKOUT, .value = so ? SG_USER_SO : SG_USER_USER };
-            fw_log_append(&ev);
-        }
+    if (diff)
         return FW_E_PIN_INCORRECT;
-    }
     *tries = so ? SG_SO_MAX_TRIES : SG_USER_MAX_TRIES;
     return FW_OK;
-}
-
-int fw_cmd_info(fw_req *r)
-{
-    uint32_t fl = meta.flags;
-    if (meta.user_tries == 0)
-        fl |= SG_TF_USER_LOCKED;
-    if (meta.so_tries == 0)
-        fl |= SG_TF_SO_LOCKED;
-    uint8_t ver[2] = { FW_VERSION_MAJOR, FW_VERSION_MINOR };
-    int bad = fw_put(r, SG_T_FW_VERSION, ver, 2) | fw_put(r, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN) |
-              fw_put(r, SG_T_LABEL, meta.label, meta.label_len) | fw_put_u(r, SG_T_TOKEN_FLAGS, fl, 4) |
-              fw_put_u(r, SG_T_USER_TRIES, meta.user_tries, 1) |
-              fw_put_u(r, SG_T_SO_TRIES, meta.so_tries, 1) |
-              fw_put_u(r, SG_T_FREE_SLOTS, fw_objects_free(), 2) |
-              fw_put_u(r, SG_T_TOTAL_SLOTS, FW_MAX_OBJECTS, 2) |
-              fw_put_u(r, SG_T_TIME, hal_clock_now(), 8) |
-              fw_put_u(r, SG_T_MAX_PAYLOAD, SG_MAX_PAYLOAD, 4) |
-              fw_put_u(r, SG_T_LOGIN_STATE, login[r->chan], 1);
-    return bad ? FW_E_INTERNAL : FW_OK;
 }
 
 int fw_token_policy_key(const uint8_t **spki, size_t *len)
@@ -300,49 +241,23 @@ int fw_token_escrow_kek(uint8_t kek[32])
     return FW_OK;
 }
 
-/* The SO's policy-signing key: ECDSA P-256/P-384 or RSA >= 2048 (docs/bundle.md). */
-static int policy_key_ok(const uint8_t *spki, size_t len)
+
+/* INIT_PIN: the user's PIN set, its counter full, committed. */
+int fw_token_init_user_pin(const uint8_t *pin, size_t len)
 {
-    mbedtls_pk_context pk;
-    int ok = 0;
-    if (len == 0 || len > SG_BUNDLE_MAX_POLICY_KEY)
-        return 0;
-    mbedtls_pk_init(&pk);
-    if (mbedtls_pk_parse_public_key(&pk, spki, len) == 0) {
-        if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA)
-            ok = mbedtls_pk_get_bitlen(&pk) >= 2048;
-        else if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_ECKEY)
-            ok = mbedtls_pk_get_bitlen(&pk) == 256 || mbedtls_pk_get_bitlen(&pk) == 384;
-    }
-    mbedtls_pk_free(&pk);
-    return ok;
+    int rc;
+    if ((rc = fw_token_pin_set(0, pin, len)))
+        return rc;
+    meta.flags |= SG_TF_USER_PIN_SET;
+    meta.user_tries = SG_USER_MAX_TRIES;
+    return meta_save();
 }
 
-int fw_cmd_init_token(fw_req *r)
+/* INIT_TOKEN's new metadata, after its TOKEN_INIT entry: a new epoch, the
+ * SO's PIN hash already set, the user's cleared. */
+int fw_token_reinit(const uint8_t *label, size_t label_len, const uint8_t *pkey, size_t pkey_len)
 {
-    const uint8_t *pin, *label, *pkey;
-    size_t pin_len, label_len, pkey_len;
     int rc;
-    if ((rc = pin_arg(r, SG_T_PIN, &pin, &pin_len)))
-        return rc;
-    if (fw_arg_opt(r, SG_T_LABEL, &label, &label_len) == FW_OK && label_len > SG_MAX_LABEL)
-        return FW_E_ARGS;
-    if (fw_arg_opt(r, SG_T_POLICY_KEY, &pkey, &pkey_len) == FW_OK && !policy_key_ok(pkey, pkey_len)) {
-        r->msg = "policy key must be an ECDSA P-256/P-384 or RSA >= 2048 SubjectPublicKeyInfo";
-        return FW_E_ARGS;
-    }
-    if (fw_token_initialized()) {
-        if ((rc = pin_check(1, pin, pin_len)))
-            return rc;
-    } else if ((rc = pin_set(1, pin, pin_len))) {
-        return rc;
-    }
-    /* The log (and its key) first, then its TOKEN_INIT entry, then the
-     * new epoch: a cut leaves at most an entry for an init that did not
-     * happen. */
-    fw_log_ev ev = { .event = SG_LOG_EV_TOKEN_INIT, .value = meta.epoch + 1u };
-    if ((rc = fw_log_create()) || (rc = fw_log_append(&ev)))
-        return rc;
     /* One commit switches to the new epoch: every older object is gone at
      * once, even if the wipe below is cut short (it resumes at boot). */
     meta.epoch++;
@@ -361,85 +276,19 @@ int fw_cmd_init_token(fw_req *r)
     meta.has_kek = 1;
     if ((rc = meta_save_key(pkey_len ? pkey : NULL, pkey_len)))
         return rc;
-    fw_policy_mount();
-    fw_evcache_clear();
-    for (unsigned c = 0; c < FW_MAX_CHANNELS; c++)
-        login[c] = SG_LOGIN_NONE;
-    fw_keycache_clear();
-    fw_skeys_drop(FW_MAX_CHANNELS); /* every channel's session keys */
-    return wipe_stale();
-}
-
-int fw_cmd_login(fw_req *r)
-{
-    const uint8_t *pin;
-    size_t len;
-    uint32_t ut;
-    int rc;
-    if ((rc = user_type_arg(r, &ut)))
-        return rc;
-    uint8_t want = ut == SG_USER_SO ? SG_LOGIN_SO : SG_LOGIN_USER;
-    if (login[r->chan] != SG_LOGIN_NONE)
-        return login[r->chan] == want ? FW_E_ALREADY_LOGGED_IN : FW_E_OTHER_USER;
-    if ((rc = pin_arg(r, SG_T_PIN, &pin, &len)))
-        return rc;
-    if (want == SG_LOGIN_USER && !(meta.flags & SG_TF_USER_PIN_SET))
-        return FW_E_USER_PIN_NOT_SET;
-    if ((rc = pin_check(ut == SG_USER_SO, pin, len)) || (rc = meta_save()))
-        return rc;
-    login[r->chan] = want;
     return FW_OK;
 }
 
-int fw_cmd_logout(fw_req *r)
+int fw_token_put_info(fw_req *r)
 {
-    fw_logout_channel(r->chan);
-    return FW_OK;
-}
-
-int fw_cmd_init_pin(fw_req *r)
-{
-    const uint8_t *pin;
-    size_t len;
-    int rc;
-    if ((rc = fw_log_room(SG_LOG_EV_PIN_INIT)) || (rc = pin_arg(r, SG_T_PIN, &pin, &len)) || (rc = pin_set(0, pin, len)))
-        return rc;
-    meta.flags |= SG_TF_USER_PIN_SET;
-    meta.user_tries = SG_USER_MAX_TRIES;
-    if ((rc = meta_save()))
-        return rc;
-    fw_log_ev ev = { .event = SG_LOG_EV_PIN_INIT, .value = SG_USER_USER };
-    return fw_log_append(&ev);
-}
-
-int fw_cmd_set_pin(fw_req *r)
-{
-    const uint8_t *old, *nw;
-    size_t old_len, new_len;
-    uint32_t ut;
-    int rc;
-    if ((rc = user_type_arg(r, &ut)))
-        return rc;
-    if ((rc = pin_arg(r, SG_T_PIN, &old, &old_len)) || (rc = pin_arg(r, SG_T_NEW_PIN, &nw, &new_len)))
-        return rc;
-    if (ut == SG_USER_USER && !(meta.flags & SG_TF_USER_PIN_SET))
-        return FW_E_USER_PIN_NOT_SET;
-    if ((rc = pin_check(ut == SG_USER_SO, old, old_len)) || (rc = fw_log_room(SG_LOG_EV_PIN_CHANGE)) ||
-        (rc = pin_set(ut == SG_USER_SO, nw, new_len)))
-        return rc;
-    if ((rc = meta_save()))
-        return rc;
-    fw_log_ev ev = { .event = SG_LOG_EV_PIN_CHANGE, .value = ut };
-    return fw_log_append(&ev);
-}
-
-int fw_cmd_random(fw_req *r)
-{
-    uint32_t n;
-    uint8_t buf[SG_MAX_RANDOM];
-    if (fw_arg_u(r, SG_T_COUNT, 2, &n) || n == 0 || n > SG_MAX_RANDOM)
-        return FW_E_ARGS;
-    int rc = fw_rng(NULL, buf, n) ? FW_E_CRYPTO : fw_put(r, SG_T_VALUE, buf, n);
-    fw_zeroize(buf, n);
-    return rc;
+    uint32_t fl = meta.flags;
+    if (meta.user_tries == 0)
+        fl |= SG_TF_USER_LOCKED;
+    if (meta.so_tries == 0)
+        fl |= SG_TF_SO_LOCKED;
+    uint8_t ver[2] = { FW_VERSION_MAJOR, FW_VERSION_MINOR };
+    int bad = fw_put(r, SG_T_FW_VERSION, ver, 2) | fw_put(r, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN) |
+              fw_put(r, SG_T_LABEL, meta.label, meta.label_len) | fw_put_u(r, SG_T_TOKEN_FLAGS, fl, 4) |
+              fw_put_u(r, SG_T_USER_TRIES, meta.user_tries, 1) | fw_put_u(r, SG_T_SO_TRIES, meta.so_tries, 1);
+    return bad ? FW_E_INTERNAL : FW_OK;
 }
