@@ -237,6 +237,12 @@ int fw_cmd_blocklist_info(fw_req *r);
 
 /* fw_objects.c: object slots, listing, certificates and data. */
 #define FW_T_PRIVKEY 0x40 /* record-only tag: private key DER, never sent */
+/** A slot's entry in the RAM index. */
+typedef struct {
+    uint8_t type;       /**< FW_REC_TYPE_*, FREE if none */
+    uint32_t flags;     /**< SG_OBJ_* of the record */
+    uint16_t bound_key; /**< a CA certificate: the key it binds */
+} fw_obj_entry;
 int fw_objects_index(void);
 /** Deletes every object of an older epoch (after INIT_TOKEN; a cut wipe
  * resumes at boot). */
@@ -246,16 +252,28 @@ void fw_objects_reindex(unsigned slot);
 unsigned fw_objects_free(void);
 int fw_object_load(unsigned handle, uint8_t want_type, const uint8_t **body, size_t *len);
 int fw_key_is_ca(unsigned handle);
-int fw_cmd_list(fw_req *r);
-int fw_cmd_get_object(fw_req *r);
-int fw_cmd_create_object(fw_req *r);
-int fw_cmd_destroy_object(fw_req *r);
-int fw_cmd_bind_ca(fw_req *r);
+/** The index entry of slot h (h < FW_STORE_SLOTS). */
+const fw_obj_entry *fw_object_at(unsigned h);
+int fw_object_live(unsigned h);
+/** Private data objects are visible only to the logged-in user. */
+int fw_object_visible(const fw_req *r, unsigned h);
+/** Flags as LIST and GET_OBJECT show them: the CA binding folded in. */
+uint32_t fw_object_listed_flags(unsigned h);
+/** Destroys one half of key pair h (SG_PART_*), once logged. */
+int fw_object_drop_part(unsigned h, uint32_t part);
+/** Frees slot h, once logged: both copies erased. */
+int fw_object_free_slot(unsigned h);
 int fw_objects_new_slot(unsigned *slot);
 /** Starts a record in the store's compose buffer with the request's ID,
  * LABEL, APPLICATION and HOST_ATTRS (length-checked). */
 int fw_object_begin(const fw_req *r, uint8_t **b, size_t *cap, size_t *off);
 int fw_cert_spki(const uint8_t *cert, size_t len, const uint8_t **spki, size_t *spki_len);
+/* fw_cmd_objects.c */
+int fw_cmd_list(fw_req *r);
+int fw_cmd_get_object(fw_req *r);
+int fw_cmd_create_object(fw_req *r);
+int fw_cmd_destroy_object(fw_req *r);
+int fw_cmd_bind_ca(fw_req *r);
 
 /* fw_keys.c: key generation and signing. */
 int fw_cmd_generate_key(fw_req *r);
