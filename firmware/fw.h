@@ -89,6 +89,9 @@ size_t fw_error_frame(uint8_t status, uint8_t *out, size_t out_cap);
 uint8_t fw_status_of(int err);
 /** Writes a frame header for body_len bytes already at out + header. */
 size_t fw_frame_out(uint8_t st, uint8_t *out, size_t body_len);
+/** sg_tlv_next and sg_tlv_append (sbrguard/tlv.h), once for the firmware. */
+int fw_tlv_next(const uint8_t *p, size_t len, size_t *off, uint8_t *tag, const uint8_t **val, size_t *val_len);
+int fw_tlv_append(uint8_t *buf, size_t cap, size_t *off, uint8_t tag, const void *val, size_t len);
 /** FW_OK if the argument TLVs are well formed, each tag at most once. */
 int fw_args_check(const uint8_t *p, size_t len);
 int fw_arg(const fw_req *r, uint8_t tag, const uint8_t **val, size_t *len);
@@ -252,8 +255,8 @@ void fw_objects_reindex(unsigned slot);
 unsigned fw_objects_free(void);
 int fw_object_load(unsigned handle, uint8_t want_type, const uint8_t **body, size_t *len);
 int fw_key_is_ca(unsigned handle);
-/** The index entry of slot h (h < FW_STORE_SLOTS). */
-const fw_obj_entry *fw_object_at(unsigned h);
+/** The index, read-only: FW_STORE_SLOTS entries, by slot. */
+const fw_obj_entry *fw_objects_idx(void);
 int fw_object_live(unsigned h);
 /** Private data objects are visible only to the logged-in user. */
 int fw_object_visible(const fw_req *r, unsigned h);

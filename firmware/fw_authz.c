@@ -117,7 +117,7 @@ static int load_ca(unsigned key, const uint8_t **cert, size_t *cert_len)
         if (fw_store_type(s, &ep) != FW_REC_TYPE_CERT || ep != fw_token_epoch() ||
             fw_object_load(s, FW_REC_TYPE_CERT, &b, &len))
             continue;
-        while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+        while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
             if (t == SG_T_BOUND_KEY && vl == 2)
                 bound = (uint32_t)sg_be_get(v, 2);
             else if (t == SG_T_VALUE) {

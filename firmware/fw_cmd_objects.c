@@ -10,12 +10,13 @@
 
 int fw_cmd_list(fw_req *r)
 {
+    const fw_obj_entry *ix = fw_objects_idx();
     for (unsigned s = 1; s < FW_STORE_SLOTS; s++) {
         if (!fw_object_live(s) || !fw_object_visible(r, s))
             continue;
         uint8_t e[7];
         sg_be_put(e, s, 2);
-        e[2] = fw_object_at(s)->type;
+        e[2] = ix[s].type;
         sg_be_put(e + 3, fw_object_listed_flags(s), 4);
         if (fw_put(r, SG_T_LIST_ENTRY, e, sizeof e))
             return FW_E_INTERNAL;
@@ -34,6 +35,7 @@ static int handle_arg(const fw_req *r, unsigned *h)
 
 int fw_cmd_get_object(fw_req *r)
 {
+    const fw_obj_entry *ix = fw_objects_idx();
     unsigned h;
     const uint8_t *b, *v;
     size_t len, off = 0, vl;
@@ -44,11 +46,11 @@ int fw_cmd_get_object(fw_req *r)
         return fw_skey_get(r, hv);
     if ((rc = handle_arg(r, &h)) || (rc = fw_store_read(h, &b, &len)))
         return rc;
-    if (fw_put_u(r, SG_T_CLASS, fw_object_at(h)->type, 1))
+    if (fw_put_u(r, SG_T_CLASS, ix[h].type, 1))
         return FW_E_INTERNAL;
     /* Record-only tags (private key, flags) never leave; flags are sent
      * with the CA binding folded in. */
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1)
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1)
         if (t < FW_T_PRIVKEY && t != SG_T_FLAGS && fw_put(r, t, v, vl))
             return FW_E_INTERNAL;
     return fw_put_u(r, SG_T_FLAGS, fw_object_listed_flags(h), 4);
@@ -73,7 +75,7 @@ int fw_cmd_create_object(fw_req *r)
         return rc;
     uint8_t fl[4];
     sg_be_put(fl, flags, 4);
-    if (sg_tlv_append(w, cap, &off, SG_T_VALUE, val, vl) || sg_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4))
+    if (fw_tlv_append(w, cap, &off, SG_T_VALUE, val, vl) || fw_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4))
         return FW_E_NO_SPACE;
     if ((rc = fw_store_commit(slot, (uint8_t)cls, fw_token_epoch(), off)))
         return rc;
@@ -84,8 +86,9 @@ int fw_cmd_create_object(fw_req *r)
 /* One half of key pair h; the private half's destruction is logged first. */
 static int destroy_part(unsigned h, uint32_t part)
 {
+    const fw_obj_entry *ix = fw_objects_idx();
     int rc;
-    if (fw_object_at(h)->flags & (part == SG_PART_PRIVATE ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE))
+    if (ix[h].flags & (part == SG_PART_PRIVATE ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE))
         return FW_E_NO_OBJECT;
     if (part == SG_PART_PRIVATE) {
         fw_log_ev ev = { .event = SG_LOG_EV_KEY_DESTROY, .handle = h, .value = FW_REC_TYPE_KEY };
@@ -97,6 +100,7 @@ static int destroy_part(unsigned h, uint32_t part)
 
 int fw_cmd_destroy_object(fw_req *r)
 {
+    const fw_obj_entry *ix = fw_objects_idx();
     unsigned h;
     uint32_t part = 0;
     const uint8_t *pv;
@@ -114,27 +118,27 @@ int fw_cmd_destroy_object(fw_req *r)
         return rc;
     if (fw_arg_opt(r, SG_T_KEY_PART, &pv, &pl) == FW_OK &&
         (fw_arg_u(r, SG_T_KEY_PART, 1, &part) || (part != SG_PART_PRIVATE && part != SG_PART_PUBLIC) ||
-         fw_object_at(h)->type != FW_REC_TYPE_KEY))
+         ix[h].type != FW_REC_TYPE_KEY))
         return FW_E_ARGS;
     /* One half, while the other stays; the second half takes the record. */
-    if (part && !(fw_object_at(h)->flags & (part == SG_PART_PRIVATE ? SG_OBJ_PUB_GONE : SG_OBJ_PRIV_GONE)))
+    if (part && !(ix[h].flags & (part == SG_PART_PRIVATE ? SG_OBJ_PUB_GONE : SG_OBJ_PRIV_GONE)))
         return destroy_part(h, part);
-    if (part && (fw_object_at(h)->flags & (part == SG_PART_PRIVATE ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE)))
+    if (part && (ix[h].flags & (part == SG_PART_PRIVATE ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE)))
         return FW_E_NO_OBJECT;
     /* A CA certificate stays while its key's private half exists:
      * unbinding would turn a CA key back into one that signs without the
      * policy. */
-    if (fw_object_at(h)->type == FW_REC_TYPE_CERT && fw_object_live(fw_object_at(h)->bound_key) &&
-        !(fw_object_at(fw_object_at(h)->bound_key)->flags & SG_OBJ_PRIV_GONE))
+    if (ix[h].type == FW_REC_TYPE_CERT && fw_object_live(ix[h].bound_key) &&
+        !(ix[ix[h].bound_key].flags & SG_OBJ_PRIV_GONE))
         return FW_E_PROHIBITED;
     /* An escrowed key stays for the bundle's period (SBR 6.3.2, 4.12.1). */
-    if (fw_object_at(h)->type == FW_REC_TYPE_ESCROW && (rc = fw_escrow_may_destroy(h)))
+    if (ix[h].type == FW_REC_TYPE_ESCROW && (rc = fw_escrow_may_destroy(h)))
         return rc;
     /* Keys and CA certificates are security state: logged before they go. */
-    uint8_t t = fw_object_at(h)->type;
+    uint8_t t = ix[h].type;
     fw_log_ev ev = { .event = t == FW_REC_TYPE_CERT ? SG_LOG_EV_CA_UNBIND : SG_LOG_EV_KEY_DESTROY, .handle = h,
-                     .value = t == FW_REC_TYPE_CERT ? fw_object_at(h)->bound_key : t };
-    int logged = (t == FW_REC_TYPE_KEY && !(fw_object_at(h)->flags & SG_OBJ_PRIV_GONE)) || t == FW_REC_TYPE_ESCROW || (t == FW_REC_TYPE_CERT && fw_object_at(h)->bound_key);
+                     .value = t == FW_REC_TYPE_CERT ? ix[h].bound_key : t };
+    int logged = (t == FW_REC_TYPE_KEY && !(ix[h].flags & SG_OBJ_PRIV_GONE)) || t == FW_REC_TYPE_ESCROW || (t == FW_REC_TYPE_CERT && ix[h].bound_key);
     if (logged && (rc = fw_log_append(&ev)))
         return rc;
     return fw_object_free_slot(h);
@@ -142,6 +146,7 @@ int fw_cmd_destroy_object(fw_req *r)
 
 int fw_cmd_bind_ca(fw_req *r)
 {
+    const fw_obj_entry *ix = fw_objects_idx();
     unsigned key, slot;
     const uint8_t *cert, *spki, *b, *pub = NULL;
     size_t cert_len, spki_len, len, pub_len = 0, off, cap;
@@ -155,12 +160,12 @@ int fw_cmd_bind_ca(fw_req *r)
     }
     if ((rc = handle_arg(r, &key)))
         return rc;
-    if (fw_object_at(key)->type != FW_REC_TYPE_KEY || (fw_object_at(key)->flags & SG_OBJ_PRIV_GONE))
+    if (ix[key].type != FW_REC_TYPE_KEY || (ix[key].flags & SG_OBJ_PRIV_GONE))
         return FW_E_NO_OBJECT;
     if (fw_arg(r, SG_T_VALUE, &cert, &cert_len) || cert_len == 0 || cert_len > SG_MAX_VALUE)
         return FW_E_ARGS;
     for (unsigned s = 1; s < FW_STORE_SLOTS; s++)
-        if (fw_object_at(s)->type == FW_REC_TYPE_CERT && fw_object_at(s)->bound_key == key) {
+        if (ix[s].type == FW_REC_TYPE_CERT && ix[s].bound_key == key) {
             r->msg = "key already bound to a CA certificate";
             return FW_E_PROHIBITED;
         }
@@ -175,7 +180,7 @@ int fw_cmd_bind_ca(fw_req *r)
     uint8_t key_id[SG_MAX_ID];
     size_t key_id_len = 0;
     off = 0;
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_PUBKEY) {
             pub = v;
             pub_len = vl;
@@ -196,11 +201,11 @@ int fw_cmd_bind_ca(fw_req *r)
     sg_be_put(bk, key, 2);
     /* Without an ID of its own the certificate takes the key's (PKCS#11
      * applications pair keys and certificates by CKA_ID). */
-    if (fw_arg_opt(r, SG_T_ID, &v, &vl) != FW_OK && sg_tlv_append(w, cap, &off, SG_T_ID, key_id, key_id_len))
+    if (fw_arg_opt(r, SG_T_ID, &v, &vl) != FW_OK && fw_tlv_append(w, cap, &off, SG_T_ID, key_id, key_id_len))
         return FW_E_NO_SPACE;
-    if (sg_tlv_append(w, cap, &off, SG_T_VALUE, cert, cert_len) ||
-        sg_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4) ||
-        sg_tlv_append(w, cap, &off, SG_T_BOUND_KEY, bk, 2))
+    if (fw_tlv_append(w, cap, &off, SG_T_VALUE, cert, cert_len) ||
+        fw_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4) ||
+        fw_tlv_append(w, cap, &off, SG_T_BOUND_KEY, bk, 2))
         return FW_E_NO_SPACE;
     /* Logged before the binding exists (it makes the key a CA key). */
     uint8_t kid[32], ch[32];

@@ -105,6 +105,18 @@ int fw_args_check(const uint8_t *p, size_t len)
     return r < 0 ? FW_E_FRAME : FW_OK;
 }
 
+/* The firmware's one copy of the TLV helpers: at -Os the header's static
+ * inline ones stay out of line, one copy in every file that uses them. */
+int fw_tlv_next(const uint8_t *p, size_t len, size_t *off, uint8_t *tag, const uint8_t **val, size_t *val_len)
+{
+    return sg_tlv_next(p, len, off, tag, val, val_len);
+}
+
+int fw_tlv_append(uint8_t *buf, size_t cap, size_t *off, uint8_t tag, const void *val, size_t len)
+{
+    return sg_tlv_append(buf, cap, off, tag, val, len);
+}
+
 int fw_arg_opt(const fw_req *r, uint8_t tag, const uint8_t **val, size_t *len)
 {
     size_t off = 0;

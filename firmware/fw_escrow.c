@@ -140,7 +140,7 @@ int fw_cmd_escrow_generate(fw_req *r)
     /* The CA key: its bundle entry applies. */
     if (!fw_key_is_ca(ca_h) || fw_object_load(ca_h, FW_REC_TYPE_KEY, &b, &len))
         return FW_E_NO_OBJECT;
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1 && t != SG_T_PUBKEY)
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1 && t != SG_T_PUBKEY)
         ;
     if (t != SG_T_PUBKEY || hal_hash(HAL_MD_SHA256, v, vl, ca_id))
         return FW_E_CORRUPT;
@@ -183,11 +183,11 @@ int fw_cmd_escrow_generate(fw_req *r)
         goto out;
     uint8_t kt8 = (uint8_t)kt, u8 = (uint8_t)usage, fl[4] = { 0 }, until8[8];
     sg_be_put(until8, until, 8);
-    if (sg_tlv_append(w, cap, &off, SG_T_KEY_TYPE, &kt8, 1) || sg_tlv_append(w, cap, &off, SG_T_PUBKEY, spki, (size_t)m) ||
-        sg_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4) || sg_tlv_append(w, cap, &off, SG_T_PROFILE, prof, 2) ||
-        sg_tlv_append(w, cap, &off, SG_T_CA_KEY_ID, ca_id, 32) || sg_tlv_append(w, cap, &off, SG_T_CONSENT, consent, 32) ||
-        sg_tlv_append(w, cap, &off, SG_T_ESCROW_UNTIL, until8, 8) || sg_tlv_append(w, cap, &off, SG_T_WRAP, &wrap, 1) ||
-        sg_tlv_append(w, cap, &off, SG_T_ESCROW_USAGE, &u8, 1) || cap - off < 3) {
+    if (fw_tlv_append(w, cap, &off, SG_T_KEY_TYPE, &kt8, 1) || fw_tlv_append(w, cap, &off, SG_T_PUBKEY, spki, (size_t)m) ||
+        fw_tlv_append(w, cap, &off, SG_T_FLAGS, fl, 4) || fw_tlv_append(w, cap, &off, SG_T_PROFILE, prof, 2) ||
+        fw_tlv_append(w, cap, &off, SG_T_CA_KEY_ID, ca_id, 32) || fw_tlv_append(w, cap, &off, SG_T_CONSENT, consent, 32) ||
+        fw_tlv_append(w, cap, &off, SG_T_ESCROW_UNTIL, until8, 8) || fw_tlv_append(w, cap, &off, SG_T_WRAP, &wrap, 1) ||
+        fw_tlv_append(w, cap, &off, SG_T_ESCROW_USAGE, &u8, 1) || cap - off < 3) {
         rc = FW_E_NO_SPACE;
         goto out;
     }
@@ -227,7 +227,7 @@ static int load_rec(unsigned h, esc_rec *e)
     if (fw_object_load(h, FW_REC_TYPE_ESCROW, &b, &len))
         return FW_E_NO_OBJECT;
     memset(e, 0, sizeof *e);
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_KEY_TYPE && vl == 1)
             e->key_type = v[0], seen |= 1;
         else if (t == SG_T_PUBKEY && !hal_hash(HAL_MD_SHA256, v, vl, e->key_id))

@@ -117,11 +117,11 @@ int fw_cmd_generate_key(fw_req *r)
     sg_be_put(num, flags, 4);
     uint8_t kt8 = (uint8_t)kt, bits[2];
     sg_be_put(bits, key_types[k].bits, 2);
-    if (sg_tlv_append(w, cap, &off, SG_T_KEY_TYPE, &kt8, 1) ||
-        sg_tlv_append(w, cap, &off, SG_T_KEY_BITS, bits, 2) ||
-        sg_tlv_append(w, cap, &off, SG_T_FLAGS, num, 4) ||
-        sg_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, m) ||
-        sg_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + pcap - n, n))
+    if (fw_tlv_append(w, cap, &off, SG_T_KEY_TYPE, &kt8, 1) ||
+        fw_tlv_append(w, cap, &off, SG_T_KEY_BITS, bits, 2) ||
+        fw_tlv_append(w, cap, &off, SG_T_FLAGS, num, 4) ||
+        fw_tlv_append(w, cap, &off, SG_T_PUBKEY, pub + sizeof pub - m, m) ||
+        fw_tlv_append(w, cap, &off, FW_T_PRIVKEY, priv_der + pcap - n, n))
         goto out;
     if (session && off > fw_skey_capacity()) {
         r->msg = "session key record too large for this board (a smaller key type, ID or fewer attributes)";
@@ -191,7 +191,7 @@ static int key_fields(const uint8_t *b, size_t len, sign_job *j)
     const uint8_t *v;
     j->priv = j->pub = NULL;
     j->key_type = 0;
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_KEY_TYPE && vl == 1)
             j->key_type = v[0];
         else if (t == SG_T_PUBKEY) {

@@ -356,7 +356,7 @@ static int next_reason(const fw_req *r, size_t *off, const char **code, size_t *
     uint8_t t;
     const uint8_t *v;
     size_t vl;
-    while (sg_tlv_next(r->out, r->out_len, off, &t, &v, &vl) == 1) {
+    while (fw_tlv_next(r->out, r->out_len, off, &t, &v, &vl) == 1) {
         if (t != SG_T_REASON)
             continue;
         size_t n = 0;

@@ -59,7 +59,7 @@ int fw_log_privkey(uint8_t *buf, size_t cap, size_t *len)
     if ((rc = fw_store_read(FW_LOG_SLOT, &b, &bl)))
         return rc;
     rc = FW_E_CORRUPT;
-    while (sg_tlv_next(b, bl, &off, &t, &v, &vl) == 1)
+    while (fw_tlv_next(b, bl, &off, &t, &v, &vl) == 1)
         if (t == FW_T_PRIVKEY && vl <= cap) {
             memcpy(buf, v, vl);
             *len = vl;
@@ -79,10 +79,10 @@ static int record_write(const fw_log_persist *p)
     sg_be_put(n4, p->base_pos, 4);
     sg_be_put(s8, p->cp_size, 8);
     sg_be_put(t8, p->cp_time, 8);
-    bad |= sg_tlv_append(b, cap, &off, FW_T_PRIVKEY, priv_tmp, priv_tmp_len);
-    bad |= sg_tlv_append(b, cap, &off, SG_T_PUBKEY, fw_lg.pub, fw_lg.pub_len);
-    bad |= sg_tlv_append(b, cap, &off, T_MIN, n8, 8);
-    bad |= sg_tlv_append(b, cap, &off, T_BASE_POS, n4, 4);
+    bad |= fw_tlv_append(b, cap, &off, FW_T_PRIVKEY, priv_tmp, priv_tmp_len);
+    bad |= fw_tlv_append(b, cap, &off, SG_T_PUBKEY, fw_lg.pub, fw_lg.pub_len);
+    bad |= fw_tlv_append(b, cap, &off, T_MIN, n8, 8);
+    bad |= fw_tlv_append(b, cap, &off, T_BASE_POS, n4, 4);
     /* The frontier TLV is written in place: no second 1 KiB buffer. */
     if (cap - off < 3 + FW_LOG_MAX_HEIGHT * 32) {
         bad = 1;
@@ -92,10 +92,10 @@ static int record_write(const fw_log_persist *p)
         sg_be_put(b + off + 1, fl_len, 2);
         off += 3 + fl_len;
     }
-    bad |= sg_tlv_append(b, cap, &off, T_CP_SIZE, s8, 8);
-    bad |= sg_tlv_append(b, cap, &off, T_CP_ROOT, p->cp_root, 32);
-    bad |= sg_tlv_append(b, cap, &off, T_CP_SIG, p->cp_sig, p->cp_sig_len);
-    bad |= sg_tlv_append(b, cap, &off, T_CP_TIME, t8, 8);
+    bad |= fw_tlv_append(b, cap, &off, T_CP_SIZE, s8, 8);
+    bad |= fw_tlv_append(b, cap, &off, T_CP_ROOT, p->cp_root, 32);
+    bad |= fw_tlv_append(b, cap, &off, T_CP_SIG, p->cp_sig, p->cp_sig_len);
+    bad |= fw_tlv_append(b, cap, &off, T_CP_TIME, t8, 8);
     fw_zeroize(priv_tmp, sizeof priv_tmp);
     if (bad) {
         fw_store_wipe();
@@ -182,7 +182,7 @@ static int record_read(void)
     if ((rc = fw_store_read(FW_LOG_SLOT, &b, &bl)))
         return rc;
     memset(&fw_lg.p, 0, sizeof fw_lg.p);
-    while (sg_tlv_next(b, bl, &off, &t, &v, &vl) == 1) {
+    while (fw_tlv_next(b, bl, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_PUBKEY && vl <= FW_LOG_PUB_MAX) {
             memcpy(fw_lg.pub, v, vl);
             fw_lg.pub_len = vl;
@@ -290,7 +290,7 @@ void fw_log_boot(void)
     const uint8_t *v;
     if (!fw_lg.present || fw_lg.corrupt || !fw_token_initialized() || hal_board_info(info, sizeof info, &len))
         return;
-    while (sg_tlv_next(info, len, &off, &tag, &v, &vl) == 1)
+    while (fw_tlv_next(info, len, &off, &tag, &v, &vl) == 1)
         if (tag == SG_T_BOARD_RESET && vl >= 9) {
             /* Cause, resets since power-on and the fault PC; a token that cannot log it still boots. */
             fw_log_ev ev = { .event = SG_LOG_EV_RESET,

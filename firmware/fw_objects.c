@@ -15,7 +15,7 @@ static uint32_t tlv_u(const uint8_t *b, size_t len, uint8_t tag, size_t width)
     size_t off = 0, vl;
     uint8_t t;
     const uint8_t *v;
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1)
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1)
         if (t == tag && vl == width)
             return (uint32_t)sg_be_get(v, width);
     return 0;
@@ -132,7 +132,7 @@ static int copy_attrs(const fw_req *r, uint8_t *b, size_t cap, size_t *off)
             continue;
         if (vl > attrs[i].max)
             return FW_E_ARGS;
-        if (sg_tlv_append(b, cap, off, attrs[i].tag, v, vl))
+        if (fw_tlv_append(b, cap, off, attrs[i].tag, v, vl))
             return FW_E_NO_SPACE;
     }
     return FW_OK;
@@ -160,7 +160,7 @@ int fw_object_drop_part(unsigned h, uint32_t part)
     /* The compose buffer is the one just read: compacted in place (the
      * write position never passes the read position). */
     uint8_t *w = fw_store_compose(&cap);
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
         if (t == SG_T_FLAGS || (part == SG_PART_PRIVATE && t == FW_T_PRIVKEY))
             continue;
         memmove(w + out, v - 3, 3 + vl);
@@ -168,7 +168,7 @@ int fw_object_drop_part(unsigned h, uint32_t part)
     }
     fw_zeroize(w + out, len - out);
     sg_be_put(fl, idx[h].flags | gone, 4);
-    if (sg_tlv_append(w, cap, &out, SG_T_FLAGS, fl, 4)) {
+    if (fw_tlv_append(w, cap, &out, SG_T_FLAGS, fl, 4)) {
         fw_store_wipe();
         return FW_E_INTERNAL;
     }
@@ -190,7 +190,7 @@ int fw_object_free_slot(unsigned h)
     return rc;
 }
 
-const fw_obj_entry *fw_object_at(unsigned h) { return &idx[h < FW_STORE_SLOTS ? h : 0]; }
+const fw_obj_entry *fw_objects_idx(void) { return idx; }
 
 /* Certificate ::= SEQUENCE { tbs SEQUENCE { [0] version OPTIONAL, serial,
  * signature, issuer, validity, subject, subjectPublicKeyInfo, ... } ... } */

@@ -118,7 +118,7 @@ int fw_skey_get(fw_req *r, unsigned handle)
         return FW_E_NO_OBJECT;
     if (fw_put_u(r, SG_T_CLASS, FW_REC_TYPE_KEY, 1))
         return FW_E_INTERNAL;
-    while (sg_tlv_next(k->rec, k->len, &off, &t, &v, &vl) == 1)
+    while (fw_tlv_next(k->rec, k->len, &off, &t, &v, &vl) == 1)
         if (t < FW_T_PRIVKEY && t != SG_T_FLAGS && fw_put(r, t, v, vl))
             return FW_E_INTERNAL;
     return fw_put_u(r, SG_T_FLAGS, k->flags, 4);
@@ -131,7 +131,7 @@ static void wipe_private(skey *k)
     size_t off = 0, out = 0, vl;
     uint8_t t;
     fw_keycache_drop(k->handle);
-    while (sg_tlv_next(k->rec, k->len, &off, &t, &v, &vl) == 1) {
+    while (fw_tlv_next(k->rec, k->len, &off, &t, &v, &vl) == 1) {
         if (t == FW_T_PRIVKEY)
             continue;
         memmove(k->rec + out, v - 3, 3 + vl);

@@ -47,7 +47,7 @@ static int meta_save_key(const uint8_t *new_key, size_t new_len)
     uint8_t *b = fw_store_compose(&cap), n[4];
     int bad = 0;
     if (new_key) {
-        bad |= sg_tlv_append(b, cap, &off, T_POLICY_KEY, new_key, new_len);
+        bad |= fw_tlv_append(b, cap, &off, T_POLICY_KEY, new_key, new_len);
     } else if (meta.policy_key_len) {
         const uint8_t *old, *v;
         size_t ol, vo = 0, vl = 0;
@@ -55,7 +55,7 @@ static int meta_save_key(const uint8_t *new_key, size_t new_len)
         if (fw_store_read(0, &old, &ol) || old != b)
             return FW_E_CORRUPT;
         int found = 0;
-        while (!found && sg_tlv_next(old, ol, &vo, &t, &v, &vl) == 1)
+        while (!found && fw_tlv_next(old, ol, &vo, &t, &v, &vl) == 1)
             found = t == T_POLICY_KEY;
         if (!found || vl != meta.policy_key_len)
             return FW_E_CORRUPT;
@@ -63,17 +63,17 @@ static int meta_save_key(const uint8_t *new_key, size_t new_len)
         off = vl + 3;
     }
     if (meta.has_kek)
-        bad |= sg_tlv_append(b, cap, &off, T_ESCROW_KEK, meta.escrow_kek, sizeof meta.escrow_kek);
-    bad |= sg_tlv_append(b, cap, &off, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN);
-    bad |= sg_tlv_append(b, cap, &off, SG_T_LABEL, meta.label, meta.label_len);
+        bad |= fw_tlv_append(b, cap, &off, T_ESCROW_KEK, meta.escrow_kek, sizeof meta.escrow_kek);
+    bad |= fw_tlv_append(b, cap, &off, SG_T_SERIAL, meta.serial, SG_SERIAL_LEN);
+    bad |= fw_tlv_append(b, cap, &off, SG_T_LABEL, meta.label, meta.label_len);
     sg_be_put(n, meta.flags, 4);
-    bad |= sg_tlv_append(b, cap, &off, SG_T_TOKEN_FLAGS, n, 4);
-    bad |= sg_tlv_append(b, cap, &off, SG_T_SO_TRIES, &meta.so_tries, 1);
-    bad |= sg_tlv_append(b, cap, &off, SG_T_USER_TRIES, &meta.user_tries, 1);
-    bad |= sg_tlv_append(b, cap, &off, T_SO_HASH, meta.so_hash, PIN_HASH_LEN);
-    bad |= sg_tlv_append(b, cap, &off, T_USER_HASH, meta.user_hash, PIN_HASH_LEN);
-    bad |= sg_tlv_append(b, cap, &off, T_SO_SALT, meta.so_salt, PIN_SALT_LEN);
-    bad |= sg_tlv_append(b, cap, &off, T_USER_SALT, meta.user_salt, PIN_SALT_LEN);
+    bad |= fw_tlv_append(b, cap, &off, SG_T_TOKEN_FLAGS, n, 4);
+    bad |= fw_tlv_append(b, cap, &off, SG_T_SO_TRIES, &meta.so_tries, 1);
+    bad |= fw_tlv_append(b, cap, &off, SG_T_USER_TRIES, &meta.user_tries, 1);
+    bad |= fw_tlv_append(b, cap, &off, T_SO_HASH, meta.so_hash, PIN_HASH_LEN);
+    bad |= fw_tlv_append(b, cap, &off, T_USER_HASH, meta.user_hash, PIN_HASH_LEN);
+    bad |= fw_tlv_append(b, cap, &off, T_SO_SALT, meta.so_salt, PIN_SALT_LEN);
+    bad |= fw_tlv_append(b, cap, &off, T_USER_SALT, meta.user_salt, PIN_SALT_LEN);
     return bad ? FW_E_INTERNAL : fw_store_commit(0, FW_REC_TYPE_META, meta.epoch, off);
 }
 
@@ -85,7 +85,7 @@ static size_t field_len(const uint8_t *b, size_t len, uint8_t tag)
     size_t off = 0, vl;
     uint8_t t;
     const uint8_t *v;
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1)
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1)
         if (t == tag)
             return vl;
     return 0;
@@ -96,7 +96,7 @@ static int field(const uint8_t *b, size_t len, uint8_t tag, void *out, size_t wa
     size_t off = 0, vl;
     uint8_t t;
     const uint8_t *v;
-    while (sg_tlv_next(b, len, &off, &t, &v, &vl) == 1)
+    while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1)
         if (t == tag) {
             if (vl > want)
                 return FW_E_CORRUPT;
@@ -216,7 +216,7 @@ int fw_token_policy_key(const uint8_t **spki, size_t *len)
         return FW_E_NO_POLICY_KEY;
     if (fw_store_read(0, &b, &bl))
         return FW_E_CORRUPT;
-    while (sg_tlv_next(b, bl, &off, &t, spki, &vl) == 1)
+    while (fw_tlv_next(b, bl, &off, &t, spki, &vl) == 1)
         if (t == T_POLICY_KEY) {
             *len = vl;
             return FW_OK;
