@@ -278,9 +278,13 @@ int fw_cmd_create_object(fw_req *r);
 int fw_cmd_destroy_object(fw_req *r);
 int fw_cmd_bind_ca(fw_req *r);
 
-/* fw_keys.c: key generation and signing. */
+/* fw_cmd_keys.c: key generation, signing, pre-authorization. */
 int fw_cmd_generate_key(fw_req *r);
 int fw_cmd_sign(fw_req *r);
+int fw_cmd_authorize(fw_req *r);
+/* fw_keys.c: key types, mechanisms, signatures (the signing path: fw_keys.h). */
+/** rsa 1/0 and *bits of key type SG_KEY_* t; -1 if the token does not make it. */
+int fw_key_type(uint32_t t, unsigned *bits);
 /** The one buffer a private key is written to in clear, from mbedTLS's
  * arena (NULL if it is full); fw_keys_scratch_free wipes and frees it. */
 uint8_t *fw_keys_scratch(size_t *cap);
