@@ -78,6 +78,7 @@ int fw_init(void);
  */
 size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t *out,
                        size_t out_cap, int *reset);
+/** The channel's end (fw_channel.c): its login, authorization, session keys. */
 void fw_channel_closed(unsigned chan);
 
 /* fw_codec.c: frames, argument and output helpers, the error map. */
@@ -163,8 +164,8 @@ int fw_token_init_user_pin(const uint8_t *pin, size_t len);
 int fw_token_reinit(const uint8_t *label, size_t label_len, const uint8_t *pkey, size_t pkey_len);
 /** INFO's metadata TLVs: version, serial, label, flags, tries. */
 int fw_token_put_info(fw_req *r);
-/* fw_cmd_token.c: the token's commands; a logout (login state, loaded keys,
- * the channel's session private keys). */
+/* fw_channel.c: a logout (login state, loaded keys, the channel's session
+ * private keys); fw_channel_closed (above) drops the rest of it too. */
 void fw_logout_channel(unsigned chan);
 /** Who may call a command (fw_dispatch.c's table, enforced before the handler). */
 enum fw_role {
@@ -344,12 +345,23 @@ static inline void fw_skeys_drop(unsigned c) { (void)c; }
 static inline unsigned fw_skeys_used(void) { return 0; }
 #endif
 
-/* fw_escrow.c: key escrow under the CA's bundle (docs/bundle.md). */
+/* fw_escrow.c: an escrow record (docs/bundle.md). */
+/** An escrow record's fields (record-only tags >= FW_T_PRIVKEY: GET_OBJECT never sends them). */
+typedef struct {
+    uint8_t key_type, wrap, usage, type, gen;
+    uint64_t until;
+    uint8_t ca_key_id[32], consent[32], key_id[32];
+    const uint8_t *wrapped; /* in the store's buffer */
+    size_t wrapped_len;
+} fw_escrow_rec;
+/** Reads escrow object h into e (wrapped points into the store's buffer). */
+int fw_escrow_load(unsigned h, fw_escrow_rec *e);
+/** FW_E_PROHIBITED while an escrow record's period runs. */
+int fw_escrow_may_destroy(unsigned handle);
+/* fw_cmd_escrow.c: key escrow under the CA's bundle. */
 int fw_cmd_escrow_generate(fw_req *r);
 int fw_cmd_escrow_deliver(fw_req *r);
 int fw_cmd_escrow_recover(fw_req *r);
-/** FW_E_PROHIBITED while an escrow record's period runs. */
-int fw_escrow_may_destroy(unsigned handle);
 
 /* Signature schemes of the mechanisms. */
 enum fw_scheme { FW_SIG_ECDSA = 0, FW_SIG_PKCS1 = 1, FW_SIG_PSS = 2 };
@@ -443,7 +455,7 @@ void fw_authz_evidence_hash(unsigned chan, uint8_t out[32]);
 void fw_authz_batch_root(unsigned chan, uint8_t out[32]);
 int fw_cmd_authorize(fw_req *r);
 
-/* fw_link.c: link and board commands. */
+/* fw_cmd_link.c: link and board commands. */
 int fw_cmd_hello(fw_req *r);
 int fw_cmd_set_time(fw_req *r);
 int fw_cmd_board_info(fw_req *r);

@@ -35,13 +35,6 @@ static int pin_check(int so, const uint8_t *pin, size_t len)
     return rc;
 }
 
-void fw_logout_channel(unsigned chan)
-{
-    fw_token_set_login(chan, SG_LOGIN_NONE);
-    fw_keycache_clear(); /* loaded keys go with any logout */
-    fw_skeys_logout(chan); /* and the private halves of its session keys */
-}
-
 int fw_cmd_info(fw_req *r)
 {
     if (fw_token_put_info(r) || fw_put_u(r, SG_T_FREE_SLOTS, fw_objects_free(), 2) |

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The top of the firmware: the command table, who may call what, boot and
- * the channel's end. */
+/* The top of the firmware: the command table, who may call what, boot. */
 #include <string.h>
 #include "fw.h"
 #include "sbrguard/blocklist.h"
@@ -134,11 +133,4 @@ size_t fw_handle_frame(unsigned chan, const uint8_t *in, size_t in_len, uint8_t 
             fw_put(&r, SG_T_MESSAGE, r.msg, strlen(r.msg));
     }
     return fw_frame_out(fw_status_of(rc), out, r.out_len);
-}
-
-void fw_channel_closed(unsigned chan)
-{
-    fw_logout_channel(chan);
-    fw_authz_drop(chan);
-    fw_skeys_drop(chan); /* its session keys end with it */
 }
