@@ -97,8 +97,9 @@ out:
 }
 
 /* The decision entry of a CA key's signature, committed before the
- * signature leaves (no log, no signature). */
-static int log_issuance(fw_req *r, const fw_sign_req *q, const fw_sig_out *so)
+ * signature leaves (no log, no signature). Its own frame: its hashes are
+ * not on the stack while fw_key_sign runs. */
+__attribute__((noinline)) static int log_issuance(fw_req *r, const fw_sign_req *q, const fw_sig_out *so)
 {
     uint8_t tbs_hash[32], cert_hash[32], ev_hash[32], root[32];
     fw_log_ev ev = { .event = SG_LOG_EV_ISSUE_ACCEPTED, .mech = q->mech, .handle = q->key,
