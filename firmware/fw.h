@@ -185,6 +185,7 @@ typedef struct {
 /** The command table and its length (tests walk it). */
 const fw_cmd *fw_cmd_table(size_t *n);
 
+/* fw_cmd_token.c */
 int fw_cmd_info(fw_req *r);
 int fw_cmd_init_token(fw_req *r);
 int fw_cmd_login(fw_req *r);
@@ -453,7 +454,6 @@ void fw_authz_tbs_hash(unsigned chan, uint8_t out[32]);
 void fw_authz_evidence_hash(unsigned chan, uint8_t out[32]);
 /** The batch root of that evidence (zeros: none, or the single form). */
 void fw_authz_batch_root(unsigned chan, uint8_t out[32]);
-int fw_cmd_authorize(fw_req *r);
 
 /* fw_cmd_link.c: link and board commands. */
 int fw_cmd_hello(fw_req *r);

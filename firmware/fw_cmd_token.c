@@ -2,7 +2,6 @@
 /* The token's commands: INFO, INIT_TOKEN (which wipes every module's state
  * of the old epoch), LOGIN, LOGOUT, INIT_PIN, SET_PIN, RANDOM. The metadata
  * and the PIN checks are fw_token.c's. */
-#include <string.h>
 #include "fw.h"
 #include "mbedtls/pk.h"
 #include "sbrguard/hal.h"
@@ -37,13 +36,11 @@ static int pin_check(int so, const uint8_t *pin, size_t len)
 
 int fw_cmd_info(fw_req *r)
 {
-    if (fw_token_put_info(r) || fw_put_u(r, SG_T_FREE_SLOTS, fw_objects_free(), 2) |
-                                    fw_put_u(r, SG_T_TOTAL_SLOTS, FW_MAX_OBJECTS, 2) |
-                                    fw_put_u(r, SG_T_TIME, hal_clock_now(), 8) |
-                                    fw_put_u(r, SG_T_MAX_PAYLOAD, SG_MAX_PAYLOAD, 4) |
-                                    fw_put_u(r, SG_T_LOGIN_STATE, fw_login_state(r->chan), 1))
-        return FW_E_INTERNAL;
-    return FW_OK;
+    int bad = fw_token_put_info(r) | fw_put_u(r, SG_T_FREE_SLOTS, fw_objects_free(), 2) |
+              fw_put_u(r, SG_T_TOTAL_SLOTS, FW_MAX_OBJECTS, 2) | fw_put_u(r, SG_T_TIME, hal_clock_now(), 8) |
+              fw_put_u(r, SG_T_MAX_PAYLOAD, SG_MAX_PAYLOAD, 4) |
+              fw_put_u(r, SG_T_LOGIN_STATE, fw_login_state(r->chan), 1);
+    return bad ? FW_E_INTERNAL : FW_OK;
 }
 
 /* The SO's policy-signing key: ECDSA P-256/P-384 or RSA >= 2048 (docs/bundle.md). */

@@ -4,7 +4,6 @@
 #include <string.h>
 #include "fw.h"
 #include "mbedtls/asn1.h"
-#include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
 
 /* In-RAM index of the live objects, rebuilt after every change. */
