@@ -108,14 +108,10 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return SG_OK;
 }
 
-/* The reply is awaited without sleeping first: a wake-up costs more than a
- * P-256 signature's answer (~25 us) on an idle machine. How long to spin is
- * learnt per command from its last answer (an RSA signature takes ~250 us),
- * within [SPIN_MIN_US, SPIN_MAX_US]; slower answers (key generation) are
- * waited for. With one CPU the spin would only delay the token: it stays at
- * SPIN_MIN_US there. */
-#define SPIN_MIN_US 60
-#define SPIN_MAX_US 1000
+/* The token answers a P-256 signature in about 30 us: the reply is
+ * awaited without sleeping for SPIN_US first (a wake-up costs more than
+ * that answer on an idle machine); longer ones are waited for. */
+#define SPIN_US 60
 
 static long long mono_us(void)
 {
@@ -124,9 +120,9 @@ static long long mono_us(void)
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int read_all_spin(int fd, uint8_t *p, size_t n, long long spin_us)
+static int read_all(int fd, uint8_t *p, size_t n)
 {
-    long long until = mono_us() + spin_us;
+    long long until = mono_us() + SPIN_US;
     int spin = 1;
     while (n) {
         ssize_t r = recv(fd, p, n, spin ? MSG_DONTWAIT : 0);
@@ -142,24 +138,6 @@ static int read_all_spin(int fd, uint8_t *p, size_t n, long long spin_us)
         n -= (size_t)r;
     }
     return SG_OK;
-}
-
-static int read_all(int fd, uint8_t *p, size_t n)
-{
-    return read_all_spin(fd, p, n, SPIN_MIN_US);
-}
-
-/* The spin for cmd's next answer: its last answer's time and a quarter. */
-static long long spin_for(const sg_client *c, uint8_t cmd)
-{
-    static long cpus;
-    if (!cpus)
-        cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    long long t = c->answer_us[cmd % SG_SPIN_SLOTS];
-    if (cpus < 2)
-        return SPIN_MIN_US;
-    t += t / 4;
-    return t < SPIN_MIN_US ? SPIN_MIN_US : t > SPIN_MAX_US ? SPIN_MIN_US : t;
 }
 
 /* After an I/O error the stream is out of sync: the connection is dropped
@@ -279,10 +257,8 @@ int sg_transact(sg_client *c, uint8_t cmd, const uint8_t *req, size_t req_len,
     hdr[7] = (uint8_t)req_len;
     if (write_all(c->fd, hdr, sizeof hdr) || (req_len && write_all(c->fd, req, req_len)))
         return broken(c);
-    long long sent = mono_us();
-    if (read_all_spin(c->fd, hdr, sizeof hdr, spin_for(c, cmd)))
+    if (read_all(c->fd, hdr, sizeof hdr))
         return broken(c);
-    c->answer_us[cmd % SG_SPIN_SLOTS] = mono_us() - sent;
     size_t len = ((size_t)hdr[4] << 24) | ((size_t)hdr[5] << 16) | ((size_t)hdr[6] << 8) | hdr[7];
     if (hdr[0] != 'S' || hdr[1] != 'G' || hdr[2] != SG_PROTO_VERSION || len > SG_MAX_PAYLOAD) {
         broken(c);

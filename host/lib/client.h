@@ -4,8 +4,6 @@
 #define SG_CLIENT_H
 #include "sbrguard/sbrguard.h"
 
-#define SG_SPIN_SLOTS 64
-
 struct sg_client {
     int fd;
     int last_status;
@@ -15,7 +13,6 @@ struct sg_client {
     uint8_t resp[SG_MAX_PAYLOAD];
     size_t evidence_len; /* sg_set_evidence: sent with SIGN and AUTHORIZE */
     uint8_t evidence[SG_MAX_EVIDENCE];
-    long long answer_us[SG_SPIN_SLOTS]; /* last answer's time per command (read_all_spin) */
 };
 
 int sg_call(sg_client *c, uint8_t cmd, size_t req_len);
