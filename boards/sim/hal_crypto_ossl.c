@@ -260,19 +260,19 @@ int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len)
 {
     static const int nids[3] = { NID_X9_62_prime256v1, NID_secp384r1, NID_secp521r1 };
     static const size_t sizes[3] = { 32, 48, 66 };
-    static EC_GROUP *grp[3]; /* loaded once, kept: the check allocates only the point */
+    /* Loaded once and kept (public values only): a check allocates nothing. */
+    static EC_GROUP *grp[3];
+    static EC_POINT *pt[3];
+    static BN_CTX *bn;
     unsigned i = kt - SG_KEY_EC_P256;
-    EC_POINT *pt;
-    int ok;
     if (kt < SG_KEY_EC_P256 || i > 2 || len != 1 + 2 * sizes[i] || point[0] != 0x04)
         return HAL_CRYPTO_E_ARGS;
-    if (!grp[i] && !(grp[i] = EC_GROUP_new_by_curve_name(nids[i])))
+    if ((!bn && !(bn = BN_CTX_new())) || (!grp[i] && !(grp[i] = EC_GROUP_new_by_curve_name(nids[i]))) ||
+        (!pt[i] && !(pt[i] = EC_POINT_new(grp[i]))))
         return HAL_CRYPTO_E_MEM;
-    if (!(pt = EC_POINT_new(grp[i])))
-        return HAL_CRYPTO_E_MEM;
-    /* oct2point refuses coordinates of p or more and points off the curve. */
-    ok = EC_POINT_oct2point(grp[i], pt, point, len, NULL) == 1 && !EC_POINT_is_at_infinity(grp[i], pt) &&
-         EC_POINT_is_on_curve(grp[i], pt, NULL) == 1;
-    EC_POINT_free(pt);
-    return ok ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+    /* oct2point refuses coordinates of p or more and, through
+     * EC_POINT_set_affine_coordinates, points off the curve. */
+    return EC_POINT_oct2point(grp[i], pt[i], point, len, bn) == 1 && !EC_POINT_is_at_infinity(grp[i], pt[i])
+               ? HAL_CRYPTO_OK
+               : HAL_CRYPTO_E_FAIL;
 }
