@@ -7,7 +7,7 @@
 #include <string.h>
 #include "fw.h"
 #include "mbedtls/pk.h"
-#include "mbedtls/pkcs5.h"
+#include "fw_pbkdf2.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
 
@@ -202,10 +202,7 @@ static int pin_arg(const fw_req *r, uint8_t tag, const uint8_t **pin, size_t *le
 static int pin_hash(const uint8_t *pin, size_t len, const uint8_t salt[PIN_SALT_LEN],
                     uint8_t out[PIN_HASH_LEN])
 {
-    return mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, pin, len, salt, PIN_SALT_LEN,
-                                         PIN_ITERATIONS, PIN_HASH_LEN, out)
-               ? FW_E_CRYPTO
-               : FW_OK;
+    return fw_pbkdf2_sha256(pin, len, salt, PIN_SALT_LEN, PIN_ITERATIONS, out, PIN_HASH_LEN);
 }
 
 static int pin_set(int so, const uint8_t *pin, size_t len)
