@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include "fw.h"
-#include "mbedtls/pkcs5.h"
+#include "fw_pbkdf2.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/tlv.h"
 
@@ -170,10 +170,7 @@ int fw_token_save(void) { return meta_save(); }
 static int pin_hash(const uint8_t *pin, size_t len, const uint8_t salt[PIN_SALT_LEN],
                     uint8_t out[PIN_HASH_LEN])
 {
-    return mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, pin, len, salt, PIN_SALT_LEN,
-                                         PIN_ITERATIONS, PIN_HASH_LEN, out)
-               ? FW_E_CRYPTO
-               : FW_OK;
+    return fw_pbkdf2_sha256(pin, len, salt, PIN_SALT_LEN, PIN_ITERATIONS, out, PIN_HASH_LEN);
 }
 
 int fw_token_pin_set(int so, const uint8_t *pin, size_t len)

@@ -180,3 +180,27 @@ out:
     mbedtls_pk_free(&pk);
     return rc ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_OK;
 }
+
+int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len)
+{
+    static const mbedtls_ecp_group_id ids[3] = { MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1,
+                                                 MBEDTLS_ECP_DP_SECP521R1 };
+    static const size_t sizes[3] = { 32, 48, 66 };
+    static mbedtls_ecp_group grp[3]; /* loaded once, kept: the check allocates only the point */
+    static uint8_t loaded[3];
+    unsigned i = kt - SG_KEY_EC_P256;
+    int ok;
+    if (kt < SG_KEY_EC_P256 || i > 2 || len != 1 + 2 * sizes[i] || point[0] != 0x04)
+        return HAL_CRYPTO_E_ARGS;
+    if (!loaded[i]) {
+        mbedtls_ecp_group_init(&grp[i]);
+        if (mbedtls_ecp_group_load(&grp[i], ids[i]))
+            return HAL_CRYPTO_E_MEM;
+        loaded[i] = 1;
+    }
+    mbedtls_ecp_point p;
+    mbedtls_ecp_point_init(&p);
+    ok = mbedtls_ecp_point_read_binary(&grp[i], &p, point, len) == 0 && mbedtls_ecp_check_pubkey(&grp[i], &p) == 0;
+    mbedtls_ecp_point_free(&p);
+    return ok ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+}

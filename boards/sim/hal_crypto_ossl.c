@@ -10,6 +10,8 @@
  * the CPU's SHA extensions; EVP would allocate a context per running hash. */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <openssl/sha.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -252,4 +254,25 @@ out:
     EVP_PKEY_CTX_free(c);
     EVP_PKEY_free(pk);
     return ok ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+}
+
+int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len)
+{
+    static const int nids[3] = { NID_X9_62_prime256v1, NID_secp384r1, NID_secp521r1 };
+    static const size_t sizes[3] = { 32, 48, 66 };
+    /* Loaded once and kept (public values only): a check allocates nothing. */
+    static EC_GROUP *grp[3];
+    static EC_POINT *pt[3];
+    static BN_CTX *bn;
+    unsigned i = kt - SG_KEY_EC_P256;
+    if (kt < SG_KEY_EC_P256 || i > 2 || len != 1 + 2 * sizes[i] || point[0] != 0x04)
+        return HAL_CRYPTO_E_ARGS;
+    if ((!bn && !(bn = BN_CTX_new())) || (!grp[i] && !(grp[i] = EC_GROUP_new_by_curve_name(nids[i]))) ||
+        (!pt[i] && !(pt[i] = EC_POINT_new(grp[i]))))
+        return HAL_CRYPTO_E_MEM;
+    /* oct2point refuses coordinates of p or more and, through
+     * EC_POINT_set_affine_coordinates, points off the curve. */
+    return EC_POINT_oct2point(grp[i], pt[i], point, len, bn) == 1 && !EC_POINT_is_at_infinity(grp[i], pt[i])
+               ? HAL_CRYPTO_OK
+               : HAL_CRYPTO_E_FAIL;
 }

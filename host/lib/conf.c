@@ -107,22 +107,6 @@ static int default_socket(char *out, size_t cap)
     return copy_out(out, cap, home, "/.sbrguard/token.sock");
 }
 
-int sg_socket_path(char *out, size_t cap)
-{
-    const char *env = getenv("SBRGUARD_SOCKET");
-    char file[1024];
-    if (env && *env)
-        return copy_out(out, cap, env, NULL);
-    if (conf_file_for_tokens(file, sizeof file)) {
-        int rc = conf_key(file, "socket", out, cap);
-        if (rc == SG_E_ARGS)
-            rc = conf_key(file, "token", out, cap);
-        if (rc == SG_OK || getenv("SBRGUARD_CONF"))
-            return rc;
-    }
-    return default_socket(out, cap);
-}
-
 static int conf_fail(const char *file, unsigned line, const char *what)
 {
     int n = snprintf(conf_detail, sizeof conf_detail, "%.160s:%u: %s", file, line, what);
@@ -198,4 +182,14 @@ int sg_token_list(char socks[][SG_SOCKET_MAX], size_t cap, size_t *n)
         return conf_fail("default", 0, "no socket path ($SBRGUARD_HOME or $HOME too long or unset)");
     *n = 1;
     return SG_OK;
+}
+
+/* The first token of sg_token_list: one reading of the environment and the
+ * config file for every caller, with the same refusals. */
+int sg_socket_path(char *out, size_t cap)
+{
+    char socks[SG_MAX_TOKENS][SG_SOCKET_MAX];
+    size_t n;
+    int rc = sg_token_list(socks, SG_MAX_TOKENS, &n);
+    return rc != SG_OK ? rc : copy_out(out, cap, socks[0], NULL);
 }

@@ -71,5 +71,11 @@ int hal_crypto_sign(hal_key *k, int scheme, int md, int pss_md, size_t salt, con
  */
 int hal_crypto_verify(const uint8_t *spki, size_t spki_len, int scheme, int md, const uint8_t *h, size_t hlen,
                       const uint8_t *sig, size_t sig_len);
+/**
+ * Public-key validation of an uncompressed point 04 || X || Y on the NIST
+ * curve of SG_KEY_EC_* type kt (SP 800-56A 5.6.2.3.3, with cofactor 1):
+ * coordinates below p, on the curve, not the point at infinity. 0 if valid.
+ */
+int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len);
 
 #endif

@@ -253,6 +253,25 @@ int main(int argc, char **argv)
     }
     (void)accepted;
     report("accepted subscriber certificates");
+    /* The same split by key: an RSA key adds the weak-key arithmetic of SBR
+     * 6.1.1.3 (below), an EC key only the point validation of 6.1.5. */
+    for (int rsa = 0; rsa < 2; rsa++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n_all; i++) {
+            mbedtls_x509_crt crt;
+            mbedtls_x509_crt_init(&crt);
+            pol_ctx ctx = { .now = all[i].nb };
+            pol_decision d;
+            pol_check(all[i].tbs, all[i].tbs_len, &ctx, &w, &d);
+            if (d.verdict == POL_ACCEPT && !mbedtls_x509_crt_parse_der(&crt, all[i].der, all[i].len) &&
+                (mbedtls_pk_get_type(&crt.pk) == MBEDTLS_PK_RSA) == rsa)
+                certs[m++] = all[i];
+            mbedtls_x509_crt_free(&crt);
+        }
+        n_certs = m;
+        if (m)
+            report(rsa ? "  of which with an RSA key" : "  of which with an EC key");
+    }
     weak_keys();
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,21 @@ static void socket_path(void)
     snprintf(want, sizeof want, "%s/.sbrguard/token.sock", dir);
     CHECK(sg_socket_path(p, sizeof p) == SG_OK && !strcmp(p, want), "default ~/.sbrguard/token.sock");
     CHECK(sg_socket_path(p, 8) == SG_E_ARGS, "path longer than the buffer: SG_E_ARGS");
+    /* An empty SBRGUARD_CONF is unset, for sg_socket_path as for sg_token_list. */
+    char home_conf[PATH_MAX];
+    snprintf(home_conf, sizeof home_conf, "%s/.config", dir);
+    mkdir(home_conf, 0700);
+    snprintf(home_conf, sizeof home_conf, "%s/.config/sbrguard", dir);
+    mkdir(home_conf, 0700);
+    snprintf(home_conf, sizeof home_conf, "%s/.config/sbrguard/sbrguard.conf", dir);
+    f = fopen(home_conf, "w");
+    fputs("token = /run/home.sock\n", f);
+    fclose(f);
+    setenv("SBRGUARD_CONF", "", 1);
+    CHECK(sg_socket_path(p, sizeof p) == SG_OK && !strcmp(p, "/run/home.sock"),
+          "SBRGUARD_CONF empty: the token line of ~/.config/sbrguard/sbrguard.conf");
+    unlink(home_conf);
+    unsetenv("SBRGUARD_CONF");
 }
 
 /* Writes the config file and points SBRGUARD_CONF at it. */
@@ -119,6 +135,7 @@ static void token_list(void)
     conf_write(big);
     CHECK(sg_token_list(socks, SG_MAX_TOKENS, &n) == SG_E_ARGS && strstr(sg_conf_detail(), "longer than 107"),
           "overlong socket path (%s)", sg_conf_detail());
+    CHECK(sg_socket_path(p, sizeof p) == SG_E_ARGS, "sg_socket_path refuses that overlong socket path too");
     memset(big, 'x', 1500);
     memcpy(big, "token = /", 9);
     big[1500] = 0;
