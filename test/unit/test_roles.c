@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The token's access rules are its command table (firmware/fw_core.c,
+/* The token's access rules are its command table (firmware/fw_dispatch.c,
  * firmware/README.md): this walks the table and proves, for every command,
  * that a caller without the command's role gets the status of its standing
  * (NOT_INITIALIZED on a blank token, NOT_LOGGED_IN without the login) before
