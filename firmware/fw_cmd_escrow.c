@@ -11,9 +11,6 @@
 #include <string.h>
 #include "../policy/pol_der.h"
 #include "fw_policy.h"
-#include "mbedtls/nist_kw.h"
-#include "mbedtls/pk.h"
-#include "mbedtls/rsa.h"
 #include "sbrguard/hal.h"
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/tlv.h"
@@ -58,33 +55,30 @@ static const uint8_t *pkcs8(uint8_t *buf, size_t cap, size_t key_len, uint32_t k
 
 static int kwp(const uint8_t key[32], int wrap, const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len)
 {
-    mbedtls_nist_kw_context kw;
-    mbedtls_nist_kw_init(&kw);
-    int rc = mbedtls_nist_kw_setkey(&kw, MBEDTLS_CIPHER_ID_AES, key, 256, wrap) ||
-             (wrap ? mbedtls_nist_kw_wrap(&kw, MBEDTLS_KW_MODE_KWP, in, in_len, out, len, cap)
-                   : mbedtls_nist_kw_unwrap(&kw, MBEDTLS_KW_MODE_KWP, in, in_len, out, len, cap));
-    mbedtls_nist_kw_free(&kw);
-    return rc ? FW_E_CRYPTO : FW_OK;
+    return hal_crypto_aes_kwp(wrap, key, in, in_len, out, cap, len) ? FW_E_CRYPTO : FW_OK;
 }
 
-/* An RSA >= 2048 public key (SBR 6.1.2: at least 112 bits), parsed into pk. */
-static int rsa_key(mbedtls_pk_context *pk, const uint8_t *spki, size_t len)
+/* An RSA >= 2048 public key (SBR 6.1.2: at least 112 bits), loaded into *pk. */
+static int rsa_key(hal_pub **pk, const uint8_t *spki, size_t len)
 {
-    return mbedtls_pk_parse_public_key(pk, spki, len) == 0 && mbedtls_pk_get_type(pk) == MBEDTLS_PK_RSA &&
-                   mbedtls_pk_get_bitlen(pk) >= 2048
-               ? FW_OK
-               : FW_E_KEY_TYPE;
+    int alg;
+    unsigned bits;
+    if (hal_crypto_pub_load(spki, len, pk, &alg, &bits))
+        return FW_E_KEY_TYPE;
+    if (alg == HAL_PK_RSA && bits >= 2048)
+        return FW_OK;
+    hal_crypto_pub_free(*pk);
+    *pk = NULL;
+    return FW_E_KEY_TYPE;
 }
 
 /* RSA-OAEP-SHA256(K) || KWP_K(in) into out, K fresh and wiped. */
-static int hybrid(mbedtls_pk_context *pk, const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len)
+static int hybrid(hal_pub *pk, const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len)
 {
     uint8_t k[32];
-    mbedtls_rsa_context *rsa = mbedtls_pk_rsa(*pk);
-    size_t n = mbedtls_rsa_get_len(rsa), wl = 0;
+    size_t n = 0, wl = 0;
     int rc = FW_E_CRYPTO;
-    if (n > cap || fw_rng(NULL, k, sizeof k) || mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256) ||
-        mbedtls_rsa_rsaes_oaep_encrypt(rsa, fw_rng, NULL, NULL, 0, sizeof k, k, out))
+    if (fw_rng(NULL, k, sizeof k) || hal_crypto_rsa_oaep_encrypt(pk, k, sizeof k, out, cap, &n))
         goto out;
     if ((rc = kwp(k, 1, in, in_len, out + n, cap - n, &wl)) == FW_OK)
         *len = n + wl;
@@ -120,7 +114,7 @@ int fw_cmd_escrow_generate(fw_req *r)
     uint8_t t = 0, ca_id[32], pub[PUB_MAX], zero = 0, key_id[32];
     pol_bundle_ca ca;
     pol_escrow_rule rule;
-    mbedtls_pk_context agent;
+    hal_pub *agent = NULL;
     unsigned slot;
     int rc;
     if (fw_arg_u(r, SG_T_HANDLE, 2, &ca_h) || fw_arg(r, SG_T_PROFILE, &prof, &pl) || pl != 2 || prof[0] > 3 ||
@@ -157,7 +151,6 @@ int fw_cmd_escrow_generate(fw_req *r)
     uint8_t wrap = rule.wrap, kek[32];
     uint8_t *scratch = fw_keys_scratch(&kcap), *w;
     const uint8_t *p8 = NULL;
-    mbedtls_pk_init(&agent);
     /* The agent key is parsed now: the entry lives in the store's buffer. */
     if (wrap == POL_WRAP_AGENT_RSA_OAEP ? rsa_key(&agent, rule.agent_spki.p, rule.agent_spki.len)
                                         : fw_token_escrow_kek(kek)) {
@@ -185,7 +178,7 @@ int fw_cmd_escrow_generate(fw_req *r)
     }
     /* The wrapped key straight into the record: never stored in clear (SBR 4.12.1). */
     size_t wl = 0;
-    rc = wrap == POL_WRAP_AGENT_RSA_OAEP ? hybrid(&agent, p8, n8, w + off + 3, cap - off - 3, &wl)
+    rc = wrap == POL_WRAP_AGENT_RSA_OAEP ? hybrid(agent, p8, n8, w + off + 3, cap - off - 3, &wl)
                                          : kwp(kek, 1, p8, n8, w + off + 3, cap - off - 3, &wl);
     if (rc || wl > 0xFFFF)
         goto out;
@@ -201,7 +194,7 @@ int fw_cmd_escrow_generate(fw_req *r)
     rc = fw_put_u(r, SG_T_HANDLE, slot, 2) | fw_put(r, SG_T_PUBKEY, spki, (size_t)m) |
          fw_put_u(r, SG_T_ESCROW_UNTIL, until, 8) | fw_put_u(r, SG_T_WRAP, wrap, 1);
 out:
-    mbedtls_pk_free(&agent);
+    hal_crypto_pub_free(agent);
     fw_keys_scratch_free(scratch);
     fw_zeroize(kek, sizeof kek);
     fw_store_wipe();
@@ -211,7 +204,7 @@ out:
 /* Unwraps a token-wrapped record (kek fetched before the record was read)
  * into the scratch buffer, re-wraps it to pk into the response, logs ev
  * before the response is complete. */
-static int rewrap(fw_req *r, const fw_escrow_rec *e, const uint8_t kek[32], mbedtls_pk_context *pk, fw_log_ev *ev)
+static int rewrap(fw_req *r, const fw_escrow_rec *e, const uint8_t kek[32], hal_pub *pk, fw_log_ev *ev)
 {
     size_t kcap, n8 = 0, cap, wl = 0;
     uint8_t *scratch = fw_keys_scratch(&kcap), *out = tlv_open(r, &cap);
@@ -227,7 +220,7 @@ static int rewrap(fw_req *r, const fw_escrow_rec *e, const uint8_t kek[32], mbed
 }
 
 /* The transport key argument, parsed; its hash into th. */
-static int transport(fw_req *r, mbedtls_pk_context *pk, uint8_t th[32])
+static int transport(fw_req *r, hal_pub **pk, uint8_t th[32])
 {
     const uint8_t *v;
     size_t vl;
@@ -245,13 +238,12 @@ int fw_cmd_escrow_deliver(fw_req *r)
     uint32_t h;
     fw_escrow_rec e;
     uint8_t th[32], kek[32];
-    mbedtls_pk_context pk;
+    hal_pub *pk = NULL;
     int rc;
     if (fw_arg_u(r, SG_T_HANDLE, 2, &h))
         return FW_E_ARGS;
     if ((rc = fw_token_escrow_kek(kek)))
         return rc;
-    mbedtls_pk_init(&pk);
     rc = transport(r, &pk, th);
     if (rc == FW_E_KEY_TYPE)
         rc = refuse(r, SG_CMD_ESCROW_DELIVER, h, NULL, "sbrguard.escrow.transport-key", "6.1.2");
@@ -263,9 +255,9 @@ int fw_cmd_escrow_deliver(fw_req *r)
         else if (hal_clock_now() > e.until)
             rc = refuse(r, SG_CMD_ESCROW_DELIVER, h, e.key_id, "sbrguard.escrow.period-over", "6.3.2");
         else
-            rc = rewrap(r, &e, kek, &pk, &ev);
+            rc = rewrap(r, &e, kek, pk, &ev);
     }
-    mbedtls_pk_free(&pk);
+    hal_crypto_pub_free(pk);
     fw_zeroize(kek, sizeof kek);
     fw_store_wipe();
     return rc;
@@ -280,7 +272,7 @@ int fw_cmd_escrow_recover(fw_req *r)
     uint8_t th[32];
     pol_bundle_ca ca;
     pol_escrow_rule rule;
-    mbedtls_pk_context pk;
+    hal_pub *pk = NULL;
     const uint8_t *v;
     size_t vl;
     int rc;
@@ -316,17 +308,16 @@ int fw_cmd_escrow_recover(fw_req *r)
     uint8_t kek[32];
     if ((rc = fw_token_escrow_kek(kek)))
         return rc;
-    mbedtls_pk_init(&pk);
     rc = transport(r, &pk, th);
     if (rc == FW_E_KEY_TYPE)
         rc = refuse(r, SG_CMD_ESCROW_RECOVER, h, e.key_id, "sbrguard.escrow.transport-key", "6.1.2");
     else if (rc == FW_OK && (rc = fw_escrow_load(h, &e)) == FW_OK) {
         fw_log_ev ev = { .event = SG_LOG_EV_RECOVERY, .handle = h, .key_type = e.key_type, .value = e.until,
                          .key_id = e.key_id, .tbs_hash = e.consent, .cert_hash = th };
-        if ((rc = rewrap(r, &e, kek, &pk, &ev)) == FW_OK)
+        if ((rc = rewrap(r, &e, kek, pk, &ev)) == FW_OK)
             rc = fw_put_u(r, SG_T_WRAP, e.wrap, 1);
     }
-    mbedtls_pk_free(&pk);
+    hal_crypto_pub_free(pk);
     fw_zeroize(kek, sizeof kek);
     fw_store_wipe();
     return rc;

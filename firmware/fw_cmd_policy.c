@@ -4,8 +4,6 @@
  * logged with its hash before fw_policy.c adopts it. */
 #include <string.h>
 #include "fw_policy.h"
-#include "mbedtls/pk.h"
-#include "mbedtls/rsa.h"
 #include "sbrguard/hal_crypto.h"
 
 /* Escrow agents are RSA >= 2048 (OAEP, SBR 6.1.2: >= 112 bits). */
@@ -17,12 +15,10 @@ static int agents_ok(const pol_bundle *b)
         for (size_t k = 0; pol_bundle_escrow_rule_at(&ca, k, &rule) == 0; k++) {
             if (rule.wrap != POL_WRAP_AGENT_RSA_OAEP)
                 continue;
-            mbedtls_pk_context pk;
-            mbedtls_pk_init(&pk);
-            int ok = mbedtls_pk_parse_public_key(&pk, rule.agent_spki.p, rule.agent_spki.len) == 0 &&
-                     mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA && mbedtls_pk_get_bitlen(&pk) >= 2048;
-            mbedtls_pk_free(&pk);
-            if (!ok)
+            int alg;
+            unsigned bits;
+            if (hal_crypto_pub_load(rule.agent_spki.p, rule.agent_spki.len, NULL, &alg, &bits) || alg != HAL_PK_RSA ||
+                bits < 2048)
                 return 0;
         }
     return 1;

@@ -3,7 +3,7 @@
  * of the old epoch), LOGIN, LOGOUT, INIT_PIN, SET_PIN, RANDOM. The metadata
  * and the PIN checks are fw_token.c's. */
 #include "fw.h"
-#include "mbedtls/pk.h"
+#include "sbrguard/hal_crypto.h"
 #include "sbrguard/hal.h"
 
 /* The user type of LOGIN and SET_PIN. */
@@ -46,19 +46,11 @@ int fw_cmd_info(fw_req *r)
 /* The SO's policy-signing key: ECDSA P-256/P-384 or RSA >= 2048 (docs/bundle.md). */
 static int policy_key_ok(const uint8_t *spki, size_t len)
 {
-    mbedtls_pk_context pk;
-    int ok = 0;
-    if (len == 0 || len > SG_BUNDLE_MAX_POLICY_KEY)
+    int alg;
+    unsigned bits;
+    if (len == 0 || len > SG_BUNDLE_MAX_POLICY_KEY || hal_crypto_pub_load(spki, len, NULL, &alg, &bits))
         return 0;
-    mbedtls_pk_init(&pk);
-    if (mbedtls_pk_parse_public_key(&pk, spki, len) == 0) {
-        if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA)
-            ok = mbedtls_pk_get_bitlen(&pk) >= 2048;
-        else if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_ECKEY)
-            ok = mbedtls_pk_get_bitlen(&pk) == 256 || mbedtls_pk_get_bitlen(&pk) == 384;
-    }
-    mbedtls_pk_free(&pk);
-    return ok;
+    return alg == HAL_PK_RSA ? bits >= 2048 : bits == 256 || bits == 384;
 }
 
 int fw_cmd_init_token(fw_req *r)

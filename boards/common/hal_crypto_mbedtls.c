@@ -5,6 +5,7 @@
 #include "../../firmware/fw.h"
 #include "mbedtls/ecp.h"
 #include "mbedtls/md.h"
+#include "mbedtls/nist_kw.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_util.h"
@@ -15,6 +16,9 @@
 #include "sbrguard/proto.h"
 
 struct hal_key {
+    mbedtls_pk_context pk;
+};
+struct hal_pub {
     mbedtls_pk_context pk;
 };
 
@@ -203,4 +207,59 @@ int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len)
     ok = mbedtls_ecp_point_read_binary(&grp[i], &p, point, len) == 0 && mbedtls_ecp_check_pubkey(&grp[i], &p) == 0;
     mbedtls_ecp_point_free(&p);
     return ok ? HAL_CRYPTO_OK : HAL_CRYPTO_E_FAIL;
+}
+
+int hal_crypto_pub_load(const uint8_t *spki, size_t len, hal_pub **k, int *alg, unsigned *bits)
+{
+    hal_pub *h = mbedtls_calloc(1, sizeof *h);
+    mbedtls_pk_type_t t;
+    if (!h)
+        return HAL_CRYPTO_E_MEM;
+    mbedtls_pk_init(&h->pk);
+    if (mbedtls_pk_parse_public_key(&h->pk, spki, len) ||
+        ((t = mbedtls_pk_get_type(&h->pk)) != MBEDTLS_PK_RSA && t != MBEDTLS_PK_ECKEY)) {
+        hal_crypto_pub_free(h);
+        return HAL_CRYPTO_E_FAIL;
+    }
+    *alg = t == MBEDTLS_PK_RSA ? HAL_PK_RSA : HAL_PK_EC;
+    *bits = (unsigned)mbedtls_pk_get_bitlen(&h->pk);
+    if (k)
+        *k = h;
+    else
+        hal_crypto_pub_free(h);
+    return HAL_CRYPTO_OK;
+}
+
+void hal_crypto_pub_free(hal_pub *k)
+{
+    if (k) {
+        mbedtls_pk_free(&k->pk);
+        mbedtls_free(k);
+    }
+}
+
+int hal_crypto_rsa_oaep_encrypt(hal_pub *k, const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
+                                size_t *out_len)
+{
+    if (!k || mbedtls_pk_get_type(&k->pk) != MBEDTLS_PK_RSA)
+        return HAL_CRYPTO_E_ARGS;
+    mbedtls_rsa_context *rsa = mbedtls_pk_rsa(k->pk);
+    size_t n = mbedtls_rsa_get_len(rsa);
+    if (n > cap || mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256) ||
+        mbedtls_rsa_rsaes_oaep_encrypt(rsa, fw_rng, NULL, NULL, 0, in_len, in, out))
+        return HAL_CRYPTO_E_FAIL;
+    *out_len = n;
+    return HAL_CRYPTO_OK;
+}
+
+int hal_crypto_aes_kwp(int wrap, const uint8_t key[32], const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
+                       size_t *out_len)
+{
+    mbedtls_nist_kw_context kw;
+    mbedtls_nist_kw_init(&kw);
+    int rc = mbedtls_nist_kw_setkey(&kw, MBEDTLS_CIPHER_ID_AES, key, 256, wrap) ||
+             (wrap ? mbedtls_nist_kw_wrap(&kw, MBEDTLS_KW_MODE_KWP, in, in_len, out, out_len, cap)
+                   : mbedtls_nist_kw_unwrap(&kw, MBEDTLS_KW_MODE_KWP, in, in_len, out, out_len, cap));
+    mbedtls_nist_kw_free(&kw); /* zeroizes the key schedule */
+    return rc ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_OK;
 }

@@ -5,6 +5,7 @@
  * loaded key keeps its signing context, so a signature re-initializes it
  * only when the scheme changes. Single-threaded, as the firmware is (the
  * parsed-public-key cache is shared). */
+#include <stdlib.h>
 #include <string.h>
 /* The low-level SHA-2 calls keep their state in the caller's memory and use
  * the CPU's SHA extensions; EVP would allocate a context per running hash. */
@@ -18,6 +19,10 @@
 #include <openssl/x509.h>
 #include "sbrguard/hal_crypto.h"
 #include "sbrguard/proto.h"
+
+struct hal_pub {
+    EVP_PKEY *pk;
+};
 
 struct hal_key {
     EVP_PKEY *pk;
@@ -275,4 +280,76 @@ int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len)
     return EC_POINT_oct2point(grp[i], pt[i], point, len, bn) == 1 && !EC_POINT_is_at_infinity(grp[i], pt[i])
                ? HAL_CRYPTO_OK
                : HAL_CRYPTO_E_FAIL;
+}
+
+int hal_crypto_pub_load(const uint8_t *spki, size_t len, hal_pub **k, int *alg, unsigned *bits)
+{
+    const unsigned char *p = spki;
+    EVP_PKEY *pk = len <= 65536 ? d2i_PUBKEY(NULL, &p, (long)len) : NULL;
+    int id = pk ? EVP_PKEY_get_base_id(pk) : 0;
+    hal_pub *h = NULL;
+    if (!pk || p != spki + len || (id != EVP_PKEY_RSA && id != EVP_PKEY_EC) || (k && !(h = calloc(1, sizeof *h)))) {
+        EVP_PKEY_free(pk);
+        return pk ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_E_ARGS;
+    }
+    *alg = id == EVP_PKEY_RSA ? HAL_PK_RSA : HAL_PK_EC;
+    *bits = (unsigned)EVP_PKEY_get_bits(pk);
+    if (!k) {
+        EVP_PKEY_free(pk);
+        return HAL_CRYPTO_OK;
+    }
+    h->pk = pk;
+    *k = h;
+    return HAL_CRYPTO_OK;
+}
+
+void hal_crypto_pub_free(hal_pub *k)
+{
+    if (k) {
+        EVP_PKEY_free(k->pk);
+        free(k);
+    }
+}
+
+int hal_crypto_rsa_oaep_encrypt(hal_pub *k, const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
+                                size_t *out_len)
+{
+    EVP_PKEY_CTX *c;
+    size_t n = cap;
+    int ok;
+    if (!k || EVP_PKEY_get_base_id(k->pk) != EVP_PKEY_RSA || (size_t)EVP_PKEY_get_size(k->pk) > cap)
+        return HAL_CRYPTO_E_ARGS;
+    ok = (c = EVP_PKEY_CTX_new(k->pk, NULL)) && EVP_PKEY_encrypt_init(c) > 0 &&
+         EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING) > 0 && EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha256()) > 0 &&
+         EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha256()) > 0 && EVP_PKEY_encrypt(c, out, &n, in, in_len) > 0;
+    EVP_PKEY_CTX_free(c);
+    if (!ok)
+        return HAL_CRYPTO_E_FAIL;
+    *out_len = n;
+    return HAL_CRYPTO_OK;
+}
+
+int hal_crypto_aes_kwp(int wrap, const uint8_t key[32], const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
+                       size_t *out_len)
+{
+    /* RFC 5649: the wrap is the input padded to 8 bytes plus 8; an unwrap
+     * is at most its input less 8. OpenSSL writes no more than that. */
+    size_t need = wrap ? ((in_len + 7) / 8) * 8 + 8 : (in_len >= 8 ? in_len - 8 : 0);
+    EVP_CIPHER_CTX *c;
+    int l1 = 0, l2 = 0, ok;
+    if (in_len == 0 || in_len > 0x7fffffff || need > cap || (!wrap && (in_len < 16 || in_len % 8)))
+        return HAL_CRYPTO_E_ARGS;
+    ok = (c = EVP_CIPHER_CTX_new()) != NULL;
+    if (ok) {
+        EVP_CIPHER_CTX_set_flags(c, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
+        ok = EVP_CipherInit_ex(c, EVP_aes_256_wrap_pad(), NULL, key, NULL, wrap) == 1 &&
+             EVP_CipherUpdate(c, out, &l1, in, (int)in_len) == 1 && EVP_CipherFinal_ex(c, out + l1, &l2) == 1;
+    }
+    EVP_CIPHER_CTX_free(c); /* clears the key schedule */
+    if (!ok) {
+        OPENSSL_cleanse(out, need);
+        return HAL_CRYPTO_E_FAIL;
+    }
+    *out_len = (size_t)l1 + (size_t)l2;
+    return HAL_CRYPTO_OK;
 }

@@ -22,6 +22,10 @@ enum { HAL_CRYPTO_OK = 0, HAL_CRYPTO_E_ARGS = -1, HAL_CRYPTO_E_FAIL = -2, HAL_CR
 
 /** A private key loaded into the engine (board-owned, opaque). */
 typedef struct hal_key hal_key;
+/** A public key loaded into the engine (board-owned, opaque). */
+typedef struct hal_pub hal_pub;
+/** Public-key algorithms (hal_crypto_pub_load). */
+enum { HAL_PK_RSA = 1, HAL_PK_EC = 2 };
 
 /** Digest length of md (0 for HAL_MD_NONE or an unknown md). */
 size_t hal_md_size(int md);
@@ -77,5 +81,26 @@ int hal_crypto_verify(const uint8_t *spki, size_t spki_len, int scheme, int md, 
  * coordinates below p, on the curve, not the point at infinity. 0 if valid.
  */
 int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len);
+
+/**
+ * Parses a SubjectPublicKeyInfo (all of spki: no trailing bytes) into *k
+ * and says what it is: *alg HAL_PK_RSA or HAL_PK_EC, *bits the modulus or
+ * the curve size. k NULL: only the type and size. 0 if it parses.
+ */
+int hal_crypto_pub_load(const uint8_t *spki, size_t len, hal_pub **k, int *alg, unsigned *bits);
+/** Frees a loaded public key; NULL is a no-op. */
+void hal_crypto_pub_free(hal_pub *k);
+/**
+ * RSAES-OAEP (RFC 8017 7.1) with SHA-256, MGF1-SHA-256 and an empty label of
+ * in to the RSA key k: *out_len (the modulus size) bytes into out.
+ */
+int hal_crypto_rsa_oaep_encrypt(hal_pub *k, const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
+                                size_t *out_len);
+/**
+ * AES-256 key wrap with padding (RFC 5649, NIST SP 800-38F KWP) of in under
+ * key (wrap 1), or its unwrap with the integrity check (wrap 0).
+ */
+int hal_crypto_aes_kwp(int wrap, const uint8_t key[32], const uint8_t *in, size_t in_len, uint8_t *out, size_t cap,
+                       size_t *out_len);
 
 #endif

@@ -9,26 +9,7 @@
 #include <string.h>
 #include "check.h"
 
-/* The mbedTLS engine under other names (its prototypes in hal_crypto.h too;
- * the sim's, linked as the board, are declared after). */
-#define hal_md_size mbed_md_size
-#define hal_hash mbed_hash
-#define hal_md_start mbed_md_start
-#define hal_md_update mbed_md_update
-#define hal_md_finish mbed_md_finish
-#define hal_crypto_keygen mbed_keygen
-#define hal_crypto_key_load mbed_key_load
-#define hal_crypto_key_free mbed_key_free
-#define hal_crypto_sign mbed_sign
-#define hal_crypto_verify mbed_verify
-#define hal_crypto_ec_point_check mbed_ec_point_check
-#include "../../boards/common/hal_crypto_mbedtls.c"
-#undef hal_crypto_keygen
-#undef hal_crypto_ec_point_check
-#include "sbrguard/proto.h"
-int hal_crypto_keygen(uint32_t kt, uint8_t *priv, size_t priv_cap, size_t *priv_len, uint8_t *pub, size_t pub_cap,
-                      size_t *pub_len);
-int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len);
+#include "hal_boards.h"
 
 static const struct {
     uint32_t kt;
