@@ -3,10 +3,10 @@
  * The key is decoded as RFC 8032 5.1.3 / 5.2.3 decode it: y below p, and an
  * x with x^2 = u/v (u = y^2 - 1; v = d*y^2 + 1 for edwards25519, d*y^2 - 1
  * for edwards448). u/v is a square mod p exactly when the Legendre symbols
- * of u and v agree (v is never 0: d is not a square); u = 0 gives x = 0,
- * whose sign bit must be clear. No square root and no exponentiation:
- * three Montgomery products and two binary Jacobi symbols on 32-bit
- * limbs, nothing allocated. */
+ * of u and v agree, i.e. when u*v is a square (v is never 0: d is not a
+ * square); u = 0 gives x = 0, whose sign bit must be clear. No square root
+ * and no exponentiation: four Montgomery products and one binary Jacobi
+ * symbol on 32-bit limbs, nothing allocated. */
 #include "pol_int.h"
 
 #define NMAX 14 /* limbs of a curve448 field element */
@@ -91,8 +91,10 @@ static void mont(const curve *c, const uint32_t *a, const uint32_t *b, uint32_t 
         out[i] = t[i];
 }
 
-/* Jacobi symbol (a | m) for odd m > a >= 0, by the binary algorithm: at
- * most 2 * 32n halvings, each subtraction followed by one. */
+/* Jacobi symbol (a | m) for odd m > a >= 0, by the binary algorithm: the
+ * factors of 2 come off a at once ((2 | m) = -1 for m = 3, 5 mod 8), a
+ * subtraction follows each, and the limbs still in use shrink with m;
+ * at most 2 * 32n rounds. */
 static int jacobi(const uint32_t *a0, const uint32_t *m0, size_t n)
 {
     uint32_t a[NMAX], m[NMAX], x;
@@ -101,11 +103,21 @@ static int jacobi(const uint32_t *a0, const uint32_t *m0, size_t n)
         a[i] = a0[i];
         m[i] = m0[i];
     }
+    while (n > 0 && m[n - 1] == 0)
+        n--;
     while (!is_zero(a, n)) {
-        while (!(a[0] & 1)) {
-            for (size_t i = 0; i < n; i++)
-                a[i] = a[i] >> 1 | (i + 1 < n ? a[i + 1] << 31 : 0);
-            if ((m[0] & 7) == 3 || (m[0] & 7) == 5)
+        unsigned sh = 0;
+        size_t w = 0;
+        while (a[w] == 0)
+            w++; /* whole limbs: an even number of halvings, no sign change */
+        for (x = a[w]; !(x & 1); x >>= 1)
+            sh++;
+        if (w || sh) {
+            for (size_t i = 0; i < n; i++) {
+                uint32_t lo = i + w < n ? a[i + w] : 0, hi = i + w + 1 < n ? a[i + w + 1] : 0;
+                a[i] = sh ? lo >> sh | hi << (32 - sh) : lo;
+            }
+            if ((sh & 1) && ((m[0] & 7) == 3 || (m[0] & 7) == 5))
                 j = -j;
         }
         if (!geq(a, m, n)) { /* reciprocity: swap */
@@ -116,6 +128,8 @@ static int jacobi(const uint32_t *a0, const uint32_t *m0, size_t n)
             }
             if ((a[0] & 3) == 3 && (m[0] & 3) == 3)
                 j = -j;
+            while (n > 1 && m[n - 1] == 0 && a[n - 1] == 0)
+                n--;
         }
         sub(a, m, n);
     }
@@ -169,5 +183,8 @@ int pol_ed_point_valid(int key, const uint8_t *k, size_t len)
     add_one(c, v, c->v_one);
     if (is_zero(u, n))
         return !sign; /* x = 0 */
-    return jacobi(u, c->p, n) == jacobi(v, c->p, n);
+    /* (u/v | p) = (u | p)(v | p) = (u v / R | p): R = 2^(32n) with 32n even
+     * is a square. */
+    mont(c, u, v, t);
+    return jacobi(t, c->p, n) == 1;
 }
