@@ -334,6 +334,7 @@ static int prep_crldp(pol_eval *e, pol_slice v)
             return -1;
         if (r2 && !gnames_ok(issuer))
             return -1;
+        e->crl_issuer |= (uint8_t)r2;
         if (!r0)
             continue;
         n = pol_der_of(name);

@@ -103,6 +103,7 @@ struct pol_eval {
     uint8_t unotice_ia5;    /* explicitText an IA5String (RFC 6818 3) */
     uint8_t qualifier_other; /* a policy qualifier other than id-qt-cps / id-qt-unotice */
     uint8_t aia_other;       /* an accessMethod other than id-ad-ocsp / id-ad-caIssuers */
+    uint8_t crl_issuer;      /* a DistributionPoint with a cRLIssuer */
     pol_uris crl, ocsp, ca_issuers;
     uint8_t crl_unprefixed, aia_unprefixed; /* URIs without a prefix of the CA's bundle */
     uint32_t ext_bad; /* XB_* bits */

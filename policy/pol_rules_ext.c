@@ -32,6 +32,11 @@ static int cp_qualifier_other(const pol_eval *e) { return e->qualifier_other; }
 static int crldp_absent(const pol_eval *e) { return absent(e, EXT_CRLDP); }
 static int crldp_no_http(const pol_eval *e) { return !absent(e, EXT_CRLDP) && e->crl.n_http == 0; }
 static int crldp_scheme(const pol_eval *e) { return strict_mp(e) && e->crl.n_other > 0; }
+/* (b) wants "the Issuing CA's CRL". A cRLIssuer names another CRL issuer
+ * (an indirect CRL), or the issuer itself, which RFC 5280 4.2.1.13 says to
+ * omit ("conforming CAs MUST omit the cRLIssuer field"): neither is data
+ * 7.1.2.3 specifies (7.1.2.4). */
+static int crldp_crl_issuer(const pol_eval *e) { return e->crl_issuer; }
 
 /* (c) authorityInformationAccess */
 static int aia_critical(const pol_eval *e) { return critical(e, EXT_AIA); }
@@ -151,6 +156,8 @@ const pol_rule pol_rules_ext[] = {
     { "sbr.7.1.2.3.crldp.absent", "7.1.2.3(b)", "cRLDistributionPoints is absent", crldp_absent },
     { "sbr.7.1.2.3.crldp.no-http", "7.1.2.3(b)", "no distributionPoint fullName URI with the HTTP scheme", crldp_no_http },
     { "sbr.7.1.2.3.crldp.scheme", "7.1.2.3(b)", "strict/multipurpose: a CRL URI with a scheme other than HTTP", crldp_scheme },
+    { "sbr.7.1.2.3.crldp.crl-issuer", "7.1.2.3(b), 7.1.2.4 (RFC 5280 4.2.1.13)",
+      "a distributionPoint names a cRLIssuer: not the Issuing CA's own CRL", crldp_crl_issuer },
     { "sbr.7.1.2.3.aia.critical", "7.1.2.3(c)", "authorityInformationAccess is critical", aia_critical },
     { "sbr.7.1.2.3.aia.ocsp-scheme", "7.1.2.3(c)(1)", "id-ad-ocsp URIs break the generation's HTTP rule", aia_ocsp },
     { "sbr.7.1.2.3.aia.ca-issuers-scheme", "7.1.2.3(c)(2)", "id-ad-caIssuers URIs break the generation's HTTP rule", aia_ca_issuers },

@@ -139,6 +139,18 @@ def cases(g):
     ok("aia-ocsp-only-rsa", S(), aia((OCSP, "http://ocsp.example.com")),
        "7.1.2.3(c): an AIA with id-ad-ocsp alone (id-ad-caIssuers is a SHOULD)")
 
+    # -- 7.1.2.3(b) "the Issuing CA's CRL", RFC 5280 4.2.1.13: no cRLIssuer ----------
+    full = g.ctx(0, g.ctx(0, g.uri("http://crl.example.com/smime.crl")))
+    dps = lambda *dp: (lambda c: c.set_ext("crldp", g.seq(*[g.seq(*parts) for parts in dp])))
+    CI = "7.1.2.3.crldp.crl-issuer"
+    bad("crldp-crl-issuer-self", S(), dps([full, g.ctx(2, g.ctx(4, g.CA_NAME))]), [CI],
+        "7.1.2.3(b), RFC 5280 4.2.1.13: a cRLIssuer naming the certificate's own issuer, which \"conforming CAs MUST omit\"")
+    bad("crldp-crl-issuer-indirect", S(), dps([full], [g.ctx(0, g.ctx(0, g.uri("http://crl.other.example/all.crl"))),
+                                                   g.ctx(2, g.ctx(4, g.name(("cn", "Other CRL Issuer"))))]), [CI],
+        "7.1.2.3(b), 7.1.2.4: next to the Issuing CA's own, an indirect CRL of another issuer (a cRLIssuer)")
+    ok("crldp-two-points", S(), dps([full], [g.ctx(0, g.ctx(0, g.uri("http://crl2.example.com/smime.crl")))]),
+       "7.1.2.3(b): two distributionPoints, each an HTTP URI of the Issuing CA's CRL")
+
     # -- "HTTP URL": an http(s) URI has a host (RFC 9110 4.2.1, 4.2.2) ---------------
     bad("crldp-http-no-host", S(), lambda c: c.set_ext("crldp", g.crldp_value("http:///smime.crl")),
         ["7.1.2.3.crldp.no-http", "7.1.2.3.crldp.scheme"],
