@@ -3,7 +3,8 @@
 table (issue 11): EdDSA points (6.1.5), the RFC 5280 / RFC 6818 rules that
 7.1.2 and 7.1.2.4 make binding (critical subjectAltName for an empty
 subject, no empty GeneralName, no IA5String explicitText, only the policy
-qualifiers and access methods 7.1.2.3 names), and HTTP URLs with a host.
+qualifiers and access methods 7.1.2.3 names, no cRLIssuer), DER SET OF
+order in multi-valued RDNs, and HTTP URLs with a host.
 Each refused vector comes with an accepted one next to the line it crosses.
 Written from the SBR, RFC 5280, RFC 6818, RFC 8032 and RFC 9110 texts."""
 import hashlib
@@ -150,6 +151,20 @@ def cases(g):
         "7.1.2.3(b), 7.1.2.4: next to the Issuing CA's own, an indirect CRL of another issuer (a cRLIssuer)")
     ok("crldp-two-points", S(), dps([full], [g.ctx(0, g.ctx(0, g.uri("http://crl2.example.com/smime.crl")))]),
        "7.1.2.3(b): two distributionPoints, each an HTTP URI of the Issuing CA's CRL")
+
+    # -- 7.1.2.4: DER (RFC 5280 4.1), a multi-valued RDN is a sorted SET OF -----------
+    given, sur = g.seq(g.oid(g.OID["givenName"]), g.utf8("Bob")), g.seq(g.oid(g.OID["surname"]), g.utf8("Example"))
+    lo, hi = sorted([given, sur])  # X.690 11.6: by their encodings
+
+    def rdn_subject(rdn):
+        cn = g.seq(g.oid(g.OID["cn"]), g.utf8("Bob Example"))
+        return lambda c: setattr(c, "subject", g.seq(g.set_of(g.seq(g.oid(g.OID["c"]), g.printable("GB"))), rdn,
+                                                     g.set_of(cn)))
+    IS = lambda: B("individual", "strict", "rsa")
+    bad("rdn-set-unsorted", IS(), rdn_subject(g.tlv(0x31, hi + lo)), ["7.1.2.4.der.malformed"],
+        "7.1.2.4, RFC 5280 4.1 DER: a givenName + surname RDN whose SET OF values are not in X.690 11.6 order")
+    ok("rdn-set-sorted", IS(), rdn_subject(g.tlv(0x31, lo + hi)),
+       "7.1.4.2.6: givenName and surname in one multi-valued RDN, its SET OF in DER order")
 
     # -- "HTTP URL": an http(s) URI has a host (RFC 9110 4.2.1, 4.2.2) ---------------
     bad("crldp-http-no-host", S(), lambda c: c.set_ext("crldp", g.crldp_value("http:///smime.crl")),
