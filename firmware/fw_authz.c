@@ -105,17 +105,17 @@ static int bundle_rules(fw_req *r, const fw_sign_req *q, pol_workspace *ws, pol_
 }
 
 /* The certificate bound to key, in the store's buffer: valid until the next
- * store call, and fw_ca_judge makes none while it uses it (no copy: RAM). */
+ * store call, and fw_ca_judge makes none while it uses it (no copy: RAM).
+ * The RAM index names the slot (as for fw_key_is_ca); one record is read. */
 static int load_ca(unsigned key, const uint8_t **cert, size_t *cert_len)
 {
+    const fw_obj_entry *idx = fw_objects_idx();
     for (unsigned s = 1; s <= FW_MAX_OBJECTS; s++) {
-        uint32_t ep = 0;
         const uint8_t *b, *v, *val = NULL;
         size_t len, off = 0, vl, val_len = 0;
         uint32_t bound = 0;
         uint8_t t;
-        if (fw_store_type(s, &ep) != FW_REC_TYPE_CERT || ep != fw_token_epoch() ||
-            fw_object_load(s, FW_REC_TYPE_CERT, &b, &len))
+        if (idx[s].type != FW_REC_TYPE_CERT || idx[s].bound_key != key || fw_object_load(s, FW_REC_TYPE_CERT, &b, &len))
             continue;
         while (fw_tlv_next(b, len, &off, &t, &v, &vl) == 1) {
             if (t == SG_T_BOUND_KEY && vl == 2)
@@ -125,7 +125,7 @@ static int load_ca(unsigned key, const uint8_t **cert, size_t *cert_len)
                 val_len = vl;
             }
         }
-        if (bound == key && val) {
+        if (bound == key && val) { /* the record agrees with the index */
             *cert = val;
             *cert_len = val_len;
             return FW_OK;
