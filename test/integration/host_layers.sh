@@ -18,23 +18,29 @@ OBJ=${LAYERS_OBJ:-$ROOT/$BIN/obj}
 
 # graph DIR: lines "FROM TO SYMBOL" for every symbol FROM.o uses that
 # TO.o defines (FROM != TO).
+# objs DIR NAME: the objects of DIR whose source is still in host/NAME
+# (a stale object of a removed file does not count).
+objs() {
+    local o
+    for o in "$1"/*.o; do [ -e "$ROOT/host/$2/$(basename "$o" .o).c" ] && echo "$o"; done
+}
 graph() {
     local o
-    for o in "$1"/*.o; do nm --defined-only -g "$o" | awk -v f="$(basename "$o" .o)" 'NF == 3 { print "D", f, $3 }'; done
-    for o in "$1"/*.o; do nm -u "$o" | awk -v f="$(basename "$o" .o)" '{ print "U", f, $NF }'; done
+    for o in $(objs "$1" "$2"); do nm --defined-only -g "$o" | awk -v f="$(basename "$o" .o)" 'NF == 3 { print "D", f, $3 }'; done
+    for o in $(objs "$1" "$2"); do nm -u "$o" | awk -v f="$(basename "$o" .o)" '{ print "U", f, $NF }'; done
 }
 edges() {
-    graph "$1" | awk '$1 == "D" { def[$3] = $2; next } ($3 in def) && def[$3] != $2 { print $2, def[$3], $3 }' | sort -u
+    graph "$1" "$2" | awk '$1 == "D" { def[$3] = $2; next } ($3 in def) && def[$3] != $2 { print $2, def[$3], $3 }' | sort -u
 }
-# ranks DIR TOP VERB: "FILE RANK" per object (TOP: the dispatcher's
+# ranks DIR NAME TOP VERB: "FILE RANK" per object (TOP: the dispatcher's
 # symbol; VERB: the prefix of a verb or entry-point function).
 ranks() {
     local o f r
-    for o in "$1"/*.o; do
+    for o in $(objs "$1" "$2"); do
         f=$(basename "$o" .o)
         r=0
-        nm --defined-only -g "$o" | awk '$2 == "T" { print $3 }' | grep -q "^$3" && r=1
-        nm --defined-only -g "$o" | awk '$2 == "T" { print $3 }' | grep -qx "$2" && r=2
+        nm --defined-only -g "$o" | awk '$2 == "T" { print $3 }' | grep -q "^$4" && r=1
+        nm --defined-only -g "$o" | awk '$2 == "T" { print $3 }' | grep -qx "$3" && r=2
         echo "$f $r"
     done
 }
@@ -46,8 +52,8 @@ check_dir() { # NAME TOP VERB-PREFIX
         return
     fi
     e=$TMP/$name.edges r=$TMP/$name.ranks
-    edges "$dir" >"$e"
-    ranks "$dir" "$2" "$3" >"$r"
+    edges "$dir" "$name" >"$e"
+    ranks "$dir" "$name" "$2" "$3" >"$r"
     # Not vacuous: a dispatcher, entry files and helpers, and calls between them.
     n=$(awk '{ c[$2]++ } END { printf "%d %d %d", c[2], c[1], c[0] }' "$r")
     read -r top mid low <<<"$n"
