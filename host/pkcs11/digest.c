@@ -5,31 +5,6 @@
 #include "mbedtls/md.h"
 #include "p11.h"
 
-struct p11_digest {
-    mbedtls_md_context_t md;
-    size_t len;
-    int multipart;
-};
-
-static mbedtls_md_type_t p11_digest_type(CK_MECHANISM_TYPE m)
-{
-    switch (m) {
-    case CKM_SHA256: return MBEDTLS_MD_SHA256;
-    case CKM_SHA384: return MBEDTLS_MD_SHA384;
-    case CKM_SHA512: return MBEDTLS_MD_SHA512;
-    default: return MBEDTLS_MD_NONE;
-    }
-}
-
-void p11_digest_reset(struct p11_session *s)
-{
-    if (s->digest) {
-        mbedtls_md_free(&s->digest->md);
-        free(s->digest);
-        s->digest = NULL;
-    }
-}
-
 CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism)
 {
     CK_RV rv = p11_enter();
@@ -43,7 +18,7 @@ CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism)
         rv = CKR_ARGUMENTS_BAD;
     else if (s->digest)
         rv = CKR_OPERATION_ACTIVE;
-    else if ((t = p11_digest_type(pMechanism->mechanism)) == MBEDTLS_MD_NONE)
+    else if ((t = p11_md_type(pMechanism->mechanism)) == MBEDTLS_MD_NONE)
         rv = CKR_MECHANISM_INVALID;
     else if (pMechanism->pParameter || pMechanism->ulParameterLen)
         rv = CKR_MECHANISM_PARAM_INVALID;

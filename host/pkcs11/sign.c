@@ -59,46 +59,11 @@ static void p11_authz_mech(size_t t, const sg_mech *given, sg_mech *out)
     }
 }
 
-CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->mech = (uint32_t)m->type;
-    if (!m->pss)
-        return mech->pParameter || mech->ulParameterLen ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
-    if (!mech->pParameter || mech->ulParameterLen != sizeof(CK_RSA_PKCS_PSS_PARAMS))
-        return CKR_MECHANISM_PARAM_INVALID;
-    CK_RSA_PKCS_PSS_PARAMS p;
-    memcpy(&p, mech->pParameter, sizeof(p));
-    static const struct {
-        CK_MECHANISM_TYPE hash;
-        CK_RSA_PKCS_MGF_TYPE mgf;
-    } ok[] = {
-        {CKM_SHA256, CKG_MGF1_SHA256},
-        {CKM_SHA384, CKG_MGF1_SHA384},
-        {CKM_SHA512, CKG_MGF1_SHA512},
-    };
-    int hash_ok = 0, mgf_ok = 0;
-    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-        hash_ok |= p.hashAlg == ok[i].hash;
-        mgf_ok |= p.mgf == ok[i].mgf;
-    }
-    /* Hash-and-sign PSS: the parameters must name the mechanism's hash. */
-    if (!hash_ok || !mgf_ok || (m->hash && p.hashAlg != m->hash) || p.sLen > 0xFFFFFFFFul)
-        return CKR_MECHANISM_PARAM_INVALID;
-    out->has_pss = 1;
-    out->pss_hash = (uint32_t)p.hashAlg;
-    out->pss_mgf = (uint32_t)p.mgf;
-    out->pss_slen = (uint32_t)p.sLen;
-    return CKR_OK;
-}
-
 /* The last private key C_SignInit looked up on this connection, so that
  * signing again with it costs no GET_OBJECT round trip. The token checks
  * the handle, the key's type against the mechanism and the login again on
  * every SIGN; this only saves the early answer. Under the slot lock. */
 #define p11_sign_memo (p11_g.sign_memo) /* one per slot */
-
-void p11_sign_memo_drop(void) { p11_sign_memo.valid = 0; }
 
 static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key)
 {
