@@ -47,6 +47,18 @@ struct p11_sobj *p11_sobj_find(CK_OBJECT_HANDLE h)
     return NULL;
 }
 
+CK_OBJECT_HANDLE p11_sobj_add(struct p11_sobj *so, CK_SESSION_HANDLE owner)
+{
+    so->owner = owner;
+    so->handle = P11_H_SESSION | (p11_g.next_obj & 0x7FFFFFFFUL);
+    p11_g.next_obj = (p11_g.next_obj + 1) & 0x7FFFFFFFUL;
+    if (p11_g.next_obj == 0)
+        p11_g.next_obj = 1;
+    so->next = p11_g.objs;
+    p11_g.objs = so;
+    return so->handle;
+}
+
 /* Fetches token object th into o, as the handle's kind, if visible. */
 CK_RV p11_fetch(uint16_t th, unsigned kind, sg_object *o)
 {

@@ -33,13 +33,12 @@ static CK_RV p11_attr_copy(CK_ATTRIBUTE *t, const struct p11_view *v)
 CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_view *v = NULL;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !pTemplate && ulCount)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (!pTemplate && ulCount)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && !(v = malloc(sizeof(*v))))
         rv = CKR_HOST_MEMORY;
@@ -185,14 +184,12 @@ static CK_RV p11_mod_token(CK_OBJECT_HANDLE h, const CK_ATTRIBUTE *t, CK_ULONG n
 CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_view *v = NULL;
     struct p11_sobj *so;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     if (!pTemplate && ulCount) {
         rv = CKR_ARGUMENTS_BAD;
     } else if (!(hObject & P11_H_SESSION)) {
@@ -213,7 +210,6 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
             so->rec = r;
         }
     }
-out:
     free(v);
     p11_leave();
     return rv;
@@ -222,14 +218,12 @@ out:
 CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
                    CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phNewObject)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_view *v = NULL;
     struct p11_sobj *so, *n = NULL;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     if ((!pTemplate && ulCount) || !phNewObject) {
         rv = CKR_ARGUMENTS_BAD;
     } else if (!(hObject & P11_H_SESSION)) {
@@ -243,17 +237,9 @@ CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTR
     } else if ((rv = p11_view_build(v, &so->rec, P11_K_OTHER, 0, 0)) == CKR_OK &&
                (rv = p11_mod_check(so, v, pTemplate, ulCount, 1)) == CKR_OK &&
                (rv = p11_mod_build(so, pTemplate, ulCount, &n->rec, &n->buf)) == CKR_OK) {
-        n->owner = s->handle;
-        n->handle = P11_H_SESSION | (p11_g.next_obj & 0x7FFFFFFFUL);
-        p11_g.next_obj = (p11_g.next_obj + 1) & 0x7FFFFFFFUL;
-        if (p11_g.next_obj == 0)
-            p11_g.next_obj = 1;
-        n->next = p11_g.objs;
-        p11_g.objs = n;
-        *phNewObject = n->handle;
+        *phNewObject = p11_sobj_add(n, s->handle);
         n = NULL;
     }
-out:
     free(n);
     free(v);
     p11_leave();
@@ -366,15 +352,14 @@ out:
 
 CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_found f = {0};
     struct p11_view *v = NULL;
     int cheap = 1;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && s->find_active)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (s->find_active)
         rv = CKR_OPERATION_ACTIVE;
     if (rv == CKR_OK && !pTemplate && ulCount)
         rv = CKR_ARGUMENTS_BAD;
@@ -410,12 +395,11 @@ out:
 CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
                     CK_ULONG ulMaxObjectCount, CK_ULONG_PTR pulObjectCount)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && (!pulObjectCount || (!phObject && ulMaxObjectCount)))
+    if (!pulObjectCount || (!phObject && ulMaxObjectCount))
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && !s->find_active)
         rv = CKR_OPERATION_NOT_INITIALIZED;
@@ -431,31 +415,25 @@ CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
 
 CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_FIND, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !s->find_active)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    if (rv == CKR_OK)
-        p11_find_reset(s);
+    p11_find_reset(s);
     p11_leave();
     return rv;
 }
 
 CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_object *o = NULL;
     uint16_t th;
     unsigned kind;
     sg_client *c;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     p11_sign_memo_drop(); /* the memo is the session's slot's */
     if (hObject & P11_H_SESSION) {
         struct p11_sobj **pp = &p11_g.objs;

@@ -174,6 +174,10 @@ void p11_link_lost(void);
 CK_RV p11_session_get(CK_SESSION_HANDLE h, struct p11_session **s);
 /** p11_enter, then the session: on failure the module is left again. */
 CK_RV p11_enter_session(CK_SESSION_HANDLE h, struct p11_session **s);
+enum p11_op { P11_OP_SIGN, P11_OP_DIGEST, P11_OP_VERIFY, P11_OP_FIND };
+/** p11_enter_session, then CKR_OPERATION_NOT_INITIALIZED (the module
+ * left again) unless operation op runs in the session. */
+CK_RV p11_enter_op(CK_SESSION_HANDLE h, enum p11_op op, struct p11_session **s);
 void p11_session_close(struct p11_session *s);
 void p11_sessions_close_all(void);
 void p11_ops_cancel_all(void);
@@ -285,6 +289,9 @@ int p11_visible(uint8_t cls, unsigned kind, uint32_t flags);
 /* Token handle and kind of a token object handle; 0 if it is none. */
 int p11_split(CK_OBJECT_HANDLE h, uint16_t *th, unsigned *kind);
 struct p11_sobj *p11_sobj_find(CK_OBJECT_HANDLE h);
+/* Gives a new module session object of session owner its handle and
+ * lists it in p11_g.objs; returns the handle. */
+CK_OBJECT_HANDLE p11_sobj_add(struct p11_sobj *so, CK_SESSION_HANDLE owner);
 /* Fetches token object th into o, as the handle's kind, if visible. */
 CK_RV p11_fetch(uint16_t th, unsigned kind, sg_object *o);
 CK_RV p11_token_view(const sg_object *o, unsigned kind, struct p11_view *v);

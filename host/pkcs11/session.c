@@ -78,15 +78,12 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
 
 CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK) {
-        p11_session_close(s);
-        p11_logout_if_idle();
-    }
+    p11_session_close(s);
+    p11_logout_if_idle();
     p11_leave();
     return rv;
 }
@@ -106,12 +103,11 @@ CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 
 CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !pInfo)
+    if (!pInfo)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK) {
         int rw = (s->flags & CKF_RW_SESSION) != 0;
@@ -142,15 +138,12 @@ static CK_RV p11_pin_args(CK_UTF8CHAR_PTR pin, CK_ULONG len)
 CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin,
               CK_ULONG ulPinLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
     int want = userType == CKU_SO ? SG_LOGIN_SO : SG_LOGIN_USER;
-    rv = p11_session_get(hSession, &s);
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
-        goto out;
+        return rv;
     if (userType == CKU_CONTEXT_SPECIFIC) {
         /* No key needs CKA_ALWAYS_AUTHENTICATE. */
         rv = p11_g.login == SG_LOGIN_USER ? CKR_OPERATION_NOT_INITIALIZED
@@ -183,13 +176,12 @@ out:
 
 CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && p11_g.login == SG_LOGIN_NONE)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (p11_g.login == SG_LOGIN_NONE)
         rv = CKR_USER_NOT_LOGGED_IN;
     if (rv == CKR_OK && (rv = p11_client(&c)) == CKR_OK) {
         rv = p11_check(sg_logout(c), "logout");
@@ -206,13 +198,12 @@ CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 
 CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && p11_g.login != SG_LOGIN_SO)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (p11_g.login != SG_LOGIN_SO)
         rv = CKR_USER_NOT_LOGGED_IN;
     if (rv == CKR_OK && !(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
@@ -229,13 +220,12 @@ CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPin
 CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulOldLen,
                CK_UTF8CHAR_PTR pNewPin, CK_ULONG ulNewLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !(s->flags & CKF_RW_SESSION))
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (!(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
     if (rv == CKR_OK && (rv = p11_pin_args(pOldPin, ulOldLen)) == CKR_OK)
         rv = p11_pin_args(pNewPin, ulNewLen);

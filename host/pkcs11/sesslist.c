@@ -30,6 +30,21 @@ CK_RV p11_enter_session(CK_SESSION_HANDLE h, struct p11_session **s)
     return rv;
 }
 
+CK_RV p11_enter_op(CK_SESSION_HANDLE h, enum p11_op op, struct p11_session **s)
+{
+    CK_RV rv = p11_enter_session(h, s);
+    if (rv != CKR_OK)
+        return rv;
+    int running = op == P11_OP_SIGN ? (*s)->sign.active
+                : op == P11_OP_DIGEST ? (*s)->digest != NULL
+                : op == P11_OP_VERIFY ? (*s)->verify != NULL
+                : (*s)->find_active;
+    if (running)
+        return CKR_OK;
+    p11_leave();
+    return CKR_OPERATION_NOT_INITIALIZED;
+}
+
 void p11_find_reset(struct p11_session *s)
 {
     free(s->found);

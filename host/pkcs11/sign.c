@@ -147,13 +147,11 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
 
 CK_RV C_SignInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK)
-        rv = p11_sign_init(s, pMechanism, hKey);
+    rv = p11_sign_init(s, pMechanism, hKey);
     p11_leave();
     return rv;
 }
@@ -343,19 +341,16 @@ end:
 CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
              CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_SIGN, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !s->sign.active)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else if (rv == CKR_OK && s->sign.multipart)
+    if (s->sign.multipart) {
         rv = CKR_OPERATION_ACTIVE; /* C_Sign cannot end a multi-part operation */
-    else if (rv == CKR_OK && !pData && ulDataLen) {
+    } else if (!pData && ulDataLen) {
         p11_sign_reset(&s->sign);
         rv = CKR_ARGUMENTS_BAD;
-    } else if (rv == CKR_OK) {
+    } else {
         rv = p11_sign_do(&s->sign, pData, ulDataLen, pSignature, pulSignatureLen);
     }
     p11_leave();
@@ -364,17 +359,12 @@ CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
 
 CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_SIGN, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    struct p11_sign *op;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
-    op = &s->sign;
-    if (!op->active) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (!pPart && ulPartLen) {
+    struct p11_sign *op = &s->sign;
+    if (!pPart && ulPartLen) {
         rv = CKR_ARGUMENTS_BAD;
     } else if (ulPartLen > SG_MAX_SIGN_DATA - op->len) {
         rv = CKR_DATA_LEN_RANGE; /* one SG_CMD_SIGN is all the token takes */
@@ -386,9 +376,8 @@ CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPar
         op->len += ulPartLen;
         op->multipart = 1;
     }
-    if (rv != CKR_OK && rv != CKR_OPERATION_NOT_INITIALIZED)
+    if (rv != CKR_OK)
         p11_sign_reset(op);
-out:
     p11_leave();
     return rv;
 }
@@ -396,15 +385,11 @@ out:
 CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature,
                   CK_ULONG_PTR pulSignatureLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_SIGN, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !s->sign.active)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else if (rv == CKR_OK)
-        rv = p11_sign_do(&s->sign, s->sign.buf, s->sign.len, pSignature, pulSignatureLen);
+    rv = p11_sign_do(&s->sign, s->sign.buf, s->sign.len, pSignature, pulSignatureLen);
     p11_leave();
     return rv;
 }

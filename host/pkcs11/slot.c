@@ -238,13 +238,12 @@ out:
 
 CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pRandomData, CK_ULONG ulRandomLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !pRandomData && ulRandomLen)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (!pRandomData && ulRandomLen)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && ulRandomLen)
         rv = p11_client(&c);
@@ -261,11 +260,10 @@ CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSeed, CK_ULONG ulSee
 {
     (void)pSeed;
     (void)ulSeedLen;
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
     p11_leave();
     return rv == CKR_OK ? CKR_RANDOM_SEED_NOT_SUPPORTED : rv;
 }

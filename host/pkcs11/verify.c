@@ -39,14 +39,12 @@ static CK_RV p11_verify_key(CK_OBJECT_HANDLE key, const struct p11_mech *m, stru
 
 CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     const struct p11_mech *m = NULL;
     struct p11_verify *op = NULL;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     if (s->verify) {
         rv = CKR_OPERATION_ACTIVE;
         goto out;
@@ -196,24 +194,19 @@ CK_RV C_Verify(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen
                CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_VERIFY, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->verify) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
     if (s->verify->multipart) {
         rv = CKR_OPERATION_ACTIVE; /* C_Verify cannot end a multi-part operation */
-        goto out;
+    } else {
+        /* One-shot: whatever the outcome, the operation ends (spec 5.13). */
+        if ((!pData && ulDataLen) || !pSignature)
+            rv = CKR_ARGUMENTS_BAD;
+        else if ((rv = p11_verify_feed(s->verify, pData, ulDataLen)) == CKR_OK)
+            rv = p11_verify_sig(s->verify, pSignature, ulSignatureLen);
+        p11_verify_reset(s);
     }
-    /* One-shot: whatever the outcome, the operation ends (spec 5.13). */
-    if ((!pData && ulDataLen) || !pSignature)
-        rv = CKR_ARGUMENTS_BAD;
-    else if ((rv = p11_verify_feed(s->verify, pData, ulDataLen)) == CKR_OK)
-        rv = p11_verify_sig(s->verify, pSignature, ulSignatureLen);
-    p11_verify_reset(s);
-out:
     p11_leave();
     return rv;
 }
@@ -221,13 +214,9 @@ out:
 CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_VERIFY, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->verify) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
     if (!pPart && ulPartLen)
         rv = CKR_ARGUMENTS_BAD;
     else
@@ -236,7 +225,6 @@ CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulP
         s->verify->multipart = 1;
     else
         p11_verify_reset(s); /* an error in C_VerifyUpdate ends the operation */
-out:
     p11_leave();
     return rv;
 }
@@ -244,16 +232,11 @@ out:
 CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_VERIFY, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->verify) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
     rv = pSignature ? p11_verify_sig(s->verify, pSignature, ulSignatureLen) : CKR_ARGUMENTS_BAD;
     p11_verify_reset(s);
-out:
     p11_leave();
     return rv;
 }
