@@ -18,6 +18,14 @@ int cli_flag(const cli_args *a, const char *name);
 int cli_check(const cli_args *a, const char *const *known);
 
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** A verb's sub-commands: `sbrguard VERB NAME ...` runs fn with the rest. */
+typedef struct {
+    const char *name;
+    int (*fn)(cli_args *a);
+} cli_sub;
+/** Runs the sub-command a->argv[0] names; a usage message without one, an
+ * error for an unknown one (both list the names). */
+int cli_subverb(const cli_args *a, const char *verb, const cli_sub *subs, size_t n);
 int cli_token_fail(sg_client *c, int rc, const char *what);
 
 /** SBRGUARD_HOME or ~/.sbrguard, created on demand. */

@@ -280,14 +280,6 @@ done:
 
 int cmd_policy(cli_args *a)
 {
-    if (a->argc < 1)
-        return cli_fail("usage: sbrguard policy sign|load|show (see --help)");
-    cli_args sub = { a->argc - 1, a->argv + 1 };
-    if (!strcmp(a->argv[0], "sign"))
-        return policy_sign(&sub);
-    if (!strcmp(a->argv[0], "load"))
-        return policy_load(&sub);
-    if (!strcmp(a->argv[0], "show"))
-        return policy_show(&sub);
-    return cli_fail("unknown policy command '%s' (sign, load, show)", a->argv[0]);
+    static const cli_sub subs[] = { { "sign", policy_sign }, { "load", policy_load }, { "show", policy_show } };
+    return cli_subverb(a, "policy", subs, sizeof subs / sizeof *subs);
 }
