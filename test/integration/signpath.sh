@@ -27,15 +27,6 @@
 set -u
 source "$(dirname "$0")/lib/preamble.sh"
 
-# refused WHAT PATTERN CMD...: CMD fails and its output matches PATTERN.
-refused() {
-    local what=$1 pat=$2
-    shift 2
-    "$@" >"$TMP/out" 2>&1
-    local rc=$?
-    cat "$TMP/out" >&2
-    if [ $rc -ne 0 ] && grep -qE -- "$pat" "$TMP/out"; then ok "$what"; else notok "$what"; fi
-}
 p11() { LD_PRELOAD=$PRELOAD pkcs11-tool --module "$MOD" "$@"; }
 ossl_engine() { OPENSSL_CONF=$TMP/engine.cnf LD_PRELOAD=$PRELOAD openssl "$@"; }
 verify() { openssl verify -CAfile "$1" "$2"; }
