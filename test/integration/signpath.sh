@@ -44,17 +44,7 @@ sg keygen --type rsa-2048 --label ca-rsa --id c2 --pin $PIN >"$TMP/out" 2>&1
 RSA=$(handle)
 check "CA keys generated on the token (EC P-256 handle ${EC:-?}, RSA-2048 handle ${RSA:-?})" test -n "$EC" -a -n "$RSA"
 
-cat >"$TMP/engine.cnf" <<EOF
-openssl_conf = oc
-[oc]
-engines = es
-[es]
-pkcs11 = p11
-[p11]
-engine_id = pkcs11
-MODULE_PATH = $MOD
-init = 0
-EOF
+sed "s|@MOD@|$MOD|" test/integration/lib/engine.cnf.in >"$TMP/engine.cnf"
 ECKEY="pkcs11:object=ca-ec;type=private;pin-value=$PIN"
 RSAKEY="pkcs11:object=ca-rsa;type=private;pin-value=$PIN"
 ca_cert() { # KEYURI SUBJECT OUT

@@ -84,6 +84,22 @@ static inline void db_ext(dbuf *exts, const uint8_t *oid, size_t oid_len, int cr
     db_wrap(exts, 0x30, &e);
 }
 
+/* The extensions of a CA certificate: basicConstraints CA:TRUE and
+ * keyUsage keyCertSign|cRLSign (both critical), SKI = ski; appended to exts. */
+static inline void db_ca_exts(dbuf *exts, const uint8_t *ski, size_t ski_len)
+{
+    dbuf val;
+    val.n = 0;
+    db_put(&val, DB_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
+    db_ext(exts, DB_BYTES(0x55, 0x1d, 0x13), 1, &val);
+    val.n = 0;
+    db_put(&val, DB_BYTES(0x03, 0x02, 0x01, 0x06));
+    db_ext(exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
+    val.n = 0;
+    db_tlv(&val, 0x04, ski, ski_len);
+    db_ext(exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+}
+
 /* The extensions of a mailbox-strict subscriber TBS for alice@example.com
  * (SBR 7.1.2.3): policy 2.23.140.1.5.1.3, CRL DP, AIA, key usage, EKU
  * emailProtection (server_auth: also id-kp-serverAuth, which the policy

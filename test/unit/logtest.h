@@ -26,7 +26,7 @@ static const uint8_t lt_ca_ski[20] = { 0x5b, 0x1e, 0x0c, 0x77, 0x93, 0x21, 0xaa,
 /* A CA certificate around spki (ECDSA P-256): O=sbrguard tests, CN=Test Issuing CA. */
 static size_t lt_ca_cert(const uint8_t *spki, size_t spki_len, uint8_t *out)
 {
-    static dbuf tbs, v, exts, x, cert, val;
+    static dbuf tbs, v, exts, x, cert;
     tbs.n = v.n = exts.n = x.n = cert.n = 0;
     db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
     db_put(&tbs, lt_alg_p256, sizeof lt_alg_p256);
@@ -36,15 +36,7 @@ static size_t lt_ca_cert(const uint8_t *spki, size_t spki_len, uint8_t *out)
     db_tlv(&tbs, 0x30, v.b, v.n);
     db_name(&tbs, "sbrguard tests", "Test Issuing CA");
     db_put(&tbs, spki, spki_len);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x13), 1, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x03, 0x02, 0x01, 0x06));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
-    val.n = 0;
-    db_tlv(&val, 0x04, lt_ca_ski, sizeof lt_ca_ski);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_ca_exts(&exts, lt_ca_ski, sizeof lt_ca_ski);
     db_tlv(&x, 0x30, exts.b, exts.n);
     db_tlv(&tbs, 0xa3, x.b, x.n);
     x.n = 0;

@@ -46,7 +46,7 @@ static const uint8_t ca_ski[20] = { 0x5b, 0x1e, 0x0c, 0x77, 0x93, 0x21, 0xaa, 0x
  * subjectKeyIdentifier ca_ski. Its signature is not checked by anyone. */
 static size_t ca_cert(const uint8_t *spki, size_t spki_len, int alg, uint8_t *out)
 {
-    static dbuf tbs, v, exts, x, cert, val;
+    static dbuf tbs, v, exts, x, cert;
     time_t now = time(NULL);
     tbs.n = v.n = exts.n = x.n = cert.n = 0;
     db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
@@ -57,15 +57,7 @@ static size_t ca_cert(const uint8_t *spki, size_t spki_len, int alg, uint8_t *ou
     db_wrap(&tbs, 0x30, &v);
     db_name(&tbs, "sbrguard tests", "Test Issuing CA");
     db_put(&tbs, spki, spki_len);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x13), 1, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x03, 0x02, 0x01, 0x06));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
-    val.n = 0;
-    db_tlv(&val, 0x04, ca_ski, sizeof ca_ski);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_ca_exts(&exts, ca_ski, sizeof ca_ski);
     db_wrap(&x, 0x30, &exts);
     db_wrap(&tbs, 0xa3, &x);
     x.n = 0;
