@@ -29,7 +29,7 @@ CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_ULONG_PT
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
-    /* No slot lock: the sockets are fixed, presence is a probe (events.c).
+    /* No slot lock: the sockets are fixed, presence is a probe (state.c).
      * Slot ids are the tokens' places in the config. */
     CK_ULONG slots[P11_MAX_SLOTS], n = 0;
     for (CK_ULONG i = 0; i < p11_slot_count(); i++)
