@@ -5,9 +5,11 @@
  * C2SP tlog-tiles layout, C2SP signed-note / tlog-checkpoint, entry format.
  *
  * Written from the specifications and docs/log.md, independently of the
- * firmware's log code (an auditor's verifier must not share the token's
- * implementation). Functions return 0 on success, a negative AU_E_* code
- * otherwise; the verifier's messages name the failing entry or file.
+ * firmware's log code: this verifier shares no code with firmware/ on
+ * purpose (an auditor must not trust the token's own implementation), so
+ * its likeness to fw_log.c / fw_merkle.c is not duplication to factor out.
+ * Functions return 0 on success, a negative AU_E_* code otherwise; the
+ * verifier's messages name the failing entry or file.
  */
 #ifndef AUDIT_H
 #define AUDIT_H

@@ -18,6 +18,14 @@ int cli_flag(const cli_args *a, const char *name);
 int cli_check(const cli_args *a, const char *const *known);
 
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** A verb's sub-commands: `sbrguard VERB NAME ...` runs fn with the rest. */
+typedef struct {
+    const char *name;
+    int (*fn)(cli_args *a);
+} cli_sub;
+/** Runs the sub-command a->argv[0] names; a usage message without one, an
+ * error for an unknown one (both list the names). */
+int cli_subverb(const cli_args *a, const char *verb, const cli_sub *subs, size_t n);
 int cli_token_fail(sg_client *c, int rc, const char *what);
 
 /** SBRGUARD_HOME or ~/.sbrguard, created on demand. */
@@ -45,11 +53,13 @@ void cli_hex_print(const uint8_t *p, size_t len);
 int cli_parse_time(const char *s, int64_t base, int64_t *out);
 /** Short name of an attribute type OID ("CN", "O", "emailAddress", ...), or NULL. */
 const char *cli_attr_name(const uint8_t *oid, size_t len);
-/** The SubjectPublicKeyInfo DER of a key file (public or private, PEM or DER). */
-int cli_va_spki(const char *path, uint8_t *out, size_t cap, size_t *len);
 /** Writes s to stdout as a JSON string (quoted, escaped). */
 void cli_json_str(const char *s);
 
+/** The SubjectPublicKeyInfo DER of a key file (public or private, PEM or DER; keyfile.c). */
+int cli_va_spki(const char *path, uint8_t *out, size_t cap, size_t *len);
+
+/* ---- token_util.c ---- */
 /** Connects and logs in as the user (--pin or $SBRGUARD_PIN). */
 int cli_open_user(const cli_args *a, sg_client **c);
 /** Attaches --evidence FILE (DER or PEM) to the connection, if given. */
@@ -65,6 +75,10 @@ size_t cli_ecdsa_der(const uint8_t *raw, size_t len, uint8_t *out);
 int cli_write_sig(const char *out, const sg_mech *m, const uint8_t *sig, size_t sl);
 /** After a policy refusal: every reason code with its SBR section, on stderr. */
 void cli_print_reasons(const sg_client *c);
+/** Logs in as the security officer with --so-pin or $SBRGUARD_SO_PIN. */
+int cli_login_so(sg_client *c, const cli_args *a);
+
+/* ---- verbs (cmd_*.c), called only by main.c ---- */
 
 int cmd_token(cli_args *a);
 int cmd_init(cli_args *a);
@@ -79,8 +93,6 @@ int cmd_audit(cli_args *a);
 int cmd_policy(cli_args *a);
 int cmd_blocklist(cli_args *a);
 int cmd_escrow(cli_args *a);
-/** Logs in as the security officer with --so-pin or $SBRGUARD_SO_PIN. */
-int cli_login_so(sg_client *c, const cli_args *a);
 int cmd_evidence(cli_args *a);
 /** evidence show (cmd_evidence_show.c). */
 int cmd_evidence_show(cli_args *a);

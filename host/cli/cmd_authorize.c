@@ -1,59 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sbrguard authorize: a TBSCertificate checked by the token, which then
- * allows one raw-digest signature of it; and the reasons of a refusal. */
+ * allows one raw-digest signature of it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "../../policy/pol.h"
 #include "cli.h"
-
-/* Codes the token gives outside the policy engine's rule table. */
-static const struct {
-    const char *code, *text;
-} token_reasons[] = {
-    { "sbrguard.escrow.no-bundle", "no policy bundle entry for this CA key" },
-    { "sbrguard.escrow.no-rule", "the CA's bundle has no escrow rule for this profile" },
-    { "sbrguard.escrow.no-consent", "no subscriber authorization (consent hash) was given" },
-    { "sbrguard.escrow.encryption-only", "the escrow rule allows encryption-only keys" },
-    { "sbrguard.escrow.key-type", "the escrow rule does not allow this key type" },
-    { "sbrguard.escrow.transport-key", "the transport key is not RSA >= 2048 (112 bits)" },
-    { "sbrguard.escrow.agent-wrapped", "the key is wrapped to the escrow agent: the token cannot deliver it" },
-    { "sbrguard.escrow.period-over", "the escrow period is over" },
-    { "sbrguard.escrow.recovery-forbidden", "the current bundle's rule does not allow recovery" },
-    { "sbrguard.bundle.none", "no policy bundle is loaded: CA keys sign nothing (sbrguard policy load)" },
-    { "sbrguard.bundle.no-entry", "the loaded policy bundle has no entry for this CA key" },
-    { "sbrguard.ca.unbound", "the CA key has no CA certificate bound: nothing to judge the TBS against" },
-    { "sbrguard.ca.cert-malformed", "the bound CA certificate cannot be read" },
-    { "sbrguard.sign.hash", "the mechanism has no hash the SBR allows" },
-    { "sbrguard.sign.hash-curve", "the ECDSA hash is not the key's curve's (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512)" },
-    { "sbrguard.sign.pss-params", "RSASSA-PSS parameters must be the mechanism's hash, MGF1 with it and a salt of its length" },
-    { "sbrguard.policy.more-findings", "more findings than the token reports" },
-    { "sbrguard.authz.none", "raw digest with a CA key and no authorization on this connection (see sbrguard authorize)" },
-    { "sbrguard.authz.used", "this connection's authorization was already used" },
-    { "sbrguard.authz.expired", "this connection's authorization expired" },
-    { "sbrguard.authz.key-mismatch", "this connection's authorization is for another key" },
-    { "sbrguard.authz.mechanism-mismatch", "this connection's authorization is for another mechanism or PSS parameters" },
-    { "sbrguard.authz.digest-mismatch", "the data is not the authorized TBS's digest (for rsa-pkcs: its DigestInfo)" },
-};
-
-void cli_print_reasons(const sg_client *c)
-{
-    sg_reason r[64];
-    size_t n = sg_last_reasons(c, r, sizeof r / sizeof *r);
-    for (size_t i = 0; i < n && i < sizeof r / sizeof *r; i++) {
-        const char *text = "";
-        int k = pol_rule_find(r[i].code);
-        if (k >= 0)
-            text = pol_rule_at((size_t)k)->message;
-        for (size_t j = 0; k < 0 && j < sizeof token_reasons / sizeof *token_reasons; j++)
-            if (!strcmp(token_reasons[j].code, r[i].code))
-                text = token_reasons[j].text;
-        fprintf(stderr, "  %s [SBR %s] %s\n", r[i].code, *r[i].section ? r[i].section : "-", text);
-    }
-    if (n > sizeof r / sizeof *r)
-        fprintf(stderr, "  (%zu more)\n", n - sizeof r / sizeof *r);
-}
 
 int cmd_authorize(cli_args *a)
 {

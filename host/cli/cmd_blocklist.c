@@ -207,14 +207,6 @@ static int bl_show(cli_args *a)
 
 int cmd_blocklist(cli_args *a)
 {
-    if (a->argc < 1)
-        return cli_fail("usage: sbrguard blocklist build|load|show (see --help)");
-    cli_args sub = { a->argc - 1, a->argv + 1 };
-    if (!strcmp(a->argv[0], "build"))
-        return bl_build(&sub);
-    if (!strcmp(a->argv[0], "load"))
-        return bl_load(&sub);
-    if (!strcmp(a->argv[0], "show"))
-        return bl_show(&sub);
-    return cli_fail("unknown blocklist command '%s' (build, load, show)", a->argv[0]);
+    static const cli_sub subs[] = { { "build", bl_build }, { "load", bl_load }, { "show", bl_show } };
+    return cli_subverb(a, "blocklist", subs, sizeof subs / sizeof *subs);
 }

@@ -113,16 +113,11 @@ static int export_(cli_args *a, int recover)
     return rc;
 }
 
+static int deliver(cli_args *a) { return export_(a, 0); }
+static int recover(cli_args *a) { return export_(a, 1); }
+
 int cmd_escrow(cli_args *a)
 {
-    if (a->argc < 1)
-        return cli_fail("usage: sbrguard escrow generate|deliver|recover (see --help)");
-    cli_args sub = { a->argc - 1, a->argv + 1 };
-    if (!strcmp(a->argv[0], "generate"))
-        return generate(&sub);
-    if (!strcmp(a->argv[0], "deliver"))
-        return export_(&sub, 0);
-    if (!strcmp(a->argv[0], "recover"))
-        return export_(&sub, 1);
-    return cli_fail("unknown escrow command '%s' (generate, deliver, recover)", a->argv[0]);
+    static const cli_sub subs[] = { { "generate", generate }, { "deliver", deliver }, { "recover", recover } };
+    return cli_subverb(a, "escrow", subs, sizeof subs / sizeof *subs);
 }

@@ -4,13 +4,11 @@
  * what a TBS needs evidence for with the token's own code (pol_ev_needs),
  * writes one record per mailbox and identity attribute, and signs it with
  * the VA key; options change any field, so that tests can make each defect
- * the token must refuse. show is cmd_evidence_show.c's. */
+ * the token must refuse. show is cmd_evidence_show.c's (main.c picks it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
-#include "mbedtls/hmac_drbg.h"
 #include "mbedtls/md.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/rsa.h"
@@ -18,70 +16,9 @@
 #include "sbrguard/evidence_enc.h"
 #include "../../policy/pol_ev.h"
 #include "cli.h"
+#include "keyfile.h"
 
-/* --- Keys ------------------------------------------------------------------- */
-
-static int rng(void *ctx, unsigned char *out, size_t len) { return mbedtls_hmac_drbg_random(ctx, out, len); }
-
-static mbedtls_hmac_drbg_context *drbg(void)
-{
-    static mbedtls_hmac_drbg_context d;
-    static int ready;
-    uint8_t seed[48];
-    if (!ready) {
-        mbedtls_hmac_drbg_init(&d);
-        if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed ||
-            mbedtls_hmac_drbg_seed_buf(&d, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), seed, sizeof seed))
-            return NULL;
-        ready = 1;
-    }
-    return &d;
-}
-
-/* A private key (PEM or DER: PKCS#8, SEC1, PKCS#1), or with pub_ok a
- * public key. */
-static int load_key(const char *path, mbedtls_pk_context *pk, int pub_ok)
-{
-    size_t len;
-    uint8_t *der = cli_read_der(path, &len);
-    int rc = -1;
-    mbedtls_pk_init(pk);
-    if (!der)
-        return -1;
-    if (drbg() && mbedtls_pk_parse_key(pk, der, len, NULL, 0, rng, drbg()) == 0)
-        rc = 0;
-    else if (pub_ok) {
-        mbedtls_pk_free(pk);
-        mbedtls_pk_init(pk);
-        rc = mbedtls_pk_parse_public_key(pk, der, len) ? -1 : 0;
-    }
-    free(der);
-    if (rc)
-        cli_fail("%s: not a%s key (PEM or DER)", path, pub_ok ? "n EC or RSA" : "n EC or RSA private");
-    return rc;
-}
-
-/* The SubjectPublicKeyInfo DER of a key. */
-static int spki_of(mbedtls_pk_context *pk, uint8_t *out, size_t cap, size_t *len)
-{
-    uint8_t tmp[2600];
-    int n = mbedtls_pk_write_pubkey_der(pk, tmp, sizeof tmp);
-    if (n <= 0 || (size_t)n > cap)
-        return -1;
-    memcpy(out, tmp + sizeof tmp - n, (size_t)n);
-    *len = (size_t)n;
-    return 0;
-}
-
-int cli_va_spki(const char *path, uint8_t *out, size_t cap, size_t *len)
-{
-    mbedtls_pk_context pk;
-    int rc = load_key(path, &pk, 1);
-    if (!rc && spki_of(&pk, out, cap, len))
-        rc = cli_fail("%s: cannot encode its public key", path);
-    mbedtls_pk_free(&pk);
-    return rc ? -1 : 0;
-}
+/* --- Signing with the VA key (key files: keyfile.c) ------------------------ */
 
 /* The SBR 7.1.3.2 algorithm a VA key signs with. */
 static int sig_alg_of(mbedtls_pk_context *pk, int pss)
@@ -101,17 +38,17 @@ static size_t sign(mbedtls_pk_context *pk, int alg, const uint8_t *msg, size_t l
     const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
     uint8_t h[64];
     size_t hl = mbedtls_md_get_size(info), sl = 0;
-    if (!drbg() || mbedtls_md(info, msg, len, h))
+    if (!cli_drbg() || mbedtls_md(info, msg, len, h))
         return 0;
     if (alg >= POL_SIG_PSS_SHA256 && alg <= POL_SIG_PSS_SHA512) {
         mbedtls_rsa_context *rsa = mbedtls_pk_rsa(*pk);
         sl = mbedtls_rsa_get_len(rsa);
         if (sl > cap || mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, md) ||
-            mbedtls_rsa_rsassa_pss_sign(rsa, rng, drbg(), md, (unsigned)hl, h, sig))
+            mbedtls_rsa_rsassa_pss_sign(rsa, cli_rng, cli_drbg(), md, (unsigned)hl, h, sig))
             return 0;
         return sl;
     }
-    return mbedtls_pk_sign(pk, md, h, hl, sig, cap, &sl, rng, drbg()) ? 0 : sl;
+    return mbedtls_pk_sign(pk, md, h, hl, sig, cap, &sl, cli_rng, cli_drbg()) ? 0 : sl;
 }
 
 /* --- make ------------------------------------------------------------------- */
@@ -436,9 +373,9 @@ static int make(cli_args *a)
     p->caa_issuers = issuers;
     p->n_caa_issuers = n_iss;
 
-    if (load_key(key_file, &pk, 0))
+    if (cli_key_load(key_file, &pk, 0))
         return 2;
-    if ((alg = sig_alg_of(&pk, cli_flag(a, "--pss"))) < 0 || spki_of(&pk, spki, sizeof spki, &spki_len)) {
+    if ((alg = sig_alg_of(&pk, cli_flag(a, "--pss"))) < 0 || cli_pk_spki(&pk, spki, sizeof spki, &spki_len)) {
         cli_fail("%s: a VA key is EC P-256/P-384/P-521 or RSA of 2048 bits or more", key_file);
         rc = 2;
         goto out;
@@ -477,7 +414,5 @@ int cmd_evidence(cli_args *a)
 {
     if (a->argc >= 1 && !strcmp(a->argv[0], "make"))
         return make(a);
-    if (a->argc >= 1 && !strcmp(a->argv[0], "show"))
-        return cmd_evidence_show(a);
     return cli_fail("usage: sbrguard evidence make|show (see --help)") ? 2 : 0;
 }

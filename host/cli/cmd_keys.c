@@ -13,51 +13,12 @@ static const struct {
     { "rsa-2048", SG_KEY_RSA_2048 }, { "rsa-3072", SG_KEY_RSA_3072 }, { "rsa-4096", SG_KEY_RSA_4096 },
 };
 
-static const struct {
-    const char *name;
-    uint32_t mech, pss_hash, pss_mgf, hlen;
-} mech_names[] = {
-    { "ecdsa", SG_MECH_ECDSA, 0, 0, 0 },
-    { "ecdsa-sha256", SG_MECH_ECDSA_SHA256, 0, 0, 0 },
-    { "ecdsa-sha384", SG_MECH_ECDSA_SHA384, 0, 0, 0 },
-    { "ecdsa-sha512", SG_MECH_ECDSA_SHA512, 0, 0, 0 },
-    { "rsa-pkcs", SG_MECH_RSA_PKCS, 0, 0, 0 },
-    { "sha256-rsa-pkcs", SG_MECH_SHA256_RSA_PKCS, 0, 0, 0 },
-    { "sha384-rsa-pkcs", SG_MECH_SHA384_RSA_PKCS, 0, 0, 0 },
-    { "sha512-rsa-pkcs", SG_MECH_SHA512_RSA_PKCS, 0, 0, 0 },
-    { "rsa-pkcs-pss", SG_MECH_RSA_PKCS_PSS, 0, 0, 0 }, /* hash chosen by the digest's length */
-    { "sha256-rsa-pkcs-pss", SG_MECH_SHA256_RSA_PKCS_PSS, SG_MECH_SHA256, SG_MGF1_SHA256, 32 },
-    { "sha384-rsa-pkcs-pss", SG_MECH_SHA384_RSA_PKCS_PSS, SG_MECH_SHA384, SG_MGF1_SHA384, 48 },
-    { "sha512-rsa-pkcs-pss", SG_MECH_SHA512_RSA_PKCS_PSS, SG_MECH_SHA512, SG_MGF1_SHA512, 64 },
-};
-
 static const char *key_name(int type)
 {
     for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
         if (key_names[i].type == type)
             return key_names[i].name;
     return "?";
-}
-
-int cli_open_user(const cli_args *a, sg_client **c)
-{
-    if (cli_connect(c))
-        return 1;
-    if (cli_login_user(*c, a)) {
-        sg_free(*c);
-        return 1;
-    }
-    return 0;
-}
-
-int cli_parse_handle(const char *s, uint16_t *h)
-{
-    char *end;
-    unsigned long v = s ? strtoul(s, &end, 10) : 0;
-    if (!s || *end || v == 0 || v > 0xFFFF)
-        return cli_fail("--key needs an object handle (see `sbrguard list`)");
-    *h = (uint16_t)v;
-    return 0;
 }
 
 int cmd_init(cli_args *a)
@@ -177,8 +138,6 @@ int cmd_cert(cli_args *a)
     uint16_t key = 0, h;
     size_t len;
     sg_client *c;
-    if (a->argc >= 1 && !strcmp(a->argv[0], "assemble"))
-        return cmd_cert_assemble(a);
     if (a->argc < 1 || strcmp(a->argv[0], "import"))
         return cli_fail("usage: sbrguard cert import --key HANDLE --cert FILE | cert assemble --tbs FILE --sig FILE --out FILE");
     if (cli_check(a, known) || cli_parse_handle(cli_opt(a, "--key"), &key))
@@ -199,72 +158,6 @@ int cmd_cert(cli_args *a)
     }
     free(der);
     return rc;
-}
-
-/* r || s to ECDSA-Sig-Value DER. */
-size_t cli_ecdsa_der(const uint8_t *raw, size_t len, uint8_t *out)
-{
-    size_t n = len / 2, off = 2;
-    for (int i = 0; i < 2; i++) {
-        const uint8_t *p = raw + i * n;
-        size_t l = n;
-        while (l > 1 && *p == 0) {
-            p++;
-            l--;
-        }
-        int pad = *p & 0x80;
-        out[off++] = 0x02;
-        out[off++] = (uint8_t)(l + (pad ? 1 : 0));
-        if (pad)
-            out[off++] = 0;
-        memcpy(out + off, p, l);
-        off += l;
-    }
-    /* A P-521 signature exceeds 127 bytes: long-form length. */
-    if (off - 2 > 127) {
-        memmove(out + 3, out + 2, off - 2);
-        out[1] = 0x81;
-        out[2] = (uint8_t)(off - 2);
-        off++;
-    } else {
-        out[1] = (uint8_t)(off - 2);
-    }
-    out[0] = 0x30;
-    return off;
-}
-
-int cli_mech(const char *name, const char *salt, size_t data_len, sg_mech *m)
-{
-    size_t i;
-    memset(m, 0, sizeof *m);
-    for (i = 0; name && i < sizeof mech_names / sizeof *mech_names && strcmp(name, mech_names[i].name); i++)
-        ;
-    if (!name || i == sizeof mech_names / sizeof *mech_names)
-        return cli_fail("--mech: unknown mechanism '%s' (see --help)", name ? name : "");
-    m->mech = mech_names[i].mech;
-    if (m->mech == SG_MECH_RSA_PKCS_PSS || mech_names[i].pss_hash) {
-        uint32_t hl = mech_names[i].hlen ? mech_names[i].hlen : (uint32_t)data_len;
-        m->has_pss = 1;
-        m->pss_hash = hl == 32 ? SG_MECH_SHA256 : hl == 48 ? SG_MECH_SHA384 : SG_MECH_SHA512;
-        m->pss_mgf = hl == 32 ? SG_MGF1_SHA256 : hl == 48 ? SG_MGF1_SHA384 : SG_MGF1_SHA512;
-        m->pss_slen = hl;
-        if (salt) {
-            char *end;
-            unsigned long v = strtoul(salt, &end, 10);
-            if (!*salt || *end || v > 1024)
-                return cli_fail("--salt-len: '%s' is not a salt length in bytes (0..1024)", salt);
-            m->pss_slen = (uint32_t)v;
-        }
-    }
-    return 0;
-}
-
-int cli_write_sig(const char *out, const sg_mech *m, const uint8_t *sig, size_t sl)
-{
-    uint8_t der[160];
-    if (m->mech >= SG_MECH_ECDSA && m->mech <= SG_MECH_ECDSA_SHA512)
-        return sl > 132 ? cli_fail("ECDSA signature too long") : cli_write_file(out, der, cli_ecdsa_der(sig, sl, der));
-    return cli_write_file(out, sig, sl);
 }
 
 int cmd_sign(cli_args *a)

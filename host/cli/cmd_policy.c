@@ -9,18 +9,6 @@
 #include "cli.h"
 #include "mbedtls/sha256.h"
 
-static int login_so(sg_client *c, const cli_args *a)
-{
-    const char *so = cli_opt(a, "--so-pin");
-    so = so ? so : getenv("SBRGUARD_SO_PIN");
-    if (!so)
-        return cli_fail("SO PIN needed: --so-pin SOPIN or SBRGUARD_SO_PIN");
-    int rc = sg_login(c, SG_USER_SO, so, strlen(so));
-    return rc ? cli_token_fail(c, rc, "SO login") : 0;
-}
-
-int cli_login_so(sg_client *c, const cli_args *a) { return login_so(c, a); }
-
 static int policy_sign(cli_args *a)
 {
     static const char *const known[] = { "--key", "--in", "--out", NULL };
@@ -85,7 +73,7 @@ static int policy_load(cli_args *a)
         free(b);
         return 1;
     }
-    if (!(rc = login_so(c, a))) {
+    if (!(rc = cli_login_so(c, a))) {
         if ((rc = sg_policy_load(c, b, len, &ver, hash)))
             rc = cli_token_fail(c, rc, "policy load");
         else {
@@ -292,14 +280,6 @@ done:
 
 int cmd_policy(cli_args *a)
 {
-    if (a->argc < 1)
-        return cli_fail("usage: sbrguard policy sign|load|show (see --help)");
-    cli_args sub = { a->argc - 1, a->argv + 1 };
-    if (!strcmp(a->argv[0], "sign"))
-        return policy_sign(&sub);
-    if (!strcmp(a->argv[0], "load"))
-        return policy_load(&sub);
-    if (!strcmp(a->argv[0], "show"))
-        return policy_show(&sub);
-    return cli_fail("unknown policy command '%s' (sign, load, show)", a->argv[0]);
+    static const cli_sub subs[] = { { "sign", policy_sign }, { "load", policy_load }, { "show", policy_show } };
+    return cli_subverb(a, "policy", subs, sizeof subs / sizeof *subs);
 }

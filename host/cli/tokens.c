@@ -16,6 +16,18 @@ static void describe(char *out, size_t cap, const char *sock, int rc, const sg_i
         snprintf(out, cap, "%.107s: %s", sock, rc == SG_E_BUSY ? "busy" : "not reachable");
 }
 
+/* The token at sock's info (label and serial NUL-terminated). */
+static int probe(const char *sock, sg_info *in)
+{
+    sg_client *c = NULL;
+    int rc = sg_connect(&c, sock);
+    if (rc == SG_OK)
+        rc = sg_get_info(c, in);
+    sg_free(c);
+    in->label[SG_MAX_LABEL] = in->serial[SG_SERIAL_LEN] = 0;
+    return rc;
+}
+
 int cli_token_select(const char *want)
 {
     char socks[SG_MAX_TOKENS][SG_SOCKET_MAX], list[SG_MAX_TOKENS * (SG_SOCKET_MAX + 80)] = "";
@@ -25,19 +37,11 @@ int cli_token_select(const char *want)
     if (sg_token_list(socks, SG_MAX_TOKENS, &n) != SG_OK)
         return cli_fail("config: %s", sg_conf_detail());
     for (size_t i = 0; i < n; i++) {
-        sg_client *c = NULL;
         sg_info in;
-        int rc = sg_connect(&c, socks[i]);
-        if (rc == SG_OK)
-            rc = sg_get_info(c, &in);
-        sg_free(c);
-        if (rc == SG_OK) {
-            in.label[SG_MAX_LABEL] = 0;
-            in.serial[SG_SERIAL_LEN] = 0;
-            if (!strcmp(in.label, want) || !strcmp(in.serial, want)) {
-                hits++;
-                hit = i;
-            }
+        int rc = probe(socks[i], &in);
+        if (rc == SG_OK && (!strcmp(in.label, want) || !strcmp(in.serial, want))) {
+            hits++;
+            hit = i;
         }
         char one[SG_SOCKET_MAX + 80];
         describe(one, sizeof one, socks[i], rc, &in);
@@ -65,14 +69,9 @@ int cli_token_list(void)
     if (sg_token_list(socks, SG_MAX_TOKENS, &n) != SG_OK)
         return cli_fail("config: %s", sg_conf_detail());
     for (size_t i = 0; i < n; i++) {
-        sg_client *c = NULL;
         sg_info in;
-        int r = sg_connect(&c, socks[i]);
-        if (r == SG_OK)
-            r = sg_get_info(c, &in);
-        sg_free(c);
+        int r = probe(socks[i], &in);
         char one[SG_SOCKET_MAX + 80];
-        in.label[SG_MAX_LABEL] = in.serial[SG_SERIAL_LEN] = 0;
         describe(one, sizeof one, socks[i], r, &in);
         printf("slot %zu: %s\n", i, one);
         if (r != SG_OK)

@@ -53,6 +53,25 @@ int cli_fail(const char *fmt, ...)
     return 1;
 }
 
+int cli_subverb(const cli_args *a, const char *verb, const cli_sub *subs, size_t n)
+{
+    char bar[128] = "", comma[160] = "";
+    size_t bl = 0, cl = 0;
+    for (size_t i = 0; i < n; i++) {
+        bl += (size_t)snprintf(bar + bl, sizeof bar - bl, "%s%s", i ? "|" : "", subs[i].name);
+        cl += (size_t)snprintf(comma + cl, sizeof comma - cl, "%s%s", i ? ", " : "", subs[i].name);
+        if (bl >= sizeof bar || cl >= sizeof comma)
+            return cli_fail("%s: too many sub-commands", verb); /* a table of ours, never */
+    }
+    if (a->argc < 1)
+        return cli_fail("usage: sbrguard %s %s (see --help)", verb, bar);
+    cli_args rest = { a->argc - 1, a->argv + 1 };
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(a->argv[0], subs[i].name))
+            return subs[i].fn(&rest);
+    return cli_fail("unknown %s command '%s' (%s)", verb, a->argv[0], comma);
+}
+
 int cli_token_fail(sg_client *c, int rc, const char *what)
 {
     if (rc == SG_E_TOKEN) {

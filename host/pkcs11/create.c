@@ -130,14 +130,7 @@ static CK_RV p11_create_session(struct p11_session *s, const struct p11_newobj *
     r->label = p11_take(&p, no->label, label_len, &r->label_len);
     r->host_attrs = p11_take(&p, no->hattrs, no->hattrs_len, &r->host_attrs_len);
     so->buf = buf;
-    so->owner = s->handle;
-    so->handle = P11_H_SESSION | (p11_g.next_obj & 0x7FFFFFFFUL);
-    p11_g.next_obj = (p11_g.next_obj + 1) & 0x7FFFFFFFUL;
-    if (p11_g.next_obj == 0)
-        p11_g.next_obj = 1;
-    so->next = p11_g.objs;
-    p11_g.objs = so;
-    *out = so->handle;
+    *out = p11_sobj_add(so, s->handle);
     return CKR_OK;
 }
 
@@ -226,12 +219,11 @@ static CK_RV p11_create(struct p11_session *s, CK_ATTRIBUTE_PTR a, CK_ULONG n,
 CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
                      CK_OBJECT_HANDLE_PTR phObject)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && ((!pTemplate && ulCount) || !phObject))
+    if (((!pTemplate && ulCount) || !phObject))
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK)
         rv = p11_create(s, pTemplate, ulCount, phObject);

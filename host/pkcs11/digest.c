@@ -5,45 +5,18 @@
 #include "mbedtls/md.h"
 #include "p11.h"
 
-struct p11_digest {
-    mbedtls_md_context_t md;
-    size_t len;
-    int multipart;
-};
-
-static mbedtls_md_type_t p11_digest_type(CK_MECHANISM_TYPE m)
-{
-    switch (m) {
-    case CKM_SHA256: return MBEDTLS_MD_SHA256;
-    case CKM_SHA384: return MBEDTLS_MD_SHA384;
-    case CKM_SHA512: return MBEDTLS_MD_SHA512;
-    default: return MBEDTLS_MD_NONE;
-    }
-}
-
-void p11_digest_reset(struct p11_session *s)
-{
-    if (s->digest) {
-        mbedtls_md_free(&s->digest->md);
-        free(s->digest);
-        s->digest = NULL;
-    }
-}
-
 CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     mbedtls_md_type_t t = MBEDTLS_MD_NONE;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     if (!pMechanism)
         rv = CKR_ARGUMENTS_BAD;
     else if (s->digest)
         rv = CKR_OPERATION_ACTIVE;
-    else if ((t = p11_digest_type(pMechanism->mechanism)) == MBEDTLS_MD_NONE)
+    else if ((t = p11_md_type(pMechanism->mechanism)) == MBEDTLS_MD_NONE)
         rv = CKR_MECHANISM_INVALID;
     else if (pMechanism->pParameter || pMechanism->ulParameterLen)
         rv = CKR_MECHANISM_PARAM_INVALID;
@@ -91,12 +64,10 @@ CK_RV C_Digest(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen
                CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_DIGEST, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->digest) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (s->digest->multipart) {
+    if (s->digest->multipart) {
         rv = CKR_OPERATION_ACTIVE; /* C_Digest cannot end a multi-part operation */
     } else if (!pData && ulDataLen) {
         p11_digest_reset(s);
@@ -111,19 +82,17 @@ CK_RV C_Digest(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen
 CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_DIGEST, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->digest) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (!pPart && ulPartLen) {
+    if (!pPart && ulPartLen) {
         rv = CKR_ARGUMENTS_BAD;
     } else if (ulPartLen && mbedtls_md_update(&s->digest->md, pPart, ulPartLen) != 0) {
         rv = CKR_FUNCTION_FAILED;
     } else {
         s->digest->multipart = 1;
     }
-    if (rv != CKR_OK && rv != CKR_OPERATION_NOT_INITIALIZED)
+    if (rv != CKR_OK)
         p11_digest_reset(s); /* an error in C_DigestUpdate ends the operation */
     p11_leave();
     return rv;
@@ -136,23 +105,17 @@ CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulP
 CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_DIGEST, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->digest) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
     CK_OBJECT_CLASS cls = CKO_DATA;
     CK_RV crv = hKey == CK_INVALID_HANDLE ? CKR_OBJECT_HANDLE_INVALID : p11_object_class(hKey, &cls);
     if (crv == CKR_OBJECT_HANDLE_INVALID || (crv == CKR_OK && cls != CKO_PRIVATE_KEY && cls != CKO_PUBLIC_KEY))
         rv = CKR_KEY_HANDLE_INVALID;
     else
         rv = crv == CKR_OK ? CKR_KEY_INDIGESTIBLE : crv;
-    if (s->dead) /* the link dropped meanwhile: the session is gone already */
-        goto out;
-    p11_digest_reset(s);
-out:
+    if (!s->dead) /* else the link dropped meanwhile: the session is gone already */
+        p11_digest_reset(s);
     p11_leave();
     return rv;
 }
@@ -160,13 +123,10 @@ out:
 CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_DIGEST, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->digest)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else
-        rv = p11_digest_out(s, NULL, 0, pDigest, pulDigestLen);
+    rv = p11_digest_out(s, NULL, 0, pDigest, pulDigestLen);
     p11_leave();
     return rv;
 }

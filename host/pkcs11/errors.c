@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The one table from libsbrguard errors (SG_E_*, negative) and token
- * statuses (SG_ST_*, positive) to CKR_*. */
-#include <stdarg.h>
+ * statuses (SG_ST_*, positive) to CKR_*, and what is told of an error
+ * (note.c). Whether the link went is for the caller (p11_check, conn.c). */
 #include <stdio.h>
 #include <string.h>
-#include <syslog.h>
 #include "p11.h"
 
 struct p11_errmap {
@@ -54,41 +53,6 @@ static const struct p11_errmap p11_errors[] = {
     {SG_ST_LOG_CORRUPT, CKR_DEVICE_ERROR, 0},
 };
 
-/* Where refusals and connection failures are told without
- * SBRGUARD_P11_DEBUG: the config's `p11-log = stderr|syslog|off`
- * (default stderr), read once per process. */
-enum { P11_LOG_UNSET = -1, P11_LOG_OFF, P11_LOG_STDERR, P11_LOG_SYSLOG };
-static int p11_log_mode = P11_LOG_UNSET;
-
-static int p11_log_get(void)
-{
-    if (p11_log_mode == P11_LOG_UNSET) {
-        char v[16];
-        p11_log_mode = P11_LOG_STDERR;
-        if (sg_conf_get("p11-log", v, sizeof v) == SG_OK) {
-            if (!strcmp(v, "off"))
-                p11_log_mode = P11_LOG_OFF;
-            else if (!strcmp(v, "syslog"))
-                p11_log_mode = P11_LOG_SYSLOG;
-        }
-    }
-    return p11_log_mode;
-}
-
-void p11_note(const char *fmt, ...)
-{
-    char line[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    int m = p11_debug() ? P11_LOG_STDERR : p11_log_get();
-    if (m == P11_LOG_STDERR)
-        fprintf(stderr, "sbrguard-pkcs11: %s\n", line);
-    else if (m == P11_LOG_SYSLOG)
-        syslog(LOG_USER | LOG_NOTICE, "sbrguard-pkcs11: %s", line);
-}
-
 /* One line for what every user should see: a connection that cannot be
  * made (busy, unreachable) or a policy refusal with its reason codes. */
 static void p11_tell(int sgrv, int code, const char *what)
@@ -122,8 +86,9 @@ static void p11_refusal_keep(const sg_client *c)
     p11_g.refusal_seq++;
 }
 
-CK_RV p11_check(int sgrv, const char *what)
+CK_RV p11_rv(int sgrv, const char *what, int *link_broken)
 {
+    *link_broken = 0;
     if (sgrv == SG_OK)
         return CKR_OK;
     int code = sgrv;
@@ -158,7 +123,6 @@ CK_RV p11_check(int sgrv, const char *what)
         if (n > 16)
             fprintf(stderr, "sbrguard-pkcs11:   (%zu more reasons)\n", n - 16);
     }
-    if (m && m->link)
-        p11_link_lost();
+    *link_broken = m && m->link;
     return rv;
 }

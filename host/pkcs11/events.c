@@ -1,39 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C_WaitForSlotEvent: a slot's event is its token appearing or going away
  * (the token process or board started or stopped), seen by probing the
- * token's socket; no request is sent, so no login is touched. */
-#include <errno.h>
+ * token's socket (p11_token_present, state.c); no request is sent, so no
+ * login is touched. */
 #include <pthread.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
-#include <unistd.h>
 #include "p11.h"
 
 #define P11_EVENT_POLL_MS 200
 
 static pthread_mutex_t p11_ev_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Presence last reported per slot; -1 before the first call. */
-static int p11_ev_known[P11_MAX_SLOTS] = {-1, -1, -1, -1, -1, -1, -1, -1};
-_Static_assert(P11_MAX_SLOTS == 8, "p11_ev_known's initializer");
-
-int p11_token_present(CK_SLOT_ID id)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    const char *path = p11_slot_socket(id);
-    if (!*path || strlen(path) >= sizeof sa.sun_path)
-        return 0;
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    /* Non-blocking: a listener whose backlog is full (QEMU's chardev serves
-     * one client at a time) is EAGAIN, not a wait, and is there. */
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0)
-        return 0;
-    int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 || errno == EAGAIN || errno == EINPROGRESS;
-    close(fd);
-    return ok;
-}
+/* Presence last reported per slot; -1 before the first call after a
+ * C_Initialize (of generation p11_ev_gen). */
+static int p11_ev_known[P11_MAX_SLOTS];
+static unsigned p11_ev_gen;
 
 /* An event is pending on a slot when its presence differs from what was
  * last reported; reporting it makes it the new baseline. The lowest slot
@@ -45,6 +26,12 @@ static int p11_event_take(CK_SLOT_ID *slot)
     for (CK_ULONG i = 0; i < n; i++)
         now[i] = p11_token_present(i);
     pthread_mutex_lock(&p11_ev_lock);
+    unsigned gen = p11_init_generation();
+    if (p11_ev_gen != gen) { /* a new C_Initialize: forget the baseline */
+        p11_ev_gen = gen;
+        for (size_t i = 0; i < P11_MAX_SLOTS; i++)
+            p11_ev_known[i] = -1;
+    }
     for (CK_ULONG i = 0; i < n; i++) {
         if (p11_ev_known[i] < 0)
             p11_ev_known[i] = now[i]; /* the first call sets the baseline */
@@ -56,14 +43,6 @@ static int p11_event_take(CK_SLOT_ID *slot)
     }
     pthread_mutex_unlock(&p11_ev_lock);
     return ev;
-}
-
-void p11_events_reset(void)
-{
-    pthread_mutex_lock(&p11_ev_lock);
-    for (size_t i = 0; i < P11_MAX_SLOTS; i++)
-        p11_ev_known[i] = -1;
-    pthread_mutex_unlock(&p11_ev_lock);
 }
 
 CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pReserved)

@@ -148,15 +148,12 @@ CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
                         CK_ATTRIBUTE_PTR pPrivateKeyTemplate, CK_ULONG ulPrivateKeyAttributeCount,
                         CK_OBJECT_HANDLE_PTR phPublicKey, CK_OBJECT_HANDLE_PTR phPrivateKey)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK)
-        rv = p11_keygen(s, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount,
-                        pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey,
-                        phPrivateKey);
+    rv = p11_keygen(s, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate,
+                    ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
     p11_leave();
     return rv;
 }

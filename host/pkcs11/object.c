@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Objects: handle mapping, visibility, C_GetAttributeValue, C_FindObjects*
- * and C_DestroyObject (C_CreateObject is in create.c). Token objects are fetched from the
+/* Objects: C_GetAttributeValue, C_SetAttributeValue, C_CopyObject,
+ * C_FindObjects* and C_DestroyObject (C_CreateObject is in create.c; handle
+ * mapping and visibility in handles.c). Token objects are fetched from the
  * token on every call (another process may have changed them); module
  * session objects live in p11_g.objs. */
 #include <stdlib.h>
@@ -8,110 +9,6 @@
 #include "p11.h"
 
 #define P11_LIST_CAP 1024 /* more than one SG_CMD_LIST payload can carry */
-
-static int p11_user(void)
-{
-    return p11_g.login == SG_LOGIN_USER;
-}
-
-/* Private keys and private objects exist for the application only while
- * the user is logged in. */
-static int p11_visible(uint8_t cls, unsigned kind, uint32_t flags)
-{
-    /* Each half of a key pair is its own object, destroyed on its own. */
-    if (cls == SG_CLASS_KEY && (flags & (kind == P11_K_PRIV ? SG_OBJ_PRIV_GONE : SG_OBJ_PUB_GONE)))
-        return 0;
-    if (kind == P11_K_PRIV || (cls != SG_CLASS_KEY && (flags & SG_OBJ_PRIVATE)))
-        return p11_user();
-    return 1;
-}
-
-static int p11_kind_fits(uint8_t cls, unsigned kind)
-{
-    if (cls == SG_CLASS_KEY)
-        return kind == P11_K_PRIV || kind == P11_K_PUB;
-    return (cls == SG_CLASS_CERT || cls == SG_CLASS_DATA || cls == P11_CLS_EVIDENCE) && kind == P11_K_OTHER;
-}
-
-static int p11_split(CK_OBJECT_HANDLE h, uint16_t *th, unsigned *kind)
-{
-    if ((h & P11_H_SESSION) || (h & 3) == 0 || (h >> 2) > 0xFFFF)
-        return 0;
-    *th = (uint16_t)(h >> 2);
-    *kind = (unsigned)(h & 3);
-    return 1;
-}
-
-static struct p11_sobj *p11_sobj_find(CK_OBJECT_HANDLE h)
-{
-    for (struct p11_sobj *o = p11_g.objs; o; o = o->next)
-        if (o->handle == h && p11_visible(o->rec.cls, P11_K_OTHER, o->rec.flags))
-            return o;
-    return NULL;
-}
-
-/* Fetches token object th into o, as the handle's kind, if visible. */
-static CK_RV p11_fetch(uint16_t th, unsigned kind, sg_object *o)
-{
-    sg_client *c;
-    if (kind == P11_K_PRIV && !p11_user())
-        return CKR_OBJECT_HANDLE_INVALID;
-    CK_RV rv = p11_client(&c);
-    if (rv != CKR_OK)
-        return rv;
-    rv = p11_check(sg_get_object(c, th, o), "get-object");
-    if (rv == CKR_USER_NOT_LOGGED_IN)
-        return CKR_OBJECT_HANDLE_INVALID;
-    if (rv != CKR_OK)
-        return rv;
-    if (!p11_kind_fits(o->cls, kind) || !p11_visible(o->cls, kind, o->flags))
-        return CKR_OBJECT_HANDLE_INVALID;
-    return CKR_OK;
-}
-
-static CK_RV p11_token_view(const sg_object *o, unsigned kind, struct p11_view *v)
-{
-    struct p11_rec r;
-    p11_rec_from_sg(&r, o);
-    /* A session key pair is in the token's RAM: CKA_TOKEN = FALSE. */
-    return p11_view_build(v, &r, kind, !(o->flags & SG_OBJ_SESSION), P11_HANDLE(o->bound_key, P11_K_PRIV));
-}
-
-/* View of any object handle the application may see. */
-static CK_RV p11_obj_view(CK_OBJECT_HANDLE h, struct p11_view *v)
-{
-    uint16_t th;
-    unsigned kind;
-    if (h & P11_H_SESSION) {
-        struct p11_sobj *so = p11_sobj_find(h);
-        return so ? p11_view_build(v, &so->rec, P11_K_OTHER, 0, 0) : CKR_OBJECT_HANDLE_INVALID;
-    }
-    if (!p11_split(h, &th, &kind))
-        return CKR_OBJECT_HANDLE_INVALID;
-    sg_object *o = malloc(sizeof(*o));
-    if (!o)
-        return CKR_HOST_MEMORY;
-    CK_RV rv = p11_fetch(th, kind, o);
-    if (rv == CKR_OK)
-        rv = p11_token_view(o, kind, v);
-    free(o);
-    return rv;
-}
-
-CK_RV p11_object_class(CK_OBJECT_HANDLE h, CK_OBJECT_CLASS *cls)
-{
-    struct p11_view *v = malloc(sizeof(*v));
-    if (!v)
-        return CKR_HOST_MEMORY;
-    CK_RV rv = p11_obj_view(h, v);
-    const struct p11_attr *a = rv == CKR_OK ? p11_view_find(v, CKA_CLASS) : NULL;
-    if (rv == CKR_OK && (!a || a->len != sizeof(*cls)))
-        rv = CKR_GENERAL_ERROR;
-    else if (rv == CKR_OK)
-        memcpy(cls, v->buf + a->off, sizeof(*cls));
-    free(v);
-    return rv;
-}
 
 static CK_RV p11_attr_copy(CK_ATTRIBUTE *t, const struct p11_view *v)
 {
@@ -136,13 +33,12 @@ static CK_RV p11_attr_copy(CK_ATTRIBUTE *t, const struct p11_view *v)
 CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_view *v = NULL;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !pTemplate && ulCount)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (!pTemplate && ulCount)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && !(v = malloc(sizeof(*v))))
         rv = CKR_HOST_MEMORY;
@@ -288,14 +184,12 @@ static CK_RV p11_mod_token(CK_OBJECT_HANDLE h, const CK_ATTRIBUTE *t, CK_ULONG n
 CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_view *v = NULL;
     struct p11_sobj *so;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     if (!pTemplate && ulCount) {
         rv = CKR_ARGUMENTS_BAD;
     } else if (!(hObject & P11_H_SESSION)) {
@@ -316,7 +210,6 @@ CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
             so->rec = r;
         }
     }
-out:
     free(v);
     p11_leave();
     return rv;
@@ -325,14 +218,12 @@ out:
 CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
                    CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phNewObject)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_view *v = NULL;
     struct p11_sobj *so, *n = NULL;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     if ((!pTemplate && ulCount) || !phNewObject) {
         rv = CKR_ARGUMENTS_BAD;
     } else if (!(hObject & P11_H_SESSION)) {
@@ -346,17 +237,9 @@ CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTR
     } else if ((rv = p11_view_build(v, &so->rec, P11_K_OTHER, 0, 0)) == CKR_OK &&
                (rv = p11_mod_check(so, v, pTemplate, ulCount, 1)) == CKR_OK &&
                (rv = p11_mod_build(so, pTemplate, ulCount, &n->rec, &n->buf)) == CKR_OK) {
-        n->owner = s->handle;
-        n->handle = P11_H_SESSION | (p11_g.next_obj & 0x7FFFFFFFUL);
-        p11_g.next_obj = (p11_g.next_obj + 1) & 0x7FFFFFFFUL;
-        if (p11_g.next_obj == 0)
-            p11_g.next_obj = 1;
-        n->next = p11_g.objs;
-        p11_g.objs = n;
-        *phNewObject = n->handle;
+        *phNewObject = p11_sobj_add(n, s->handle);
         n = NULL;
     }
-out:
     free(n);
     free(v);
     p11_leave();
@@ -469,15 +352,14 @@ out:
 
 CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     struct p11_found f = {0};
     struct p11_view *v = NULL;
     int cheap = 1;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && s->find_active)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (s->find_active)
         rv = CKR_OPERATION_ACTIVE;
     if (rv == CKR_OK && !pTemplate && ulCount)
         rv = CKR_ARGUMENTS_BAD;
@@ -513,12 +395,11 @@ out:
 CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
                     CK_ULONG ulMaxObjectCount, CK_ULONG_PTR pulObjectCount)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && (!pulObjectCount || (!phObject && ulMaxObjectCount)))
+    if (!pulObjectCount || (!phObject && ulMaxObjectCount))
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && !s->find_active)
         rv = CKR_OPERATION_NOT_INITIALIZED;
@@ -534,31 +415,25 @@ CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
 
 CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_FIND, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !s->find_active)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    if (rv == CKR_OK)
-        p11_find_reset(s);
+    p11_find_reset(s);
     p11_leave();
     return rv;
 }
 
 CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_object *o = NULL;
     uint16_t th;
     unsigned kind;
     sg_client *c;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     p11_sign_memo_drop(); /* the memo is the session's slot's */
     if (hObject & P11_H_SESSION) {
         struct p11_sobj **pp = &p11_g.objs;

@@ -6,101 +6,6 @@
 #include <string.h>
 #include "p11.h"
 
-CK_RV p11_session_get(CK_SESSION_HANDLE h, struct p11_session **out)
-{
-    /* The handle names its slot; the call holds that slot from here on. */
-    if (p11_slot_take(h >> P11_SESSION_SLOT_SHIFT) != CKR_OK)
-        return CKR_SESSION_HANDLE_INVALID;
-    for (struct p11_session *s = p11_g.sessions; s; s = s->next) {
-        if (s->handle == h && !s->dead) {
-            *out = s;
-            return CKR_OK;
-        }
-    }
-    return CKR_SESSION_HANDLE_INVALID;
-}
-
-CK_RV p11_enter_session(CK_SESSION_HANDLE h, struct p11_session **s)
-{
-    CK_RV rv = p11_enter();
-    if (rv == CKR_OK && (rv = p11_session_get(h, s)) != CKR_OK)
-        p11_leave();
-    return rv;
-}
-
-void p11_find_reset(struct p11_session *s)
-{
-    free(s->found);
-    s->found = NULL;
-    s->nfound = s->pos = 0;
-    s->find_active = 0;
-}
-
-void p11_sign_reset(struct p11_sign *op)
-{
-    free(op->buf);
-    memset(op, 0, sizeof(*op));
-}
-
-/* Logout or a lost login: running operations may refer to private keys. */
-void p11_ops_cancel_all(void)
-{
-    p11_sign_memo_drop();
-    for (struct p11_session *s = p11_g.sessions; s; s = s->next) {
-        p11_find_reset(s);
-        p11_sign_reset(&s->sign);
-    }
-}
-
-static void p11_sobjs_free_owned(CK_SESSION_HANDLE owner)
-{
-    struct p11_sobj **pp = &p11_g.objs;
-    while (*pp) {
-        struct p11_sobj *o = *pp;
-        if (o->owner == owner) {
-            *pp = o->next;
-            free(o->buf);
-            free(o);
-        } else {
-            pp = &o->next;
-        }
-    }
-}
-
-/* Marks the session closed; the memory goes in p11_sessions_sweep(). */
-void p11_session_close(struct p11_session *s)
-{
-    if (s->dead)
-        return;
-    s->dead = 1;
-    p11_find_reset(s);
-    p11_sign_reset(&s->sign);
-    p11_digest_reset(s);
-    p11_verify_reset(s);
-    p11_sobjs_free_owned(s->handle);
-    p11_skeys_close(s->handle); /* its session key pairs, in token RAM */
-}
-
-void p11_sessions_close_all(void)
-{
-    for (struct p11_session *s = p11_g.sessions; s; s = s->next)
-        p11_session_close(s);
-}
-
-void p11_sessions_sweep(void)
-{
-    struct p11_session **pp = &p11_g.sessions;
-    while (*pp) {
-        struct p11_session *s = *pp;
-        if (s->dead) {
-            *pp = s->next;
-            free(s);
-        } else {
-            pp = &s->next;
-        }
-    }
-}
-
 /* The next free handle of the slot: (slot << shift) | n, n never 0 and
  * not one of a session still open after the counter wrapped. */
 static CK_SESSION_HANDLE p11_session_handle_new(void)
@@ -173,15 +78,12 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
 
 CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK) {
-        p11_session_close(s);
-        p11_logout_if_idle();
-    }
+    p11_session_close(s);
+    p11_logout_if_idle();
     p11_leave();
     return rv;
 }
@@ -201,12 +103,11 @@ CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 
 CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !pInfo)
+    if (!pInfo)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK) {
         int rw = (s->flags & CKF_RW_SESSION) != 0;
@@ -237,15 +138,12 @@ static CK_RV p11_pin_args(CK_UTF8CHAR_PTR pin, CK_ULONG len)
 CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin,
               CK_ULONG ulPinLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
     int want = userType == CKU_SO ? SG_LOGIN_SO : SG_LOGIN_USER;
-    rv = p11_session_get(hSession, &s);
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
-        goto out;
+        return rv;
     if (userType == CKU_CONTEXT_SPECIFIC) {
         /* No key needs CKA_ALWAYS_AUTHENTICATE. */
         rv = p11_g.login == SG_LOGIN_USER ? CKR_OPERATION_NOT_INITIALIZED
@@ -278,13 +176,12 @@ out:
 
 CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && p11_g.login == SG_LOGIN_NONE)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (p11_g.login == SG_LOGIN_NONE)
         rv = CKR_USER_NOT_LOGGED_IN;
     if (rv == CKR_OK && (rv = p11_client(&c)) == CKR_OK) {
         rv = p11_check(sg_logout(c), "logout");
@@ -301,13 +198,12 @@ CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 
 CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && p11_g.login != SG_LOGIN_SO)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (p11_g.login != SG_LOGIN_SO)
         rv = CKR_USER_NOT_LOGGED_IN;
     if (rv == CKR_OK && !(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
@@ -324,13 +220,12 @@ CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPin
 CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulOldLen,
                CK_UTF8CHAR_PTR pNewPin, CK_ULONG ulNewLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !(s->flags & CKF_RW_SESSION))
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (!(s->flags & CKF_RW_SESSION))
         rv = CKR_SESSION_READ_ONLY;
     if (rv == CKR_OK && (rv = p11_pin_args(pOldPin, ulOldLen)) == CKR_OK)
         rv = p11_pin_args(pNewPin, ulNewLen);

@@ -59,46 +59,11 @@ static void p11_authz_mech(size_t t, const sg_mech *given, sg_mech *out)
     }
 }
 
-CK_RV p11_sign_params(const struct p11_mech *m, const CK_MECHANISM *mech, sg_mech *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->mech = (uint32_t)m->type;
-    if (!m->pss)
-        return mech->pParameter || mech->ulParameterLen ? CKR_MECHANISM_PARAM_INVALID : CKR_OK;
-    if (!mech->pParameter || mech->ulParameterLen != sizeof(CK_RSA_PKCS_PSS_PARAMS))
-        return CKR_MECHANISM_PARAM_INVALID;
-    CK_RSA_PKCS_PSS_PARAMS p;
-    memcpy(&p, mech->pParameter, sizeof(p));
-    static const struct {
-        CK_MECHANISM_TYPE hash;
-        CK_RSA_PKCS_MGF_TYPE mgf;
-    } ok[] = {
-        {CKM_SHA256, CKG_MGF1_SHA256},
-        {CKM_SHA384, CKG_MGF1_SHA384},
-        {CKM_SHA512, CKG_MGF1_SHA512},
-    };
-    int hash_ok = 0, mgf_ok = 0;
-    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-        hash_ok |= p.hashAlg == ok[i].hash;
-        mgf_ok |= p.mgf == ok[i].mgf;
-    }
-    /* Hash-and-sign PSS: the parameters must name the mechanism's hash. */
-    if (!hash_ok || !mgf_ok || (m->hash && p.hashAlg != m->hash) || p.sLen > 0xFFFFFFFFul)
-        return CKR_MECHANISM_PARAM_INVALID;
-    out->has_pss = 1;
-    out->pss_hash = (uint32_t)p.hashAlg;
-    out->pss_mgf = (uint32_t)p.mgf;
-    out->pss_slen = (uint32_t)p.sLen;
-    return CKR_OK;
-}
-
 /* The last private key C_SignInit looked up on this connection, so that
  * signing again with it costs no GET_OBJECT round trip. The token checks
  * the handle, the key's type against the mechanism and the login again on
  * every SIGN; this only saves the early answer. Under the slot lock. */
 #define p11_sign_memo (p11_g.sign_memo) /* one per slot */
-
-void p11_sign_memo_drop(void) { p11_sign_memo.valid = 0; }
 
 static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key)
 {
@@ -182,13 +147,11 @@ static CK_RV p11_sign_init(struct p11_session *s, CK_MECHANISM_PTR mech, CK_OBJE
 
 CK_RV C_SignInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK)
-        rv = p11_sign_init(s, pMechanism, hKey);
+    rv = p11_sign_init(s, pMechanism, hKey);
     p11_leave();
     return rv;
 }
@@ -378,19 +341,16 @@ end:
 CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
              CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_SIGN, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !s->sign.active)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else if (rv == CKR_OK && s->sign.multipart)
+    if (s->sign.multipart) {
         rv = CKR_OPERATION_ACTIVE; /* C_Sign cannot end a multi-part operation */
-    else if (rv == CKR_OK && !pData && ulDataLen) {
+    } else if (!pData && ulDataLen) {
         p11_sign_reset(&s->sign);
         rv = CKR_ARGUMENTS_BAD;
-    } else if (rv == CKR_OK) {
+    } else {
         rv = p11_sign_do(&s->sign, pData, ulDataLen, pSignature, pulSignatureLen);
     }
     p11_leave();
@@ -399,17 +359,12 @@ CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
 
 CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_SIGN, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    struct p11_sign *op;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
-    op = &s->sign;
-    if (!op->active) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (!pPart && ulPartLen) {
+    struct p11_sign *op = &s->sign;
+    if (!pPart && ulPartLen) {
         rv = CKR_ARGUMENTS_BAD;
     } else if (ulPartLen > SG_MAX_SIGN_DATA - op->len) {
         rv = CKR_DATA_LEN_RANGE; /* one SG_CMD_SIGN is all the token takes */
@@ -421,9 +376,8 @@ CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPar
         op->len += ulPartLen;
         op->multipart = 1;
     }
-    if (rv != CKR_OK && rv != CKR_OPERATION_NOT_INITIALIZED)
+    if (rv != CKR_OK)
         p11_sign_reset(op);
-out:
     p11_leave();
     return rv;
 }
@@ -431,15 +385,11 @@ out:
 CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature,
                   CK_ULONG_PTR pulSignatureLen)
 {
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_op(hSession, P11_OP_SIGN, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !s->sign.active)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else if (rv == CKR_OK)
-        rv = p11_sign_do(&s->sign, s->sign.buf, s->sign.len, pSignature, pulSignatureLen);
+    rv = p11_sign_do(&s->sign, s->sign.buf, s->sign.len, pSignature, pulSignatureLen);
     p11_leave();
     return rv;
 }

@@ -1,65 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The slots (one per configured token), their tokens, the mechanism table,
- * C_InitToken and the RNG. */
+/* The slots (one per configured token), their tokens, the mechanism list
+ * and info (the table: mech.c), C_InitToken and the RNG. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "p11.h"
-
-#define P11_EC_FLAGS (CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS)
-
-/* Mechanisms the token implements; key sizes in bits. Signing is the
- * token's; verification runs on the host (verify.c). */
-static const struct p11_mech p11_mechs[] = {
-    {CKM_EC_KEY_PAIR_GEN, 256, 521, CKF_HW | CKF_GENERATE_KEY_PAIR | P11_EC_FLAGS, P11_EC, 0, 0},
-    {CKM_ECDSA, 256, 521, CKF_HW | CKF_SIGN | CKF_VERIFY | P11_EC_FLAGS, P11_EC, 0, 0},
-    {CKM_ECDSA_SHA256, 256, 521, CKF_HW | CKF_SIGN | CKF_VERIFY | P11_EC_FLAGS, P11_EC, 0, CKM_SHA256},
-    {CKM_ECDSA_SHA384, 256, 521, CKF_HW | CKF_SIGN | CKF_VERIFY | P11_EC_FLAGS, P11_EC, 0, CKM_SHA384},
-    {CKM_ECDSA_SHA512, 256, 521, CKF_HW | CKF_SIGN | CKF_VERIFY | P11_EC_FLAGS, P11_EC, 0, CKM_SHA512},
-    {CKM_RSA_PKCS_KEY_PAIR_GEN, 2048, 4096, CKF_HW | CKF_GENERATE_KEY_PAIR, P11_RSA, 0, 0},
-    {CKM_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 0, 0},
-    {CKM_SHA256_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 0, CKM_SHA256},
-    {CKM_SHA384_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 0, CKM_SHA384},
-    {CKM_SHA512_RSA_PKCS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 0, CKM_SHA512},
-    {CKM_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 1, 0},
-    {CKM_SHA256_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 1, CKM_SHA256},
-    {CKM_SHA384_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 1, CKM_SHA384},
-    {CKM_SHA512_RSA_PKCS_PSS, 2048, 4096, CKF_HW | CKF_SIGN | CKF_VERIFY, P11_RSA, 1, CKM_SHA512},
-    /* Digests run on the host (digest.c): no CKF_HW, no key sizes. */
-    {CKM_SHA256, 0, 0, CKF_DIGEST, 0, 0, 0},
-    {CKM_SHA384, 0, 0, CKF_DIGEST, 0, 0, 0},
-    {CKM_SHA512, 0, 0, CKF_DIGEST, 0, 0, 0},
-};
-#define P11_NMECHS (sizeof(p11_mechs) / sizeof(p11_mechs[0]))
-
-const struct p11_mech *p11_mech_find(CK_MECHANISM_TYPE type)
-{
-    for (size_t i = 0; i < P11_NMECHS; i++)
-        if (p11_mechs[i].type == type)
-            return &p11_mechs[i];
-    return NULL;
-}
-
-size_t p11_mechs_for(int family, CK_FLAGS flag, CK_MECHANISM_TYPE *out, size_t cap)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < P11_NMECHS; i++)
-        if (p11_mechs[i].family == family && (p11_mechs[i].flags & flag) && n < cap)
-            out[n++] = p11_mechs[i].type;
-    return n;
-}
-
-int p11_key_family(int key_type)
-{
-    switch (key_type) {
-    case SG_KEY_EC_P256: case SG_KEY_EC_P384: case SG_KEY_EC_P521:
-        return P11_EC;
-    case SG_KEY_RSA_2048: case SG_KEY_RSA_3072: case SG_KEY_RSA_4096:
-        return P11_RSA;
-    default:
-        return 0;
-    }
-}
 
 /* Fills a list the PKCS#11 way: NULL asks for the count, short -> too small. */
 static CK_RV p11_fill_list(CK_ULONG *out, CK_ULONG *count, const CK_ULONG *src, CK_ULONG n)
@@ -84,7 +29,7 @@ CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_ULONG_PT
     CK_RV rv = p11_enter();
     if (rv != CKR_OK)
         return rv;
-    /* No slot lock: the sockets are fixed, presence is a probe (events.c).
+    /* No slot lock: the sockets are fixed, presence is a probe (state.c).
      * Slot ids are the tokens' places in the config. */
     CK_ULONG slots[P11_MAX_SLOTS], n = 0;
     for (CK_ULONG i = 0; i < p11_slot_count(); i++)
@@ -219,10 +164,12 @@ CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pMechanismList
     if (slotID >= p11_slot_count()) {
         rv = CKR_SLOT_ID_INVALID;
     } else {
-        CK_MECHANISM_TYPE list[P11_NMECHS];
-        for (size_t i = 0; i < P11_NMECHS; i++)
-            list[i] = p11_mechs[i].type;
-        rv = p11_fill_list(pMechanismList, pulCount, list, P11_NMECHS);
+        size_t n;
+        const struct p11_mech *all = p11_mech_table(&n);
+        CK_MECHANISM_TYPE list[P11_MECHS_MAX];
+        for (size_t i = 0; i < n; i++)
+            list[i] = all[i].type;
+        rv = p11_fill_list(pMechanismList, pulCount, list, n);
     }
     p11_leave();
     return rv;
@@ -291,13 +238,12 @@ out:
 
 CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pRandomData, CK_ULONG ulRandomLen)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     sg_client *c;
-    rv = p11_session_get(hSession, &s);
-    if (rv == CKR_OK && !pRandomData && ulRandomLen)
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
+    if (!pRandomData && ulRandomLen)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK && ulRandomLen)
         rv = p11_client(&c);
@@ -314,11 +260,10 @@ CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSeed, CK_ULONG ulSee
 {
     (void)pSeed;
     (void)ulSeedLen;
-    CK_RV rv = p11_enter();
+    struct p11_session *s;
+    CK_RV rv = p11_enter_session(hSession, &s);
     if (rv != CKR_OK)
         return rv;
-    struct p11_session *s;
-    rv = p11_session_get(hSession, &s);
     p11_leave();
     return rv == CKR_OK ? CKR_RANDOM_SEED_NOT_SUPPORTED : rv;
 }

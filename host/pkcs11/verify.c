@@ -11,39 +11,6 @@
 #include "mbedtls/rsa.h"
 #include "p11.h"
 
-#define P11_VERIFY_RAW_MAX 512 /* raw mechanisms: a digest or DigestInfo */
-
-struct p11_verify {
-    const struct p11_mech *m;
-    sg_mech params;          /* PSS parameters */
-    mbedtls_pk_context pk;
-    mbedtls_md_context_t md; /* hash-and-sign: the running hash */
-    int has_md, multipart;
-    size_t sig_len;          /* the only signature length the key makes */
-    size_t raw_len;
-    uint8_t raw[P11_VERIFY_RAW_MAX];
-};
-
-static mbedtls_md_type_t p11_md_of(CK_MECHANISM_TYPE hash)
-{
-    switch (hash) {
-    case CKM_SHA256: return MBEDTLS_MD_SHA256;
-    case CKM_SHA384: return MBEDTLS_MD_SHA384;
-    case CKM_SHA512: return MBEDTLS_MD_SHA512;
-    default: return MBEDTLS_MD_NONE;
-    }
-}
-
-void p11_verify_reset(struct p11_session *s)
-{
-    if (s->verify) {
-        mbedtls_pk_free(&s->verify->pk);
-        mbedtls_md_free(&s->verify->md);
-        free(s->verify);
-        s->verify = NULL;
-    }
-}
-
 /* The public key object's SPKI, checked to be a token public key. */
 static CK_RV p11_verify_key(CK_OBJECT_HANDLE key, const struct p11_mech *m, struct p11_verify *op)
 {
@@ -72,14 +39,12 @@ static CK_RV p11_verify_key(CK_OBJECT_HANDLE key, const struct p11_mech *m, stru
 
 CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
-    CK_RV rv = p11_enter();
-    if (rv != CKR_OK)
-        return rv;
     struct p11_session *s;
     const struct p11_mech *m = NULL;
     struct p11_verify *op = NULL;
-    if ((rv = p11_session_get(hSession, &s)) != CKR_OK)
-        goto out;
+    CK_RV rv = p11_enter_session(hSession, &s);
+    if (rv != CKR_OK)
+        return rv;
     if (s->verify) {
         rv = CKR_OPERATION_ACTIVE;
         goto out;
@@ -113,7 +78,7 @@ CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_O
     if ((rv = p11_verify_key(hKey, m, op)) != CKR_OK)
         goto out;
     if (m->hash) {
-        const mbedtls_md_info_t *info = mbedtls_md_info_from_type(p11_md_of(m->hash));
+        const mbedtls_md_info_t *info = mbedtls_md_info_from_type(p11_md_type(m->hash));
         if (!info || mbedtls_md_setup(&op->md, info, 0) != 0 || mbedtls_md_starts(&op->md) != 0) {
             rv = CKR_HOST_MEMORY;
             goto out;
@@ -194,7 +159,7 @@ static CK_RV p11_verify_sig(struct p11_verify *op, const CK_BYTE *sig, CK_ULONG 
     if (sig_len != op->sig_len)
         return CKR_SIGNATURE_LEN_RANGE;
     if (op->has_md) {
-        md = p11_md_of(op->m->hash);
+        md = p11_md_type(op->m->hash);
         if (mbedtls_md_finish(&op->md, hash) != 0)
             return CKR_FUNCTION_FAILED;
         h = hash;
@@ -210,7 +175,7 @@ static CK_RV p11_verify_sig(struct p11_verify *op, const CK_BYTE *sig, CK_ULONG 
     } else {
         mbedtls_rsa_context *rsa = mbedtls_pk_rsa(op->pk);
         if (op->m->pss) {
-            mbedtls_md_type_t ph = p11_md_of(op->params.pss_hash);
+            mbedtls_md_type_t ph = p11_md_type(op->params.pss_hash);
             size_t want = mbedtls_md_get_size(mbedtls_md_info_from_type(ph));
             if (hl != want)
                 return CKR_DATA_LEN_RANGE;
@@ -229,24 +194,19 @@ CK_RV C_Verify(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen
                CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_VERIFY, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->verify) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
     if (s->verify->multipart) {
         rv = CKR_OPERATION_ACTIVE; /* C_Verify cannot end a multi-part operation */
-        goto out;
+    } else {
+        /* One-shot: whatever the outcome, the operation ends (spec 5.13). */
+        if ((!pData && ulDataLen) || !pSignature)
+            rv = CKR_ARGUMENTS_BAD;
+        else if ((rv = p11_verify_feed(s->verify, pData, ulDataLen)) == CKR_OK)
+            rv = p11_verify_sig(s->verify, pSignature, ulSignatureLen);
+        p11_verify_reset(s);
     }
-    /* One-shot: whatever the outcome, the operation ends (spec 5.13). */
-    if ((!pData && ulDataLen) || !pSignature)
-        rv = CKR_ARGUMENTS_BAD;
-    else if ((rv = p11_verify_feed(s->verify, pData, ulDataLen)) == CKR_OK)
-        rv = p11_verify_sig(s->verify, pSignature, ulSignatureLen);
-    p11_verify_reset(s);
-out:
     p11_leave();
     return rv;
 }
@@ -254,13 +214,9 @@ out:
 CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_VERIFY, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->verify) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
     if (!pPart && ulPartLen)
         rv = CKR_ARGUMENTS_BAD;
     else
@@ -269,7 +225,6 @@ CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulP
         s->verify->multipart = 1;
     else
         p11_verify_reset(s); /* an error in C_VerifyUpdate ends the operation */
-out:
     p11_leave();
     return rv;
 }
@@ -277,16 +232,11 @@ out:
 CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
     struct p11_session *s;
-    CK_RV rv = p11_enter_session(hSession, &s);
+    CK_RV rv = p11_enter_op(hSession, P11_OP_VERIFY, &s);
     if (rv != CKR_OK)
         return rv;
-    if (!s->verify) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-        goto out;
-    }
     rv = pSignature ? p11_verify_sig(s->verify, pSignature, ulSignatureLen) : CKR_ARGUMENTS_BAD;
     p11_verify_reset(s);
-out:
     p11_leave();
     return rv;
 }

@@ -11,15 +11,6 @@ set -u
 source "$(dirname "$0")/lib/preamble.sh"
 CODE=sbr.6.1.1.3.key.compromised
 
-refused() { # WHAT PATTERN CMD...: CMD fails and its output matches PATTERN
-    local what=$1 pat=$2
-    shift 2
-    "$@" >"$TMP/out" 2>&1
-    local rc=$?
-    cat "$TMP/out" >&2
-    if [ $rc -ne 0 ] && grep -qE -- "$pat" "$TMP/out"; then ok "$what"; else notok "$what"; fi
-}
-
 token_start
 check "token starts" test -S "$TMP/token.sock"
 check "init with the SO's policy key (openssl P-256)" sg_init --label blocklist --so-pin $SO_PIN --pin $PIN

@@ -1017,17 +1017,7 @@ PRELOAD=
 if ldd "$MOD" 2>/dev/null | grep -q libasan; then
     PRELOAD=$(gcc -print-file-name=libasan.so)
 fi
-cat >"$TMP/engine.cnf" <<EOF
-openssl_conf = oc
-[oc]
-engines = es
-[es]
-pkcs11 = p11
-[p11]
-engine_id = pkcs11
-MODULE_PATH = $MOD
-init = 0
-EOF
+sed "s|@MOD@|$MOD|" test/integration/lib/engine.cnf.in >"$TMP/engine.cnf"
 if SBRGUARD_SOCKET=$TMP/token.sock OPENSSL_CONF=$TMP/engine.cnf ASAN_OPTIONS=detect_leaks=0 \
     LD_PRELOAD=$PRELOAD openssl req -new -x509 -engine pkcs11 -keyform engine \
     -key "pkcs11:id=r1;type=private;pin-value=1234" -subj "/CN=p11 api CA" -days 30 \

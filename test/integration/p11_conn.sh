@@ -17,24 +17,7 @@ check "init" sg_init --label conn --so-pin $SO_PIN --pin $PIN
 check "bad --idle-timeout is refused" bash -c "! '$TOKEN' --socket '$TMP/x.sock' --flash '$TMP/x.bin' --idle-timeout 0"
 
 cat >"$TMP/conn.c" <<'EOF'
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <p11-kit-1/p11-kit/pkcs11.h>
-static CK_FUNCTION_LIST_PTR f;
-static int failed;
-static void is(const char *what, CK_RV got, CK_RV want)
-{
-    if (got == want)
-        printf("ok - %s\n", what);
-    else {
-        printf("not ok - %s (0x%lx, want 0x%lx)\n", what, (unsigned long)got, (unsigned long)want);
-        failed = 1;
-    }
-}
+#include "p11drv.h"
 static CK_RV waiter_rv = CKR_OK;
 static void *waiter(void *arg)
 {
@@ -47,9 +30,7 @@ int main(int argc, char **argv)
 {
     if (argc < 4)
         return 2;
-    void *h = dlopen(argv[1], RTLD_NOW);
-    CK_C_GetFunctionList gfl = h ? (CK_C_GetFunctionList)dlsym(h, "C_GetFunctionList") : NULL;
-    if (!gfl || gfl(&f) != CKR_OK || f->C_Initialize(NULL) != CKR_OK)
+    if (p11drv_load(argv[1]))
         return 2;
     CK_TOKEN_INFO ti;
     CK_SESSION_HANDLE s, s2;
@@ -106,7 +87,7 @@ int main(int argc, char **argv)
     return failed;
 }
 EOF
-gcc $CFLAGS -Iinclude -o "$TMP/conn" "$TMP/conn.c" -ldl -lpthread >&2
+gcc $CFLAGS -Iinclude -Itest/integration/lib -o "$TMP/conn" "$TMP/conn.c" -ldl -lpthread >&2
 check "conn.c compiles" test -x "$TMP/conn"
 
 # hold N SECONDS: N silent connections for SECONDS; prints how many the

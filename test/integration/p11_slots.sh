@@ -53,25 +53,7 @@ check "openssl verifies slot 1's signature" openssl dgst -sha256 -verify "$TMP/b
 
 # --- the API: own login and sessions per slot, parallel signing, hot-plug --------------------------
 cat >"$TMP/slots.c" <<'CEOF'
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <p11-kit-1/p11-kit/pkcs11.h>
-static CK_FUNCTION_LIST_PTR f;
-static int failed;
-static void is(const char *what, CK_RV got, CK_RV want)
-{
-    printf("%s - %s", got == want ? "ok" : "not ok", what);
-    if (got != want) {
-        printf(" (0x%lx, want 0x%lx)", (unsigned long)got, (unsigned long)want);
-        failed = 1;
-    }
-    printf("\n");
-}
-static void yes(const char *what, int cond) { is(what, cond ? CKR_OK : CKR_GENERAL_ERROR, CKR_OK); }
+#include "p11drv.h"
 static CK_SESSION_HANDLE sess[2];
 static CK_OBJECT_HANDLE key[2];
 static CK_RV sign_many(int slot, int n)
@@ -98,9 +80,7 @@ int main(int argc, char **argv)
 {
     if (argc < 4)
         return 2;
-    void *h = dlopen(argv[1], RTLD_NOW);
-    CK_C_GetFunctionList gfl = h ? (CK_C_GetFunctionList)dlsym(h, "C_GetFunctionList") : NULL;
-    if (!gfl || gfl(&f) != CKR_OK || f->C_Initialize(NULL) != CKR_OK)
+    if (p11drv_load(argv[1]))
         return 2;
     CK_SLOT_ID sl[8], ev = 99;
     CK_SLOT_INFO si;
@@ -177,7 +157,7 @@ int main(int argc, char **argv)
     return failed;
 }
 CEOF
-gcc $CFLAGS -Iinclude -o "$TMP/slots" "$TMP/slots.c" -ldl -lpthread >&2
+gcc $CFLAGS -Iinclude -Itest/integration/lib -o "$TMP/slots" "$TMP/slots.c" -ldl -lpthread >&2
 check "slots.c compiles" test -x "$TMP/slots"
 [ -x "$TMP/slots" ] && TOKEN=$TOKEN LD_PRELOAD=$PRELOAD "$TMP/slots" "$MOD" "$B" "$PIN"
 PIDS+=($(cat "$B/pid"))

@@ -11,18 +11,7 @@
 set -u
 source "$(dirname "$0")/lib/preamble.sh"
 
-refused() { # WHAT PATTERN CMD...: CMD fails and its output matches PATTERN
-    local what=$1 pat=$2
-    shift 2
-    "$@" >"$TMP/out" 2>&1
-    local rc=$?
-    cat "$TMP/out" >&2
-    if [ $rc -ne 0 ] && grep -qE -- "$pat" "$TMP/out"; then ok "$what"; else notok "$what"; fi
-}
-
-"$TOKEN" --socket "$TMP/token.sock" --flash "$TMP/flash.bin" 2>>"$TMP/token.log" &
-TOKEN_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/token.sock" ] && break; sleep 0.05; done
+token_start
 check "token starts" test -S "$TMP/token.sock"
 check "init with the SO's policy key (openssl P-256)" sg_init --label policy --so-pin $SO_PIN --pin $PIN
 sg keygen --type ec-p256 --label ca --ca --pubout "$TMP/ca.pub.pem" --pin $PIN >"$TMP/out" 2>&1

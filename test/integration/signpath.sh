@@ -27,15 +27,6 @@
 set -u
 source "$(dirname "$0")/lib/preamble.sh"
 
-# refused WHAT PATTERN CMD...: CMD fails and its output matches PATTERN.
-refused() {
-    local what=$1 pat=$2
-    shift 2
-    "$@" >"$TMP/out" 2>&1
-    local rc=$?
-    cat "$TMP/out" >&2
-    if [ $rc -ne 0 ] && grep -qE -- "$pat" "$TMP/out"; then ok "$what"; else notok "$what"; fi
-}
 p11() { LD_PRELOAD=$PRELOAD pkcs11-tool --module "$MOD" "$@"; }
 ossl_engine() { OPENSSL_CONF=$TMP/engine.cnf LD_PRELOAD=$PRELOAD openssl "$@"; }
 verify() { openssl verify -CAfile "$1" "$2"; }
@@ -53,17 +44,7 @@ sg keygen --type rsa-2048 --label ca-rsa --id c2 --pin $PIN >"$TMP/out" 2>&1
 RSA=$(handle)
 check "CA keys generated on the token (EC P-256 handle ${EC:-?}, RSA-2048 handle ${RSA:-?})" test -n "$EC" -a -n "$RSA"
 
-cat >"$TMP/engine.cnf" <<EOF
-openssl_conf = oc
-[oc]
-engines = es
-[es]
-pkcs11 = p11
-[p11]
-engine_id = pkcs11
-MODULE_PATH = $MOD
-init = 0
-EOF
+sed "s|@MOD@|$MOD|" test/integration/lib/engine.cnf.in >"$TMP/engine.cnf"
 ECKEY="pkcs11:object=ca-ec;type=private;pin-value=$PIN"
 RSAKEY="pkcs11:object=ca-rsa;type=private;pin-value=$PIN"
 ca_cert() { # KEYURI SUBJECT OUT

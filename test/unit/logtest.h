@@ -26,7 +26,7 @@ static const uint8_t lt_ca_ski[20] = { 0x5b, 0x1e, 0x0c, 0x77, 0x93, 0x21, 0xaa,
 /* A CA certificate around spki (ECDSA P-256): O=sbrguard tests, CN=Test Issuing CA. */
 static size_t lt_ca_cert(const uint8_t *spki, size_t spki_len, uint8_t *out)
 {
-    static dbuf tbs, v, exts, x, cert, val;
+    static dbuf tbs, v, exts, x, cert;
     tbs.n = v.n = exts.n = x.n = cert.n = 0;
     db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
     db_put(&tbs, lt_alg_p256, sizeof lt_alg_p256);
@@ -36,15 +36,7 @@ static size_t lt_ca_cert(const uint8_t *spki, size_t spki_len, uint8_t *out)
     db_tlv(&tbs, 0x30, v.b, v.n);
     db_name(&tbs, "sbrguard tests", "Test Issuing CA");
     db_put(&tbs, spki, spki_len);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x13), 1, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x03, 0x02, 0x01, 0x06));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
-    val.n = 0;
-    db_tlv(&val, 0x04, lt_ca_ski, sizeof lt_ca_ski);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_ca_exts(&exts, lt_ca_ski, sizeof lt_ca_ski);
     db_tlv(&x, 0x30, exts.b, exts.n);
     db_tlv(&tbs, 0xa3, x.b, x.n);
     x.n = 0;
@@ -60,7 +52,7 @@ static size_t lt_ca_cert(const uint8_t *spki, size_t spki_len, uint8_t *out)
  * serial makes each one different; bad adds serverAuth (refused). */
 static size_t lt_tbs(const uint8_t *spki, size_t spki_len, unsigned serial, int bad, uint8_t *out)
 {
-    static dbuf tbs, v, exts, x, val;
+    static dbuf tbs, v, exts, x;
     tbs.n = v.n = exts.n = x.n = 0;
     db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02));
     uint8_t sn[18] = { 0x02, 0x10, 0x4f, 0x3a, 0x9b, 0x1c, 0x2d, 0x7e, 0x8f, 0x6a,
@@ -75,43 +67,7 @@ static size_t lt_tbs(const uint8_t *spki, size_t spki_len, unsigned serial, int 
     db_tlv(&tbs, 0x30, v.b, v.n);
     db_name(&tbs, NULL, "alice@example.com");
     db_put(&tbs, spki, spki_len);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x0b, 0x30, 0x09, 0x06, 0x07, 0x67, 0x81, 0x0c, 0x01, 0x05, 0x01, 0x03));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x20), 0, &val);
-    val.n = 0;
-    static const char crl[] = "http://crl.example.com/ca.crl";
-    db_put(&val, DB_BYTES(0x30, 0x25, 0x30, 0x23, 0xa0, 0x21, 0xa0, 0x1f, 0x86, 0x1d));
-    db_put(&val, crl, sizeof crl - 1);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x1f), 0, &val);
-    val.n = 0;
-    static const char ca_url[] = "http://ca.example.com/ca.crt";
-    db_put(&val, DB_BYTES(0x30, 0x2a, 0x30, 0x28, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02, 0x86,
-                          0x1c));
-    db_put(&val, ca_url, sizeof ca_url - 1);
-    db_ext(&exts, DB_BYTES(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01), 0, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x03, 0x02, 0x07, 0x80));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
-    val.n = 0;
-    if (bad)
-        db_put(&val, DB_BYTES(0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04, 0x06, 0x08,
-                              0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01));
-    else
-        db_put(&val, DB_BYTES(0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x25), 0, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x16, 0x80, 0x14));
-    db_put(&val, lt_ca_ski, sizeof lt_ca_ski);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x23), 0, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x04, 0x14, 0x7a, 0x2f, 0x78, 0x43, 0x0a, 0xf9, 0xae, 0x2e, 0xb2, 0xdc, 0x32, 0x43, 0x66,
-                          0x4a, 0x1a, 0xc8, 0xa5, 0x80, 0x7b, 0xa4));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
-    val.n = 0;
-    static const char mbox[] = "alice@example.com";
-    db_put(&val, DB_BYTES(0x30, 0x13, 0x81, 0x11));
-    db_put(&val, mbox, sizeof mbox - 1);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x11), 0, &val);
+    db_smime_exts(&exts, lt_ca_ski, sizeof lt_ca_ski, bad);
     db_tlv(&x, 0x30, exts.b, exts.n);
     db_tlv(&tbs, 0xa3, x.b, x.n);
     x.n = 0;

@@ -2,7 +2,6 @@
 /* The PKCS#11 module as an application loads it: length queries, many
  * threads signing at once (CKF_OS_LOCKING_OK), and the token killed and
  * restarted under a live session. */
-#include <dlfcn.h>
 #include <p11-kit-1/p11-kit/pkcs11.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,7 +9,7 @@
 #include <sys/wait.h>
 #include "check.h"
 #include "sbrguard/pkcs11_vendor.h"
-#include "token_proc.h"
+#include "p11mod.h"
 
 #define THREADS 4
 #define SIGNS 25
@@ -284,16 +283,11 @@ static void evidence_objects(void)
 
 int main(void)
 {
-    char mod[PATH_MAX];
+    pid_t pid;
     if (!mkdtemp(dir))
         return 1;
-    snprintf(sock, sizeof sock, "%s/t.sock", dir);
-    setenv("SBRGUARD_SOCKET", sock, 1);
-    pid_t pid = tp_start(dir, sock);
-    tp_build_path("libsbrguard-pkcs11.so", mod, sizeof mod);
-    void *h = dlopen(mod, RTLD_NOW);
-    CK_C_GetFunctionList gfl = h ? (CK_C_GetFunctionList)dlsym(h, "C_GetFunctionList") : NULL;
-    CHECK(gfl && gfl(&f) == CKR_OK, "load the module and get its function list");
+    f = pm_start(dir, sock, sizeof sock, &pid);
+    CHECK(f, "load the module and get its function list");
     if (!f)
         return 1;
     not_initialized();
@@ -306,9 +300,5 @@ int main(void)
     threads();
     token_restart(&pid);
     CHECK(f->C_Finalize(NULL) == CKR_OK, "C_Finalize");
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? CHECK_DONE() : 1;
+    return pm_stop(dir, pid) == 0 ? CHECK_DONE() : 1;
 }

@@ -5,14 +5,13 @@
  * application and to no other application, destroyed with the session that
  * made them (C_CloseSession, C_CloseAllSessions, C_Finalize), their private
  * half at C_Logout; never CA keys; bad input with stable codes. */
-#include <dlfcn.h>
 #include <p11-kit-1/p11-kit/pkcs11.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include "check.h"
 #include "sbrguard/pkcs11_vendor.h"
-#include "token_proc.h"
+#include "p11mod.h"
 
 static char dir[] = "/tmp/sg-p11sk-XXXXXX";
 static char sock[PATH_MAX];
@@ -219,16 +218,11 @@ static void bad_input(void)
 
 int main(void)
 {
-    char mod[PATH_MAX];
+    pid_t pid;
     if (!mkdtemp(dir))
         return 1;
-    snprintf(sock, sizeof sock, "%s/t.sock", dir);
-    setenv("SBRGUARD_SOCKET", sock, 1);
-    pid_t pid = tp_start(dir, sock);
-    tp_build_path("libsbrguard-pkcs11.so", mod, sizeof mod);
-    void *h = dlopen(mod, RTLD_NOW);
-    CK_C_GetFunctionList gfl = h ? (CK_C_GetFunctionList)dlsym(h, "C_GetFunctionList") : NULL;
-    CHECK(gfl && gfl(&f) == CKR_OK && f->C_Initialize(NULL) == CKR_OK, "load the module, C_Initialize");
+    f = pm_start(dir, sock, sizeof sock, &pid);
+    CHECK(f && f->C_Initialize(NULL) == CKR_OK, "load the module, C_Initialize");
     if (!f)
         return 1;
     setup();
@@ -238,9 +232,5 @@ int main(void)
     /* The table is free again: another application can fill it. */
     CHECK(others_see() == 0, "no session key left on the token for anyone");
     CHECK(f->C_Finalize(NULL) == CKR_OK, "C_Finalize");
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? CHECK_DONE() : 1;
+    return pm_stop(dir, pid) == 0 ? CHECK_DONE() : 1;
 }

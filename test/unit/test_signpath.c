@@ -46,7 +46,7 @@ static const uint8_t ca_ski[20] = { 0x5b, 0x1e, 0x0c, 0x77, 0x93, 0x21, 0xaa, 0x
  * subjectKeyIdentifier ca_ski. Its signature is not checked by anyone. */
 static size_t ca_cert(const uint8_t *spki, size_t spki_len, int alg, uint8_t *out)
 {
-    static dbuf tbs, v, exts, x, cert, val;
+    static dbuf tbs, v, exts, x, cert;
     time_t now = time(NULL);
     tbs.n = v.n = exts.n = x.n = cert.n = 0;
     db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01));
@@ -57,15 +57,7 @@ static size_t ca_cert(const uint8_t *spki, size_t spki_len, int alg, uint8_t *ou
     db_wrap(&tbs, 0x30, &v);
     db_name(&tbs, "sbrguard tests", "Test Issuing CA");
     db_put(&tbs, spki, spki_len);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x03, 0x01, 0x01, 0xff));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x13), 1, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x03, 0x02, 0x01, 0x06));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
-    val.n = 0;
-    db_tlv(&val, 0x04, ca_ski, sizeof ca_ski);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
+    db_ca_exts(&exts, ca_ski, sizeof ca_ski);
     db_wrap(&x, 0x30, &exts);
     db_wrap(&tbs, 0xa3, &x);
     x.n = 0;
@@ -87,7 +79,7 @@ typedef struct {
 
 static size_t make_tbs(const uint8_t *spki, size_t spki_len, const tbs_opts *o, uint8_t *out)
 {
-    static dbuf tbs, v, exts, x, val;
+    static dbuf tbs, v, exts, x;
     time_t now = time(NULL) + o->nb_offset;
     tbs.n = v.n = exts.n = x.n = 0;
     db_put(&tbs, DB_BYTES(0xa0, 0x03, 0x02, 0x01, 0x02));
@@ -100,42 +92,7 @@ static size_t make_tbs(const uint8_t *spki, size_t spki_len, const tbs_opts *o, 
     db_wrap(&tbs, 0x30, &v);
     db_name(&tbs, NULL, "alice@example.com");
     db_put(&tbs, spki, spki_len);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x0b, 0x30, 0x09, 0x06, 0x07, 0x67, 0x81, 0x0c, 0x01, 0x05, 0x01, 0x03));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x20), 0, &val);
-    val.n = 0;
-    static const char crl[] = "http://crl.example.com/ca.crl";
-    db_put(&val, DB_BYTES(0x30, 0x25, 0x30, 0x23, 0xa0, 0x21, 0xa0, 0x1f, 0x86, 0x1d));
-    db_put(&val, crl, sizeof crl - 1);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x1f), 0, &val);
-    val.n = 0;
-    static const char ca_url[] = "http://ca.example.com/ca.crt";
-    db_put(&val, DB_BYTES(0x30, 0x2a, 0x30, 0x28, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02, 0x86, 0x1c));
-    db_put(&val, ca_url, sizeof ca_url - 1);
-    db_ext(&exts, DB_BYTES(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01), 0, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x03, 0x02, 0x07, 0x80)); /* digitalSignature: the subscriber key is EC */
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0f), 1, &val);
-    val.n = 0;
-    if (o->server_auth)
-        db_put(&val, DB_BYTES(0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04, 0x06, 0x08, 0x2b, 0x06,
-                        0x01, 0x05, 0x05, 0x07, 0x03, 0x01));
-    else
-        db_put(&val, DB_BYTES(0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x25), 0, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x30, 0x16, 0x80, 0x14));
-    db_put(&val, ca_ski, sizeof ca_ski);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x23), 0, &val);
-    val.n = 0;
-    db_put(&val, DB_BYTES(0x04, 0x14, 0x7a, 0x2f, 0x78, 0x43, 0x0a, 0xf9, 0xae, 0x2e, 0xb2, 0xdc, 0x32, 0x43, 0x66, 0x4a,
-                    0x1a, 0xc8, 0xa5, 0x80, 0x7b, 0xa4));
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x0e), 0, &val);
-    val.n = 0;
-    static const char mbox[] = "alice@example.com";
-    db_put(&val, DB_BYTES(0x30, 0x13, 0x81, 0x11));
-    db_put(&val, mbox, sizeof mbox - 1);
-    db_ext(&exts, DB_BYTES(0x55, 0x1d, 0x11), 0, &val);
+    db_smime_exts(&exts, ca_ski, sizeof ca_ski, o->server_auth);
     db_wrap(&x, 0x30, &exts);
     if (!o->no_exts)
         db_wrap(&tbs, 0xa3, &x);

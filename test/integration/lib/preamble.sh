@@ -50,6 +50,15 @@ check() {
     if "$@" >&2 2>&2; then ok "$what"; else notok "$what"; fi
 }
 sg() { "$SG" "$@"; }
+# refused WHAT PATTERN CMD...: CMD fails and its output (to stderr) matches PATTERN.
+refused() {
+    local what=$1 pat=$2
+    shift 2
+    "$@" >"$TMP/out" 2>&1
+    local rc=$?
+    cat "$TMP/out" >&2
+    if [ $rc -ne 0 ] && grep -qE -- "$pat" "$TMP/out"; then ok "$what"; else notok "$what"; fi
+}
 
 # --- the CA's policy bundle (docs/bundle.md): the one fixture for every
 # script that signs with a CA key ("with no bundle loaded, CA keys refuse").
