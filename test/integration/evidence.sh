@@ -11,11 +11,7 @@
 # Output: one "ok - ..." / "not ok - ..." line per check.
 set -u
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN=${BIN:-build/host}
-[ -d "$BIN" ] || BIN=$ROOT/$BIN
-BIN=$(cd "$ROOT" && cd "$BIN" 2>/dev/null && pwd || echo "$BIN")
-SG=$BIN/sbrguard
+. "$(dirname "${BASH_SOURCE[0]}")/lib/bin.sh"
 V=$ROOT/test/vectors/smime
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 

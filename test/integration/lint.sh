@@ -15,11 +15,7 @@
 # details go to stderr. Exits non-zero if any check failed.
 set -u
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN=${BIN:-build/host}
-[ -d "$BIN" ] || BIN=$ROOT/$BIN
-BIN=$(cd "$ROOT" && cd "$BIN" 2>/dev/null && pwd || echo "$BIN")
-SG=$BIN/sbrguard
+. "$(dirname "${BASH_SOURCE[0]}")/lib/bin.sh"
 VEC=$ROOT/test/vectors/smime
 TSV=expected.tsv
 

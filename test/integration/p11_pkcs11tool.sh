@@ -15,13 +15,7 @@ TOKEN=$PWD/$BIN/sbrguard-token
 SO_PIN=12345678
 PIN=1234
 
-TMP=$(mktemp -d)
-TOKEN_PID=
-cleanup() {
-    [ -n "$TOKEN_PID" ] && kill "$TOKEN_PID" 2>/dev/null && wait "$TOKEN_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+. test/integration/lib/tmp.sh
 
 # An ASan module needs the ASan runtime loaded first into tools built without it.
 PRELOAD=

@@ -17,13 +17,7 @@ PIN=4321
 BOARD=${SBRGUARD_BOARD:-sim}
 FIRMWARE=${SBRGUARD_FIRMWARE:-$ROOT/build/mps2-an386/sbrguard-fw.elf}
 
-TMP=$(mktemp -d)
-TOKEN_PID=
-cleanup() {
-    [ -n "$TOKEN_PID" ] && kill "$TOKEN_PID" 2>/dev/null && wait "$TOKEN_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$ROOT/test/integration/lib/tmp.sh"
 
 unset SBRGUARD_CONF SBRGUARD_PIN SBRGUARD_SO_PIN SBRGUARD_P11_AUTHORIZE SBRGUARD_P11_DEBUG
 export SBRGUARD_HOME=$TMP SBRGUARD_SOCKET=$TMP/token.sock HOME=$TMP
