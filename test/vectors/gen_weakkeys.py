@@ -15,6 +15,8 @@ import hashlib
 import math
 import os
 
+from miller_rabin import miller_rabin
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOUND = 1 << 16
 ROUNDS = 100
@@ -45,22 +47,8 @@ def is_prime(n, s=None):
         return n in PRIMES
     if math.gcd(n, PRIMORIAL) != 1:
         return False
-    d, r = n - 1, 0
-    while d % 2 == 0:
-        d, r = d // 2, r + 1
     s = s or Stream("mr-%d" % (n % 1000003))
-    for _ in range(8):
-        a = 2 + s.bits(n.bit_length() + 8) % (n - 3)
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(r - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+    return miller_rabin(n, 8, lambda: s.bits(n.bit_length() + 8))
 
 
 def prime(bits, s):

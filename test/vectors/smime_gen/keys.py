@@ -6,6 +6,8 @@ import os
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from miller_rabin import miller_rabin  # test/vectors/, beside gen_smime.py
+
 from .paths import KEYS
 from .der import bits, int_content, integer, read_tlv, seq, tlv
 from .oids import ALG_MLDSA44, ALG_MLKEM768, ALG_RSA
@@ -26,21 +28,7 @@ SMALL_PRIMES = [p for p in range(3, 2000) if all(p % q for q in range(2, int(p *
 def is_probable_prime(n, stream):
     if any(n % p == 0 for p in SMALL_PRIMES):
         return n in SMALL_PRIMES
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d, s = d // 2, s + 1
-    for _ in range(40):
-        a = 2 + int.from_bytes(bytes(next(stream) for _ in range(32)), "big") % (n - 3)
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+    return miller_rabin(n, 40, lambda: int.from_bytes(bytes(next(stream) for _ in range(32)), "big"))
 
 
 def gen_prime(bitlen, stream, top2=True):
