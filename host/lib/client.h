@@ -18,5 +18,14 @@ struct sg_client {
 int sg_call(sg_client *c, uint8_t cmd, size_t req_len);
 int sg_hello(sg_client *c);
 int sg_get_u(const uint8_t *p, size_t len, uint8_t tag, size_t width, uint64_t *v);
+/* An optional field of the last answer: zero when absent or malformed. */
+uint64_t sg_opt_u(const sg_client *c, uint8_t tag, size_t width);
+
+/* Appends a TLV to c->req at off (a local of the caller); SG_E_ARGS if full. */
+#define SG_PUT(tag, v, l)                                                  \
+    do {                                                                   \
+        if (sg_tlv_put(c->req, sizeof c->req, &off, (tag), (v), (l)))      \
+            return SG_E_ARGS;                                              \
+    } while (0)
 
 #endif

@@ -4,12 +4,6 @@
 #include "client.h"
 #include "sbrguard/tlv.h"
 
-#define PUT(tag, v, l)                                                     \
-    do {                                                                   \
-        if (sg_tlv_put(c->req, sizeof c->req, &off, (tag), (v), (l)))      \
-            return SG_E_ARGS;                                              \
-    } while (0)
-
 int sg_get_u(const uint8_t *p, size_t len, uint8_t tag, size_t width, uint64_t *v)
 {
     const uint8_t *val;
@@ -23,8 +17,7 @@ int sg_get_u(const uint8_t *p, size_t len, uint8_t tag, size_t width, uint64_t *
     return SG_OK;
 }
 
-/* Optional fields default to zero/empty. */
-static uint64_t opt_u(const sg_client *c, uint8_t tag, size_t width)
+uint64_t sg_opt_u(const sg_client *c, uint8_t tag, size_t width)
 {
     uint64_t v = 0;
     return sg_get_u(c->resp, c->resp_len, tag, width, &v) == SG_OK ? v : 0;
@@ -48,27 +41,27 @@ int sg_get_info(sg_client *c, sg_info *info)
     if (rc)
         return rc;
     memset(info, 0, sizeof *info);
-    uint64_t v = opt_u(c, SG_T_FW_VERSION, 2);
+    uint64_t v = sg_opt_u(c, SG_T_FW_VERSION, 2);
     info->fw_major = (uint8_t)(v >> 8);
     info->fw_minor = (uint8_t)v;
     opt_str(c, SG_T_SERIAL, info->serial, sizeof info->serial);
     opt_str(c, SG_T_LABEL, info->label, sizeof info->label);
-    info->flags = (uint32_t)opt_u(c, SG_T_TOKEN_FLAGS, 4);
-    info->user_tries = (uint8_t)opt_u(c, SG_T_USER_TRIES, 1);
-    info->so_tries = (uint8_t)opt_u(c, SG_T_SO_TRIES, 1);
-    info->free_slots = (uint16_t)opt_u(c, SG_T_FREE_SLOTS, 2);
-    info->total_slots = (uint16_t)opt_u(c, SG_T_TOTAL_SLOTS, 2);
-    info->time = opt_u(c, SG_T_TIME, 8);
-    info->max_payload = (uint32_t)opt_u(c, SG_T_MAX_PAYLOAD, 4);
-    info->login_state = (uint8_t)opt_u(c, SG_T_LOGIN_STATE, 1);
+    info->flags = (uint32_t)sg_opt_u(c, SG_T_TOKEN_FLAGS, 4);
+    info->user_tries = (uint8_t)sg_opt_u(c, SG_T_USER_TRIES, 1);
+    info->so_tries = (uint8_t)sg_opt_u(c, SG_T_SO_TRIES, 1);
+    info->free_slots = (uint16_t)sg_opt_u(c, SG_T_FREE_SLOTS, 2);
+    info->total_slots = (uint16_t)sg_opt_u(c, SG_T_TOTAL_SLOTS, 2);
+    info->time = sg_opt_u(c, SG_T_TIME, 8);
+    info->max_payload = (uint32_t)sg_opt_u(c, SG_T_MAX_PAYLOAD, 4);
+    info->login_state = (uint8_t)sg_opt_u(c, SG_T_LOGIN_STATE, 1);
     return SG_OK;
 }
 
 int sg_init_token(sg_client *c, const char *so_pin, size_t so_pin_len, const char *label)
 {
     size_t off = 0;
-    PUT(SG_T_PIN, so_pin, so_pin_len);
-    PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
+    SG_PUT(SG_T_PIN, so_pin, so_pin_len);
+    SG_PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
     return sg_call(c, SG_CMD_INIT_TOKEN, off);
 }
 
@@ -76,8 +69,8 @@ int sg_login(sg_client *c, int user_type, const char *pin, size_t pin_len)
 {
     size_t off = 0;
     uint8_t ut = (uint8_t)user_type;
-    PUT(SG_T_USER_TYPE, &ut, 1);
-    PUT(SG_T_PIN, pin, pin_len);
+    SG_PUT(SG_T_USER_TYPE, &ut, 1);
+    SG_PUT(SG_T_PIN, pin, pin_len);
     return sg_call(c, SG_CMD_LOGIN, off);
 }
 
@@ -86,7 +79,7 @@ int sg_logout(sg_client *c) { return sg_call(c, SG_CMD_LOGOUT, 0); }
 int sg_init_pin(sg_client *c, const char *pin, size_t pin_len)
 {
     size_t off = 0;
-    PUT(SG_T_PIN, pin, pin_len);
+    SG_PUT(SG_T_PIN, pin, pin_len);
     return sg_call(c, SG_CMD_INIT_PIN, off);
 }
 
@@ -95,9 +88,9 @@ int sg_set_pin(sg_client *c, int user_type, const char *old_pin, size_t old_len,
 {
     size_t off = 0;
     uint8_t ut = (uint8_t)user_type;
-    PUT(SG_T_USER_TYPE, &ut, 1);
-    PUT(SG_T_PIN, old_pin, old_len);
-    PUT(SG_T_NEW_PIN, new_pin, new_len);
+    SG_PUT(SG_T_USER_TYPE, &ut, 1);
+    SG_PUT(SG_T_PIN, old_pin, old_len);
+    SG_PUT(SG_T_NEW_PIN, new_pin, new_len);
     return sg_call(c, SG_CMD_SET_PIN, off);
 }
 
@@ -117,12 +110,12 @@ int sg_generate_key(sg_client *c, int key_type, const uint8_t *id, size_t id_len
     size_t off = 0;
     uint8_t kt = (uint8_t)key_type, fl[4];
     sg_be_put(fl, flags, 4);
-    PUT(SG_T_KEY_TYPE, &kt, 1);
-    PUT(SG_T_ID, id, id_len);
-    PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
-    PUT(SG_T_FLAGS, fl, 4);
+    SG_PUT(SG_T_KEY_TYPE, &kt, 1);
+    SG_PUT(SG_T_ID, id, id_len);
+    SG_PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
+    SG_PUT(SG_T_FLAGS, fl, 4);
     if (host_attrs_len)
-        PUT(SG_T_HOST_ATTRS, host_attrs, host_attrs_len);
+        SG_PUT(SG_T_HOST_ATTRS, host_attrs, host_attrs_len);
     int rc = sg_call(c, SG_CMD_GENERATE_KEY, off);
     if (rc || (rc = get_handle(c, handle)))
         return rc;
@@ -183,18 +176,18 @@ int sg_get_object(sg_client *c, uint16_t handle, sg_object *obj)
 {
     size_t off = 0;
     uint8_t h[2] = { (uint8_t)(handle >> 8), (uint8_t)handle };
-    PUT(SG_T_HANDLE, h, 2);
+    SG_PUT(SG_T_HANDLE, h, 2);
     int rc = sg_call(c, SG_CMD_GET_OBJECT, off);
     if (rc)
         return rc;
     memset(obj, 0, offsetof(sg_object, buf));
     memcpy(obj->buf, c->resp, c->resp_len);
     obj->handle = handle;
-    obj->cls = (uint8_t)opt_u(c, SG_T_CLASS, 1);
-    obj->key_type = (uint8_t)opt_u(c, SG_T_KEY_TYPE, 1);
-    obj->key_bits = (uint16_t)opt_u(c, SG_T_KEY_BITS, 2);
-    obj->flags = (uint32_t)opt_u(c, SG_T_FLAGS, 4);
-    obj->bound_key = (uint16_t)opt_u(c, SG_T_BOUND_KEY, 2);
+    obj->cls = (uint8_t)sg_opt_u(c, SG_T_CLASS, 1);
+    obj->key_type = (uint8_t)sg_opt_u(c, SG_T_KEY_TYPE, 1);
+    obj->key_bits = (uint16_t)sg_opt_u(c, SG_T_KEY_BITS, 2);
+    obj->flags = (uint32_t)sg_opt_u(c, SG_T_FLAGS, 4);
+    obj->bound_key = (uint16_t)sg_opt_u(c, SG_T_BOUND_KEY, 2);
     opt_blob(obj, c->resp_len, SG_T_ID, &obj->id, &obj->id_len);
     opt_blob(obj, c->resp_len, SG_T_LABEL, &obj->label, &obj->label_len);
     opt_blob(obj, c->resp_len, SG_T_PUBKEY, &obj->pubkey, &obj->pubkey_len);
@@ -212,14 +205,14 @@ int sg_create_object(sg_client *c, int cls, const uint8_t *value, size_t value_l
     size_t off = 0;
     uint8_t cl = (uint8_t)cls, fl[4];
     sg_be_put(fl, flags, 4);
-    PUT(SG_T_CLASS, &cl, 1);
-    PUT(SG_T_VALUE, value, value_len);
-    PUT(SG_T_ID, id, id_len);
-    PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
-    PUT(SG_T_APPLICATION, application, application_len);
-    PUT(SG_T_FLAGS, fl, 4);
+    SG_PUT(SG_T_CLASS, &cl, 1);
+    SG_PUT(SG_T_VALUE, value, value_len);
+    SG_PUT(SG_T_ID, id, id_len);
+    SG_PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
+    SG_PUT(SG_T_APPLICATION, application, application_len);
+    SG_PUT(SG_T_FLAGS, fl, 4);
     if (host_attrs_len)
-        PUT(SG_T_HOST_ATTRS, host_attrs, host_attrs_len);
+        SG_PUT(SG_T_HOST_ATTRS, host_attrs, host_attrs_len);
     int rc = sg_call(c, SG_CMD_CREATE_OBJECT, off);
     return rc ? rc : get_handle(c, handle);
 }
@@ -228,7 +221,7 @@ int sg_destroy_object(sg_client *c, uint16_t handle)
 {
     size_t off = 0;
     uint8_t h[2] = { (uint8_t)(handle >> 8), (uint8_t)handle };
-    PUT(SG_T_HANDLE, h, 2);
+    SG_PUT(SG_T_HANDLE, h, 2);
     return sg_call(c, SG_CMD_DESTROY_OBJECT, off);
 }
 
@@ -236,8 +229,8 @@ int sg_destroy_key_part(sg_client *c, uint16_t handle, int part)
 {
     size_t off = 0;
     uint8_t h[2] = { (uint8_t)(handle >> 8), (uint8_t)handle }, p = (uint8_t)part;
-    PUT(SG_T_HANDLE, h, 2);
-    PUT(SG_T_KEY_PART, &p, 1);
+    SG_PUT(SG_T_HANDLE, h, 2);
+    SG_PUT(SG_T_KEY_PART, &p, 1);
     return sg_call(c, SG_CMD_DESTROY_OBJECT, off);
 }
 
@@ -245,9 +238,9 @@ int sg_drop_session_key(sg_client *c, uint16_t handle, int part)
 {
     size_t off = 0;
     uint8_t h[2] = { (uint8_t)(handle >> 8), (uint8_t)handle }, p = (uint8_t)part;
-    PUT(SG_T_HANDLE, h, 2);
+    SG_PUT(SG_T_HANDLE, h, 2);
     if (part)
-        PUT(SG_T_KEY_PART, &p, 1);
+        SG_PUT(SG_T_KEY_PART, &p, 1);
     return sg_call(c, SG_CMD_SESSION_KEY_DROP, off);
 }
 
@@ -257,11 +250,11 @@ int sg_bind_ca(sg_client *c, uint16_t key, const uint8_t *cert, size_t cert_len,
 {
     size_t off = 0;
     uint8_t h[2] = { (uint8_t)(key >> 8), (uint8_t)key };
-    PUT(SG_T_HANDLE, h, 2);
-    PUT(SG_T_VALUE, cert, cert_len);
-    PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
+    SG_PUT(SG_T_HANDLE, h, 2);
+    SG_PUT(SG_T_VALUE, cert, cert_len);
+    SG_PUT(SG_T_LABEL, label, label ? strlen(label) : 0);
     if (host_attrs_len)
-        PUT(SG_T_HOST_ATTRS, host_attrs, host_attrs_len);
+        SG_PUT(SG_T_HOST_ATTRS, host_attrs, host_attrs_len);
     int rc = sg_call(c, SG_CMD_BIND_CA, off);
     return rc ? rc : get_handle(c, cert_handle);
 }
@@ -303,12 +296,12 @@ int sg_sign(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t *data
     size_t off = 0;
     uint8_t h[2] = { (uint8_t)(key >> 8), (uint8_t)key };
     int rc;
-    PUT(SG_T_HANDLE, h, 2);
+    SG_PUT(SG_T_HANDLE, h, 2);
     if ((rc = put_mech(c, &off, mech)))
         return rc;
-    PUT(SG_T_DATA, data, data_len);
+    SG_PUT(SG_T_DATA, data, data_len);
     if (c->evidence_len)
-        PUT(SG_T_EVIDENCE, c->evidence, c->evidence_len);
+        SG_PUT(SG_T_EVIDENCE, c->evidence, c->evidence_len);
     if ((rc = sg_call(c, SG_CMD_SIGN, off)))
         return rc;
     const uint8_t *s;
@@ -329,7 +322,7 @@ int sg_random(sg_client *c, uint8_t *out, size_t len)
     while (len) {
         size_t n = len > SG_MAX_RANDOM ? SG_MAX_RANDOM : len, off = 0;
         uint8_t cnt[2] = { (uint8_t)(n >> 8), (uint8_t)n };
-        PUT(SG_T_COUNT, cnt, 2);
+        SG_PUT(SG_T_COUNT, cnt, 2);
         int rc = sg_call(c, SG_CMD_RANDOM, off);
         if (rc)
             return rc;
@@ -350,14 +343,14 @@ static int put_mech(sg_client *c, size_t *offp, const sg_mech *mech)
     size_t off = *offp;
     uint8_t m[4];
     sg_be_put(m, mech->mech, 4);
-    PUT(SG_T_MECH, m, 4);
+    SG_PUT(SG_T_MECH, m, 4);
     if (mech->has_pss) {
         sg_be_put(m, mech->pss_hash, 4);
-        PUT(SG_T_PSS_HASH, m, 4);
+        SG_PUT(SG_T_PSS_HASH, m, 4);
         sg_be_put(m, mech->pss_mgf, 4);
-        PUT(SG_T_PSS_MGF, m, 4);
+        SG_PUT(SG_T_PSS_MGF, m, 4);
         sg_be_put(m, mech->pss_slen, 4);
-        PUT(SG_T_PSS_SLEN, m, 4);
+        SG_PUT(SG_T_PSS_SLEN, m, 4);
     }
     *offp = off;
     return SG_OK;
@@ -371,12 +364,12 @@ int sg_authorize(sg_client *c, uint16_t key, const sg_mech *mech, const uint8_t 
     int rc;
     if (!mech || (!tbs && tbs_len))
         return SG_E_ARGS;
-    PUT(SG_T_HANDLE, h, 2);
+    SG_PUT(SG_T_HANDLE, h, 2);
     if ((rc = put_mech(c, &off, mech)))
         return rc;
-    PUT(SG_T_DATA, tbs, tbs_len);
+    SG_PUT(SG_T_DATA, tbs, tbs_len);
     if (c->evidence_len)
-        PUT(SG_T_EVIDENCE, c->evidence, c->evidence_len);
+        SG_PUT(SG_T_EVIDENCE, c->evidence, c->evidence_len);
     if ((rc = sg_call(c, SG_CMD_AUTHORIZE, off)))
         return rc;
     if (!out)
@@ -426,255 +419,4 @@ size_t sg_last_reasons(const sg_client *c, sg_reason *out, size_t cap)
         n++;
     }
     return n;
-}
-
-/* ---- the enforcement log ---------------------------------------------------- */
-
-static int req_flag(const sg_client *c, uint8_t tag, void *out, size_t want)
-{
-    const uint8_t *v;
-    size_t l;
-    if (sg_tlv_find(c->resp, c->resp_len, tag, &v, &l) || l != want)
-        return SG_E_PROTOCOL;
-    memcpy(out, v, want);
-    return SG_OK;
-}
-
-int sg_log_info(sg_client *c, sg_log_state *out)
-{
-    int rc = sg_call(c, SG_CMD_LOG_INFO, 0);
-    const uint8_t *v;
-    size_t l;
-    if (rc)
-        return rc;
-    memset(out, 0, sizeof *out);
-    uint64_t f = 0, sz = 0, mn = 0;
-    if (sg_get_u(c->resp, c->resp_len, SG_T_LOG_FORMAT, 1, &f) || sg_get_u(c->resp, c->resp_len, SG_T_LOG_SIZE, 8, &sz) ||
-        sg_get_u(c->resp, c->resp_len, SG_T_LOG_MIN, 8, &mn))
-        return SG_E_PROTOCOL;
-    out->format = (uint8_t)f;
-    out->size = sz;
-    out->min_index = mn;
-    out->free_bytes = (uint32_t)opt_u(c, SG_T_LOG_FREE, 4);
-    out->capacity = (uint32_t)opt_u(c, SG_T_LOG_CAPACITY, 4);
-    out->folded = (uint32_t)opt_u(c, SG_T_LOG_FOLDED, 4);
-    out->status = (uint32_t)opt_u(c, SG_T_LOG_STATUS, 4);
-    out->cp_size = opt_u(c, SG_T_LOG_CP_SIZE, 8);
-    if (sg_tlv_find(c->resp, c->resp_len, SG_T_LOG_NOTE, &v, &l) == SG_OK) {
-        if (l > SG_LOG_MAX_NOTE || req_flag(c, SG_T_LOG_ROOT, out->cp_root, 32))
-            return SG_E_PROTOCOL;
-        memcpy(out->cp_note, v, l);
-        out->cp_note[l] = 0;
-        out->cp_note_len = l;
-        out->has_cp = 1;
-    }
-    return SG_OK;
-}
-
-int sg_log_read(sg_client *c, uint64_t index, uint8_t *buf, size_t cap, size_t *len, size_t *count)
-{
-    size_t off = 0, roff = 0, vl, n = 0, w = 0;
-    uint8_t ib[8], cb[2], t;
-    const uint8_t *v;
-    sg_be_put(ib, index, 8);
-    PUT(SG_T_LOG_INDEX, ib, 8);
-    if (count && *count) {
-        sg_be_put(cb, *count > 0xFFFF ? 0xFFFF : *count, 2);
-        PUT(SG_T_COUNT, cb, 2);
-    }
-    int rc = sg_call(c, SG_CMD_LOG_READ, off);
-    if (rc)
-        return rc;
-    while ((rc = sg_tlv_next(c->resp, c->resp_len, &roff, &t, &v, &vl)) == 1) {
-        if (t != SG_T_LOG_ENTRY)
-            continue;
-        if (vl > 0xFFFF)
-            return SG_E_PROTOCOL;
-        if (cap - w < 2 + vl)
-            return SG_E_BUFFER;
-        buf[w] = (uint8_t)(vl >> 8);
-        buf[w + 1] = (uint8_t)vl;
-        memcpy(buf + w + 2, v, vl);
-        w += 2 + vl;
-        n++;
-    }
-    if (rc < 0)
-        return SG_E_PROTOCOL;
-    *len = w;
-    if (count)
-        *count = n;
-    return SG_OK;
-}
-
-int sg_log_checkpoint(sg_client *c, int export_, char *note, size_t note_cap, size_t *note_len,
-                      uint64_t *size, uint8_t root[32])
-{
-    size_t off = 0, l;
-    uint8_t fb[4];
-    const uint8_t *v;
-    uint64_t sz;
-    if (export_) {
-        sg_be_put(fb, SG_LOG_CP_EXPORT, 4);
-        PUT(SG_T_FLAGS, fb, 4);
-    }
-    int rc = sg_call(c, SG_CMD_LOG_CHECKPOINT, off);
-    if (rc)
-        return rc;
-    if (sg_get_u(c->resp, c->resp_len, SG_T_LOG_SIZE, 8, &sz) ||
-        sg_tlv_find(c->resp, c->resp_len, SG_T_LOG_NOTE, &v, &l))
-        return SG_E_PROTOCOL;
-    if (root && req_flag(c, SG_T_LOG_ROOT, root, 32))
-        return SG_E_PROTOCOL;
-    if (size)
-        *size = sz;
-    if (note_len)
-        *note_len = l;
-    if (note) {
-        if (l >= note_cap)
-            return SG_E_BUFFER;
-        memcpy(note, v, l);
-        note[l] = 0;
-    }
-    return SG_OK;
-}
-
-int sg_log_pubkey(sg_client *c, sg_log_key *out)
-{
-    const uint8_t *v;
-    size_t l;
-    int rc = sg_call(c, SG_CMD_LOG_PUBKEY, 0);
-    if (rc)
-        return rc;
-    memset(out, 0, sizeof *out);
-    if (sg_tlv_find(c->resp, c->resp_len, SG_T_PUBKEY, &v, &l) || l > sizeof out->spki)
-        return SG_E_PROTOCOL;
-    memcpy(out->spki, v, l);
-    out->spki_len = l;
-    if (req_flag(c, SG_T_LOG_KEY_ID, out->key_id, 4) ||
-        sg_tlv_find(c->resp, c->resp_len, SG_T_LOG_ORIGIN, &v, &l) || l >= sizeof out->origin)
-        return SG_E_PROTOCOL;
-    memcpy(out->origin, v, l);
-    if (sg_tlv_find(c->resp, c->resp_len, SG_T_LOG_VKEY, &v, &l) || l >= sizeof out->vkey)
-        return SG_E_PROTOCOL;
-    memcpy(out->vkey, v, l);
-    return SG_OK;
-}
-
-int sg_log_proof(sg_client *c, int consistency, uint64_t a, uint64_t size, sg_log_proof_data *out)
-{
-    size_t off = 0, l;
-    uint8_t nb[8], ab[8];
-    const uint8_t *v;
-    sg_be_put(nb, size, 8);
-    sg_be_put(ab, a, 8);
-    PUT(SG_T_LOG_SIZE, nb, 8);
-    PUT(consistency ? SG_T_LOG_OLD_SIZE : SG_T_LOG_INDEX, ab, 8);
-    int rc = sg_call(c, SG_CMD_LOG_PROOF, off);
-    if (rc)
-        return rc;
-    memset(out, 0, sizeof *out);
-    if (req_flag(c, SG_T_LOG_ROOT, out->root, 32) ||
-        req_flag(c, consistency ? SG_T_LOG_OLD_ROOT : SG_T_LOG_LEAF, out->first, 32) ||
-        sg_tlv_find(c->resp, c->resp_len, SG_T_LOG_PROOF, &v, &l) || l % 32 || l / 32 > 64)
-        return SG_E_PROTOCOL;
-    memcpy(out->hashes, v, l);
-    out->n = l / 32;
-    return SG_OK;
-}
-
-int sg_log_ack(sg_client *c, const char *note, size_t note_len, uint64_t *min_index, uint32_t *free_bytes)
-{
-    size_t off = 0;
-    uint64_t mn, fr;
-    PUT(SG_T_LOG_NOTE, note, note_len);
-    int rc = sg_call(c, SG_CMD_LOG_ACK, off);
-    if (rc)
-        return rc;
-    if (sg_get_u(c->resp, c->resp_len, SG_T_LOG_MIN, 8, &mn) || sg_get_u(c->resp, c->resp_len, SG_T_LOG_FREE, 4, &fr))
-        return SG_E_PROTOCOL;
-    if (min_index)
-        *min_index = mn;
-    if (free_bytes)
-        *free_bytes = (uint32_t)fr;
-    return SG_OK;
-}
-
-static const struct {
-    uint8_t ev;
-    const char *name;
-} log_events[] = {
-    { SG_LOG_EV_TOKEN_INIT, "token-init" },
-    { SG_LOG_EV_KEY_GEN, "key-gen" },
-    { SG_LOG_EV_CA_BIND, "ca-bind" },
-    { SG_LOG_EV_KEY_DESTROY, "key-destroy" },
-    { SG_LOG_EV_CA_UNBIND, "ca-unbind" },
-    { SG_LOG_EV_RESET, "reset" },
-    { SG_LOG_EV_ISSUE_ACCEPTED, "issue-accepted" },
-    { SG_LOG_EV_ISSUE_REFUSED, "issue-refused" },
-    { SG_LOG_EV_AUTHZ_ACCEPTED, "authz-accepted" },
-    { SG_LOG_EV_AUTHZ_REFUSED, "authz-refused" },
-    { SG_LOG_EV_REFUSAL_SUMMARY, "refusal-summary" },
-    { SG_LOG_EV_POLICY_LOAD, "policy-load" },
-    { SG_LOG_EV_BLOCKLIST_LOAD, "blocklist-load" },
-    { SG_LOG_EV_ESCROW, "escrow" },
-    { SG_LOG_EV_DELIVERY, "delivery" },
-    { SG_LOG_EV_RECOVERY, "recovery" },
-    { SG_LOG_EV_ESCROW_REFUSED, "escrow-refused" },
-    { SG_LOG_EV_PIN_LOCKOUT, "pin-lockout" },
-    { SG_LOG_EV_PIN_INIT, "pin-init" },
-    { SG_LOG_EV_PIN_CHANGE, "pin-change" },
-    { SG_LOG_EV_LOG_EXPORT, "log-export" },
-    { SG_LOG_EV_LOG_ACK, "log-ack" },
-    { SG_LOG_EV_LOG_FULL, "log-full" },
-    { SG_LOG_EV_SET_TIME, "set-time" },
-};
-
-const char *sg_log_event_name(int event)
-{
-    for (size_t i = 0; i < sizeof log_events / sizeof *log_events; i++)
-        if (log_events[i].ev == event)
-            return log_events[i].name;
-    return NULL;
-}
-
-int sg_log_entry_parse(const uint8_t *e, size_t len, sg_log_entry *out)
-{
-    size_t off = SG_LOG_OFF_REASONS;
-    memset(out, 0, sizeof *out);
-    if (len < SG_LOG_FIXED_LEN || len > SG_LOG_MAX_ENTRY || e[SG_LOG_OFF_FORMAT] != SG_LOG_FORMAT ||
-        !sg_log_event_name(e[SG_LOG_OFF_EVENT]) || e[SG_LOG_OFF_N_REASONS] > SG_LOG_MAX_REASONS)
-        return SG_E_PROTOCOL;
-    out->format = e[SG_LOG_OFF_FORMAT];
-    out->event = e[SG_LOG_OFF_EVENT];
-    out->seq = sg_be_get(e + SG_LOG_OFF_SEQ, 8);
-    out->time = sg_be_get(e + SG_LOG_OFF_TIME, 8);
-    out->mech = (uint32_t)sg_be_get(e + SG_LOG_OFF_MECH, 4);
-    out->handle = (uint16_t)sg_be_get(e + SG_LOG_OFF_HANDLE, 2);
-    out->key_type = e[SG_LOG_OFF_KEY_TYPE];
-    out->flags = e[SG_LOG_OFF_FLAGS];
-    out->value = sg_be_get(e + SG_LOG_OFF_VALUE, 8);
-    out->key_id = e + SG_LOG_OFF_KEY_ID;
-    out->policy_hash = e + SG_LOG_OFF_POLICY_HASH;
-    out->tbs_hash = e + SG_LOG_OFF_TBS_HASH;
-    out->evidence_hash = e + SG_LOG_OFF_EVIDENCE_HASH;
-    out->cert_hash = e + SG_LOG_OFF_CERT_HASH;
-    out->blocklist_hash = e + SG_LOG_OFF_BLOCKLIST_HASH;
-    out->batch_root = e + SG_LOG_OFF_BATCH_ROOT;
-    out->n_reasons = e[SG_LOG_OFF_N_REASONS];
-    for (size_t i = 0; i < out->n_reasons; i++) {
-        if (len - off < 5)
-            return SG_E_PROTOCOL;
-        size_t cl = e[off + 4];
-        if (cl == 0 || cl > SG_LOG_MAX_CODE || len - off - 5 < cl)
-            return SG_E_PROTOCOL;
-        out->reasons[i].count = (uint32_t)sg_be_get(e + off, 4);
-        for (size_t k = 0; k < cl; k++) {
-            uint8_t ch = e[off + 5 + k];
-            if (ch <= 0x20 || ch >= 0x7F)
-                return SG_E_PROTOCOL;
-            out->reasons[i].code[k] = (char)ch;
-        }
-        off += 5 + cl;
-    }
-    return off == len ? SG_OK : SG_E_PROTOCOL;
 }
