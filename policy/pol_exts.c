@@ -22,7 +22,15 @@ int pol_has_scheme(pol_slice u, const char *prefix)
         if (ch != (uint8_t)prefix[i])
             return 0;
     }
-    return u.len > i; /* something after the scheme */
+    /* The authority runs to "/", "?" or "#"; its host follows any userinfo
+     * "@" and ends at a ":" port. */
+    size_t end = i, host = i;
+    while (end < u.len && u.p[end] != '/' && u.p[end] != '?' && u.p[end] != '#') {
+        if (u.p[end] == '@')
+            host = end + 1;
+        end++;
+    }
+    return host < end && u.p[host] != ':';
 }
 
 static int is_http(pol_slice u) { return pol_has_scheme(u, "http://"); }
@@ -205,7 +213,9 @@ static int user_notice_ok(pol_slice q)
         return 0;
     /* DisplayText: SIZE (1..200), valid characters of its type (RFC 5280 4.2.1.4). */
     n = pol_str_chars(tag, v);
-    return pol_str_valid(tag, v) == 1 && n >= 1 && n <= 200 ? 1 : -1;
+    if (pol_str_valid(tag, v) != 1 || n < 1 || n > 200)
+        return -1;
+    return tag == DER_IA5 ? 2 : 1; /* 2: RFC 6818 3 "MUST NOT encode explicitText as IA5String" */
 }
 
 static int prep_cp(pol_eval *e, pol_slice v)
@@ -250,6 +260,10 @@ static int prep_cp(pol_eval *e, pol_slice v)
                     return -1;
                 if (u == 0)
                     e->unotice_bad = 1;
+                if (u == 2)
+                    e->unotice_ia5 = 1;
+            } else if (!POL_EQ(qoid, oid_cps)) {
+                e->qualifier_other = 1;
             }
         }
     }
@@ -320,6 +334,7 @@ static int prep_crldp(pol_eval *e, pol_slice v)
             return -1;
         if (r2 && !gnames_ok(issuer))
             return -1;
+        e->crl_issuer |= (uint8_t)r2;
         if (!r0)
             continue;
         n = pol_der_of(name);
@@ -369,6 +384,8 @@ static int prep_aia(pol_eval *e, pol_slice v)
         }
         else if (u)
             u->n_other++;
+        else
+            e->aia_other = 1;
     }
     return 0;
 }

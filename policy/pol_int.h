@@ -100,6 +100,10 @@ struct pol_eval {
     uint8_t n_san;
     uint8_t n_policies;
     int cps_bad, unotice_bad;
+    uint8_t unotice_ia5;    /* explicitText an IA5String (RFC 6818 3) */
+    uint8_t qualifier_other; /* a policy qualifier other than id-qt-cps / id-qt-unotice */
+    uint8_t aia_other;       /* an accessMethod other than id-ad-ocsp / id-ad-caIssuers */
+    uint8_t crl_issuer;      /* a DistributionPoint with a cRLIssuer */
     pol_uris crl, ocsp, ca_issuers;
     uint8_t crl_unprefixed, aia_unprefixed; /* URIs without a prefix of the CA's bundle */
     uint32_t ext_bad; /* XB_* bits */
@@ -128,8 +132,10 @@ int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len);
 /* pol_exts.c: one GeneralName at c (RFC 5280 4.2.1.6), its contents
  * checked (IA5 characters, IP lengths, OIDs, one Name); 0 or -1. */
 int pol_general_name(pol_der *c, pol_gname *g);
-/* 1 if u starts with the lowercase prefix (scheme case-insensitive, RFC
- * 3986 3.1) and has something after it. */
+/* 1 if u starts with the lowercase prefix "scheme://" (scheme
+ * case-insensitive, RFC 3986 3.1) and names a host: the authority is not
+ * empty and neither is its host (RFC 9110 4.2.1: an "http" URI never has
+ * an empty host; 4.2.2 for "https"). */
 int pol_has_scheme(pol_slice u, const char *prefix);
 
 /* pol_ext_misc.c: value checks shared by the decoders. */
@@ -157,6 +163,9 @@ uint32_t pol_ext_ski(pol_slice v);
 
 /* pol_ecpoint.c: 1 if point (04||X||Y) is on the key's NIST curve. */
 int pol_ec_point_valid(int key, const uint8_t *point, size_t len);
+/* pol_edpoint.c: 1 if an Ed25519 / Ed448 key (RFC 8032 encoding) decodes
+ * to a point of its curve (SBR 6.1.5). */
+int pol_ed_point_valid(int key, const uint8_t *k, size_t len);
 
 /* pol_profile.c: profile from the reserved policy OIDs (SBR 7.1.6.1):
  * 0 with e->type/gen set, -1 none, -2 more than one. */

@@ -78,6 +78,14 @@ static int ec_point(const pol_eval *e)
         return 0; /* infinity: sbr.6.1.1.3.ec.infinity */
     return !pol_ec_point_valid(e->key, e->spki_key.p + 1, e->spki_key.len - 1);
 }
+/* 6.1.5: "the key represents a valid point on the curve25519 or curve 448
+ * elliptic curve" (pol_edpoint.c). */
+static int ed_point(const pol_eval *e)
+{
+    if ((e->key != KEY_ED25519 && e->key != KEY_ED448) || e->key_malformed)
+        return 0;
+    return !pol_ed_point_valid(e->key, e->spki_key.p + 1, e->spki_key.len - 1);
+}
 static int rsa_exponent(const pol_eval *e) { return e->key == KEY_RSA && !e->key_malformed && !e->rsa_exp_ok; }
 
 /* SBR 7.1.3.2: the byte-exact signature AlgorithmIdentifiers (pol_sig.c). */
@@ -127,6 +135,7 @@ const pol_rule pol_rules_cert[] = {
     { "sbr.6.1.5.key.malformed", "6.1.5", "public key is malformed for its algorithm", key_malformed },
     { "sbr.6.1.5.rsa.size", "6.1.5", "RSA modulus below 2048 bits or not a multiple of 8", rsa_size },
     { "sbr.6.1.5.ec.point", "6.1.5", "ECDSA public key is not a valid point on its NIST curve", ec_point },
+    { "sbr.6.1.5.eddsa.point", "6.1.5", "EdDSA public key is not a point on curve25519 / curve448 (RFC 8032 5.1.3, 5.2.3)", ed_point },
     { "sbr.6.1.6.rsa.exponent", "6.1.6", "RSA public exponent is not odd and at least 3", rsa_exponent },
     { "sbr.7.1.3.2.sigalg.encoding", "7.1.3.2", "signature AlgorithmIdentifier is not an allowed encoding", sig_alg_encoding },
     { "sbr.7.1.2.4.ext.duplicate", "7.1.2.4", "an extension appears more than once (RFC 5280 4.2)", ext_duplicate },

@@ -20,11 +20,23 @@ static int strict_mp(const pol_eval *e) { return e->gen == POL_STRICT || e->gen 
 static int cp_absent(const pol_eval *e) { return absent(e, EXT_CP); }
 static int cp_cps(const pol_eval *e) { return e->cps_bad; }
 static int cp_unotice(const pol_eval *e) { return e->unotice_bad; }
+/* RFC 6818 3 (7.1.2 applies it): "Conforming CAs MUST NOT encode
+ * explicitText as IA5String." */
+static int cp_explicit_ia5(const pol_eval *e) { return e->unotice_ia5; }
+/* (a) names the two qualifiers RFC 5280 4.2.1.4 defines (PolicyQualifierId
+ * ::= OBJECT IDENTIFIER (id-qt-cps | id-qt-unotice)); any other is data
+ * 7.1.2.3 does not specify (7.1.2.4). */
+static int cp_qualifier_other(const pol_eval *e) { return e->qualifier_other; }
 
 /* (b) cRLDistributionPoints: an HTTP URI; strict and multipurpose: only HTTP. */
 static int crldp_absent(const pol_eval *e) { return absent(e, EXT_CRLDP); }
 static int crldp_no_http(const pol_eval *e) { return !absent(e, EXT_CRLDP) && e->crl.n_http == 0; }
 static int crldp_scheme(const pol_eval *e) { return strict_mp(e) && e->crl.n_other > 0; }
+/* (b) wants "the Issuing CA's CRL". A cRLIssuer names another CRL issuer
+ * (an indirect CRL), or the issuer itself, which RFC 5280 4.2.1.13 says to
+ * omit ("conforming CAs MUST omit the cRLIssuer field"): neither is data
+ * 7.1.2.3 specifies (7.1.2.4). */
+static int crldp_crl_issuer(const pol_eval *e) { return e->crl_issuer; }
 
 /* (c) authorityInformationAccess */
 static int aia_critical(const pol_eval *e) { return critical(e, EXT_AIA); }
@@ -36,6 +48,9 @@ static int uris_bad(const pol_eval *e, const pol_uris *u)
 }
 static int aia_ocsp(const pol_eval *e) { return e->gen >= 0 && uris_bad(e, &e->ocsp); }
 static int aia_ca_issuers(const pol_eval *e) { return e->gen >= 0 && uris_bad(e, &e->ca_issuers); }
+/* (c) specifies id-ad-ocsp and id-ad-caIssuers; another accessMethod is
+ * data not specified in 7.1.2.3 (7.1.2.4), refused as unknown extensions are. */
+static int aia_method_other(const pol_eval *e) { return e->aia_other; }
 
 /* (d) basicConstraints */
 static int bc_ca(const pol_eval *e) { return e->bc_ca; }
@@ -107,6 +122,11 @@ static int aki_issuer_serial(const pol_eval *e) { return e->aki_issuer_serial; }
 
 /* (h) subjectAltName: content rules are 7.1.4.2.1's. */
 static int san_absent(const pol_eval *e) { return absent(e, EXT_SAN); }
+/* RFC 5280 4.2.1.6 (7.1.2.4; (h) "unless the subject field is an empty
+ * sequence"): "If the subject field contains an empty sequence, then the
+ * issuing CA MUST include a subjectAltName extension that is marked as
+ * critical." */
+static int san_not_critical(const pol_eval *e) { return e->n_attrs == 0 && !absent(e, EXT_SAN) && !critical(e, EXT_SAN); }
 
 /* (i)-(n) */
 static int smimecap_critical(const pol_eval *e) { return critical(e, EXT_SMIMECAP); }
@@ -130,12 +150,18 @@ const pol_rule pol_rules_ext[] = {
     { "sbr.7.1.2.3.cp.absent", "7.1.2.3(a)", "certificatePolicies is absent", cp_absent },
     { "sbr.7.1.2.3.cp.cps-uri", "7.1.2.3(a)", "id-qt-cps qualifier is not an HTTP or HTTPS URL", cp_cps },
     { "sbr.7.1.2.3.cp.user-notice", "7.1.2.3(a)", "id-qt-unotice has a noticeRef or no explicitText", cp_unotice },
+    { "sbr.7.1.2.3.cp.explicit-text-ia5", "7.1.2.3(a), 7.1.2 (RFC 6818 3)", "explicitText is an IA5String", cp_explicit_ia5 },
+    { "sbr.7.1.2.3.cp.qualifier-unknown", "7.1.2.3(a), 7.1.2.4 (RFC 5280 4.2.1.4)",
+      "a policy qualifier other than id-qt-cps or id-qt-unotice", cp_qualifier_other },
     { "sbr.7.1.2.3.crldp.absent", "7.1.2.3(b)", "cRLDistributionPoints is absent", crldp_absent },
     { "sbr.7.1.2.3.crldp.no-http", "7.1.2.3(b)", "no distributionPoint fullName URI with the HTTP scheme", crldp_no_http },
     { "sbr.7.1.2.3.crldp.scheme", "7.1.2.3(b)", "strict/multipurpose: a CRL URI with a scheme other than HTTP", crldp_scheme },
+    { "sbr.7.1.2.3.crldp.crl-issuer", "7.1.2.3(b), 7.1.2.4 (RFC 5280 4.2.1.13)",
+      "a distributionPoint names a cRLIssuer: not the Issuing CA's own CRL", crldp_crl_issuer },
     { "sbr.7.1.2.3.aia.critical", "7.1.2.3(c)", "authorityInformationAccess is critical", aia_critical },
     { "sbr.7.1.2.3.aia.ocsp-scheme", "7.1.2.3(c)(1)", "id-ad-ocsp URIs break the generation's HTTP rule", aia_ocsp },
     { "sbr.7.1.2.3.aia.ca-issuers-scheme", "7.1.2.3(c)(2)", "id-ad-caIssuers URIs break the generation's HTTP rule", aia_ca_issuers },
+    { "sbr.7.1.2.3.aia.access-method", "7.1.2.3(c), 7.1.2.4", "an accessMethod other than id-ad-ocsp or id-ad-caIssuers", aia_method_other },
     { "sbr.7.1.2.3.bc.ca", "7.1.2.3(d)", "basicConstraints cA is true", bc_ca },
     { "sbr.7.1.2.3.bc.pathlen", "7.1.2.3(d)", "basicConstraints pathLenConstraint is present", bc_pathlen },
     { "sbr.7.1.2.3.ku.absent", "7.1.2.3(e)", "keyUsage is absent", ku_absent },
@@ -149,6 +175,8 @@ const pol_rule pol_rules_ext[] = {
     { "sbr.7.1.2.3.aki.no-keyid", "7.1.2.3(g)", "authorityKeyIdentifier has no keyIdentifier", aki_no_keyid },
     { "sbr.7.1.2.3.aki.issuer-serial", "7.1.2.3(g)", "authorityCertIssuer or authorityCertSerialNumber present", aki_issuer_serial },
     { "sbr.7.1.2.3.san.absent", "7.1.2.3(h)", "subjectAltName is absent", san_absent },
+    { "sbr.7.1.2.3.san.not-critical", "7.1.2.3(h), 7.1.2.4 (RFC 5280 4.2.1.6)",
+      "subject is an empty sequence but subjectAltName is not critical", san_not_critical },
     { "sbr.7.1.2.3.smimecap.critical", "7.1.2.3(i)", "smimeCapabilities is critical", smimecap_critical },
     { "sbr.7.1.2.3.sda.prohibited", "7.1.2.3(j)", "strict/multipurpose: subjectDirectoryAttributes present", sda_prohibited },
     { "sbr.7.1.2.3.sda.critical", "7.1.2.3(j)", "subjectDirectoryAttributes is critical", sda_critical },

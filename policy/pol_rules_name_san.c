@@ -142,6 +142,18 @@ static int subject_mailbox_unrepeated(const pol_eval *e)
     return mailboxes_unrepeated(e, &v);
 }
 
+/* RFC 5280 4.2.1.6 (7.1.2.4): "conforming CAs MUST NOT issue certificates
+ * with subjectAltNames containing empty GeneralName fields": a
+ * directoryName whose Name is an empty SEQUENCE (30 00) is one. The other
+ * types are refused empty by their own rows. */
+static int dirname_empty(const pol_eval *e)
+{
+    for (uint8_t i = 0; i < e->n_san; i++)
+        if (e->san[i].type == 4 && e->san[i].value.len == 2)
+            return 1;
+    return 0;
+}
+
 /* A directoryName's Name, decoded into attrs (as the subject's): the
  * number of attributes, or -1 if it is not a Name. */
 static int dirname_attrs(const pol_gname *g, pol_attr *attrs)
@@ -207,6 +219,8 @@ const pol_rule pol_rules_name_san[] = {
       "a Mailbox Address of the subject is not repeated in the subjectAltName", subject_mailbox_unrepeated },
     { "sbr.7.1.4.2.1.dirname-mailbox.not-in-san", "7.1.4.2.1",
       "a Mailbox Address of a directoryName is not repeated in the subjectAltName", dirname_mailbox_unrepeated },
+    { "sbr.7.1.4.2.1.dirname.empty", "7.1.4.2.1, 7.1.2.4 (RFC 5280 4.2.1.6)",
+      "a directoryName is an empty Name (an empty GeneralName)", dirname_empty },
     { "sbr.7.1.4.2.1.dirname.content", "7.1.4.2.1",
       "a directoryName breaks 7.1.4.2.2-7.1.4.2.6 for the certificate type", dirname_content },
 };

@@ -31,7 +31,8 @@ int pol_oid_is(pol_slice oid, const uint8_t *der, size_t len) { return pol_eq(oi
 
 /* Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue):
  * the body of the SEQUENCE into attrs; the count, or -1 if it is not a Name.
- * An attribute is counted only once decoded whole. */
+ * An attribute is counted only once decoded whole. A multi-valued RDN is a
+ * DER SET OF: its values in order (X.690 11.6). */
 int pol_decode_name(pol_slice name, pol_attr *attrs, size_t max)
 {
     pol_der c = pol_der_of(name), rdn;
@@ -42,6 +43,7 @@ int pol_decode_name(pol_slice name, pol_attr *attrs, size_t max)
         if (pol_der_expect(&c, DER_SET, &set, NULL) || set.len == 0)
             return -1;
         rdn = pol_der_of(set);
+        size_t first = n;
         while (pol_der_more(&rdn)) {
             pol_der a;
             pol_attr *at = &attrs[n];
@@ -54,6 +56,8 @@ int pol_decode_name(pol_slice name, pol_attr *attrs, size_t max)
             at->rdn = r;
             n++;
         }
+        if (n - first > 1 && !pol_set_of_sorted(set))
+            return -1;
         r++;
     }
     return (int)n;
