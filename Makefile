@@ -201,9 +201,14 @@ arm_obj = $(patsubst %.c,$(ARM_OUT)/obj/%.o,$(1))
 $(ARM_OUT)/obj/$(MBEDTLS)/%.o: $(MBEDTLS)/%.c $(MBED_CONFIG) | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(ARM_CFLAGS) -c $< -o $@
+# -MMD: a changed header (a struct in policy/pol_int.h, say) rebuilds every
+# object that includes it; stale objects of the old layout broke the board.
 $(ARM_OUT)/obj/%.o: %.c | $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
-	$(ARM_CC) $(ARM_CFLAGS) $(WARN) -Ipolicy -Wstack-usage=$(FW_STACK_MAX) -c $< -o $@
+	$(ARM_CC) $(ARM_CFLAGS) $(WARN) -Ipolicy -Wstack-usage=$(FW_STACK_MAX) -MMD -MP -c $< -o $@
+ifneq ($(BOARD),sim)
+-include $(shell find $(ARM_OUT)/obj -name '*.d' -not -path '*/deps/*' 2>/dev/null)
+endif
 $(ARM_OUT)/libsbrguard-fw.a: $(call arm_obj,$(FW_SRCS))
 	@rm -f $@; arm-none-eabi-ar rcs $@ $^
 $(ARM_OUT)/libmbedcrypto.a: $(MBEDTLS_STAMP) $(MBED_CONFIG)
