@@ -284,22 +284,21 @@ int hal_crypto_ec_point_check(uint32_t kt, const uint8_t *point, size_t len)
 
 int hal_crypto_pub_load(const uint8_t *spki, size_t len, hal_pub **k, int *alg, unsigned *bits)
 {
-    const unsigned char *p = spki;
-    EVP_PKEY *pk = len <= 65536 ? d2i_PUBKEY(NULL, &p, (long)len) : NULL;
+    EVP_PKEY *pk = len <= 65536 ? pubkey(spki, len) : NULL; /* the whole SPKI, as for a verification */
     int id = pk ? EVP_PKEY_get_base_id(pk) : 0;
     hal_pub *h = NULL;
-    if (!pk || p != spki + len || (id != EVP_PKEY_RSA && id != EVP_PKEY_EC) || (k && !(h = calloc(1, sizeof *h)))) {
+    if ((id != EVP_PKEY_RSA && id != EVP_PKEY_EC) || (k && !(h = calloc(1, sizeof *h)))) {
         EVP_PKEY_free(pk);
-        return pk ? HAL_CRYPTO_E_FAIL : HAL_CRYPTO_E_ARGS;
+        return HAL_CRYPTO_E_FAIL;
     }
     *alg = id == EVP_PKEY_RSA ? HAL_PK_RSA : HAL_PK_EC;
     *bits = (unsigned)EVP_PKEY_get_bits(pk);
-    if (!k) {
+    if (k) {
+        h->pk = pk;
+        *k = h;
+    } else {
         EVP_PKEY_free(pk);
-        return HAL_CRYPTO_OK;
     }
-    h->pk = pk;
-    *k = h;
     return HAL_CRYPTO_OK;
 }
 
